@@ -1,0 +1,33 @@
+using System;
+using McpGen.Transport;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace McpGen;
+
+/// <summary>Maps McpGen servers to endpoints.</summary>
+public static class McpEndpointRouteBuilderExtensions
+{
+    /// <summary>
+    /// Serves <typeparamref name="TServer"/> over MCP Streamable HTTP at <paramref name="pattern"/>, for every client era.
+    /// </summary>
+    /// <returns>The endpoint's convention builder: chain <c>RequireAuthorization()</c>, CORS or rate limiting as usual.</returns>
+    public static IEndpointConventionBuilder MapMcp<TServer>(this IEndpointRouteBuilder endpoints, string pattern)
+        where TServer : class, IMcpServer
+        => endpoints.MapMcp(pattern, TServer.Definition);
+
+    /// <summary>Serves the server described by <paramref name="definition"/> at <paramref name="pattern"/>.</summary>
+    public static IEndpointConventionBuilder MapMcp(this IEndpointRouteBuilder endpoints, string pattern, McpServerDefinition definition)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        ArgumentNullException.ThrowIfNull(pattern);
+        ArgumentNullException.ThrowIfNull(definition);
+        McpEndpointServices shared = endpoints.ServiceProvider.GetService<McpEndpointServices>()
+            ?? throw new InvalidOperationException(
+                $"McpGen services are not registered. Call builder.Services.AddMcpServer<{definition.Name}>() before app.MapMcp(...).");
+        var endpoint = new McpEndpoint(definition, shared);
+        return endpoints.Map(pattern, endpoint.HandleAsync)
+            .WithDisplayName($"MCP {definition.Name}");
+    }
+}

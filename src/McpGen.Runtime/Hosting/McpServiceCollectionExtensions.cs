@@ -1,0 +1,39 @@
+using System;
+using McpGen.Transport;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace McpGen;
+
+/// <summary>Registers McpGen servers with the service collection.</summary>
+public static class McpServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the services the <typeparamref name="TServer"/> endpoint needs. The server class itself is not
+    /// registered: it is created per call by generated code, its constructor parameters resolved from the request's services.
+    /// </summary>
+    /// <typeparam name="TServer">A <c>partial</c> class marked <see cref="McpServerAttribute"/>.</typeparam>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configure">Optional configuration of <see cref="McpServerOptions"/>.</param>
+    public static IServiceCollection AddMcpServer<TServer>(this IServiceCollection services, Action<McpServerOptions>? configure = null)
+        where TServer : class, IMcpServer
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        AddMcpServerCore(services, configure);
+        return services;
+    }
+
+    /// <summary>Registers the services every McpGen endpoint shares (idempotent).</summary>
+    public static IServiceCollection AddMcpServerCore(this IServiceCollection services, Action<McpServerOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddOptions<McpServerOptions>();
+        if (configure is not null)
+        {
+            services.Configure(configure);
+        }
+
+        services.TryAddSingleton<McpEndpointServices>();
+        return services;
+    }
+}

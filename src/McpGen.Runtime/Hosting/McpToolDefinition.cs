@@ -1,0 +1,54 @@
+using System;
+using System.Threading.Tasks;
+
+namespace McpGen;
+
+/// <summary>Invokes one tool: binds its arguments, calls the method and writes the result. Emitted by the generator.</summary>
+/// <param name="context">The call: arguments, services, request data and the result writer.</param>
+public delegate ValueTask McpToolHandler(McpToolContext context);
+
+/// <summary>What a tool may do besides returning its result; decides whether the response can be plain JSON.</summary>
+[Flags]
+public enum McpToolFeatures
+{
+    /// <summary>The tool only returns its result: the response is always <c>application/json</c>.</summary>
+    None = 0,
+
+    /// <summary>The tool may report progress (it takes an <c>IProgress&lt;McpProgress&gt;</c> or the request context).</summary>
+    Progress = 1,
+
+    /// <summary>The tool may send log messages to the client (it takes the request context).</summary>
+    Logging = 2,
+}
+
+/// <summary>The compile-time description of one tool, produced by the McpGen source generator.</summary>
+public sealed class McpToolDefinition
+{
+    /// <summary>Creates a tool definition. Called by generated code only.</summary>
+    /// <param name="name">The tool name.</param>
+    /// <param name="json">The UTF-8 JSON of the <c>Tool</c> object, exactly as <c>tools/list</c> reports it.</param>
+    /// <param name="handler">The generated invoker.</param>
+    /// <param name="features">What the tool may send besides its result.</param>
+    public McpToolDefinition(string name, byte[] json, McpToolHandler handler, McpToolFeatures features = McpToolFeatures.None)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(json);
+        ArgumentNullException.ThrowIfNull(handler);
+        Name = name;
+        Json = json;
+        Handler = handler;
+        Features = features;
+    }
+
+    /// <summary>The tool name.</summary>
+    public string Name { get; }
+
+    /// <summary>The UTF-8 JSON of the <c>Tool</c> object (name, title, description, inputSchema, outputSchema, annotations).</summary>
+    public ReadOnlyMemory<byte> Json { get; }
+
+    /// <summary>The generated invoker.</summary>
+    public McpToolHandler Handler { get; }
+
+    /// <summary>What the tool may send besides its result.</summary>
+    public McpToolFeatures Features { get; }
+}

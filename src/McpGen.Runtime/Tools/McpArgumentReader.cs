@@ -1,0 +1,437 @@
+using System;
+using System.ComponentModel;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+
+namespace McpGen;
+
+/// <summary>
+/// Reads a tool's <c>arguments</c> object for generated binders: one property at a time, primitives straight from
+/// <see cref="Utf8JsonReader"/>, complex values through <see cref="JsonTypeInfo{T}"/>. Every failed read is recorded on
+/// the <see cref="McpToolContext"/> with the argument name, the expected type and what was received.
+/// </summary>
+/// <example>
+/// <code>
+/// var args = new McpArgumentReader(context);
+/// while (args.MoveNext())
+/// {
+///     if (args.NameIs("city"u8)) { hasCity = args.TryReadString("city", out city); }
+///     else { args.Skip(); }
+/// }
+/// </code>
+/// </example>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public ref struct McpArgumentReader
+{
+    private const int MaxShownLength = 60;
+    private readonly McpToolContext _context;
+    private Utf8JsonReader _json;
+    private bool _hasObject;
+    private bool _atValue;
+
+    /// <summary>Starts reading the call's arguments. An absent <c>arguments</c> reads as an empty object.</summary>
+    public McpArgumentReader(McpToolContext context)
+    {
+        _context = context ?? throw new ArgumentNullException(nameof(context));
+        _json = new Utf8JsonReader(context.Arguments.Span);
+        _hasObject = !context.Arguments.IsEmpty && _json.Read() && _json.TokenType == JsonTokenType.StartObject;
+        _atValue = false;
+    }
+
+    /// <summary>Moves to the next property; <see langword="false"/> at the end of the object.</summary>
+    public bool MoveNext()
+    {
+        if (!_hasObject)
+        {
+            return false;
+        }
+
+        if (_atValue)
+        {
+            // The previous property's value was peeked but not consumed (for example by NameIs + IsNull only).
+            _json.Skip();
+            _atValue = false;
+        }
+
+        if (!_json.Read() || _json.TokenType != JsonTokenType.PropertyName)
+        {
+            _hasObject = false;
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>Whether the current property's name is <paramref name="utf8Name"/>. Call right after <see cref="MoveNext"/>.</summary>
+    public readonly bool NameIs(ReadOnlySpan<byte> utf8Name) => !_atValue && _json.ValueTextEquals(utf8Name);
+
+    /// <summary>Whether the current property's value is JSON <c>null</c> (the value stays to be read or skipped).</summary>
+    public bool IsNull
+    {
+        get
+        {
+            EnsureValue();
+            return _json.TokenType == JsonTokenType.Null;
+        }
+    }
+
+    /// <summary>Skips the current property's value.</summary>
+    public void Skip()
+    {
+        EnsureValue();
+        _json.Skip();
+        _atValue = false;
+    }
+
+    /// <summary>Reads a string.</summary>
+    public bool TryReadString(string name, out string value)
+    {
+        EnsureValue();
+        if (_json.TokenType == JsonTokenType.String)
+        {
+            value = _json.GetString()!;
+            return Consumed(true);
+        }
+
+        value = null!;
+        return Invalid(name, "string");
+    }
+
+    /// <summary>Reads a single character (a one-character string).</summary>
+    public bool TryReadChar(string name, out char value)
+    {
+        EnsureValue();
+        if (_json.TokenType == JsonTokenType.String)
+        {
+            string text = _json.GetString()!;
+            if (text.Length == 1)
+            {
+                value = text[0];
+                return Consumed(true);
+            }
+        }
+
+        value = default;
+        return Invalid(name, "string of exactly one character");
+    }
+
+    /// <summary>Reads a boolean.</summary>
+    public bool TryReadBoolean(string name, out bool value)
+    {
+        EnsureValue();
+        if (_json.TokenType is JsonTokenType.True or JsonTokenType.False)
+        {
+            value = _json.TokenType == JsonTokenType.True;
+            return Consumed(true);
+        }
+
+        value = default;
+        return Invalid(name, "boolean");
+    }
+
+    /// <summary>Reads an integer in the range of <see cref="byte"/>.</summary>
+    public bool TryReadByte(string name, out byte value)
+    {
+        bool ok = TryReadIntegral(name, byte.MinValue, byte.MaxValue, "integer from 0 to 255", out long raw);
+        value = (byte)raw;
+        return ok;
+    }
+
+    /// <summary>Reads an integer in the range of <see cref="sbyte"/>.</summary>
+    public bool TryReadSByte(string name, out sbyte value)
+    {
+        bool ok = TryReadIntegral(name, sbyte.MinValue, sbyte.MaxValue, "integer from -128 to 127", out long raw);
+        value = (sbyte)raw;
+        return ok;
+    }
+
+    /// <summary>Reads an integer in the range of <see cref="short"/>.</summary>
+    public bool TryReadInt16(string name, out short value)
+    {
+        bool ok = TryReadIntegral(name, short.MinValue, short.MaxValue, "integer from -32768 to 32767", out long raw);
+        value = (short)raw;
+        return ok;
+    }
+
+    /// <summary>Reads an integer in the range of <see cref="ushort"/>.</summary>
+    public bool TryReadUInt16(string name, out ushort value)
+    {
+        bool ok = TryReadIntegral(name, ushort.MinValue, ushort.MaxValue, "integer from 0 to 65535", out long raw);
+        value = (ushort)raw;
+        return ok;
+    }
+
+    /// <summary>Reads an integer in the range of <see cref="int"/>.</summary>
+    public bool TryReadInt32(string name, out int value)
+    {
+        bool ok = TryReadIntegral(name, int.MinValue, int.MaxValue, "integer (32-bit)", out long raw);
+        value = (int)raw;
+        return ok;
+    }
+
+    /// <summary>Reads an integer in the range of <see cref="uint"/>.</summary>
+    public bool TryReadUInt32(string name, out uint value)
+    {
+        bool ok = TryReadIntegral(name, uint.MinValue, uint.MaxValue, "integer from 0 to 4294967295", out long raw);
+        value = (uint)raw;
+        return ok;
+    }
+
+    /// <summary>Reads an integer in the range of <see cref="long"/>.</summary>
+    public bool TryReadInt64(string name, out long value)
+        => TryReadIntegral(name, long.MinValue, long.MaxValue, "integer (64-bit)", out value);
+
+    /// <summary>Reads a non-negative integer in the range of <see cref="ulong"/>.</summary>
+    public bool TryReadUInt64(string name, out ulong value)
+    {
+        EnsureValue();
+        if (_json.TokenType == JsonTokenType.Number)
+        {
+            if (_json.TryGetUInt64(out value))
+            {
+                return Consumed(true);
+            }
+
+            if (_json.TryGetDouble(out double d) && d >= 0 && d <= ulong.MaxValue && Math.Floor(d) == d)
+            {
+                value = (ulong)d;
+                return Consumed(true);
+            }
+        }
+
+        value = default;
+        return Invalid(name, "non-negative integer (64-bit)");
+    }
+
+    /// <summary>Reads a number as <see cref="float"/>.</summary>
+    public bool TryReadSingle(string name, out float value)
+    {
+        EnsureValue();
+        if (_json.TokenType == JsonTokenType.Number && _json.TryGetSingle(out value) && float.IsFinite(value))
+        {
+            return Consumed(true);
+        }
+
+        value = default;
+        return Invalid(name, "number");
+    }
+
+    /// <summary>Reads a number as <see cref="double"/>.</summary>
+    public bool TryReadDouble(string name, out double value)
+    {
+        EnsureValue();
+        if (_json.TokenType == JsonTokenType.Number && _json.TryGetDouble(out value) && double.IsFinite(value))
+        {
+            return Consumed(true);
+        }
+
+        value = default;
+        return Invalid(name, "number");
+    }
+
+    /// <summary>Reads a number as <see cref="decimal"/>.</summary>
+    public bool TryReadDecimal(string name, out decimal value)
+    {
+        EnsureValue();
+        if (_json.TokenType == JsonTokenType.Number && _json.TryGetDecimal(out value))
+        {
+            return Consumed(true);
+        }
+
+        value = default;
+        return Invalid(name, "number (decimal)");
+    }
+
+    /// <summary>Reads a GUID string (<c>format: uuid</c>).</summary>
+    public bool TryReadGuid(string name, out Guid value)
+    {
+        EnsureValue();
+        if (_json.TokenType == JsonTokenType.String && _json.TryGetGuid(out value))
+        {
+            return Consumed(true);
+        }
+
+        value = default;
+        return Invalid(name, "string in UUID format");
+    }
+
+    /// <summary>Reads an ISO 8601 date-time string (<c>format: date-time</c>).</summary>
+    public bool TryReadDateTime(string name, out DateTime value)
+    {
+        EnsureValue();
+        if (_json.TokenType == JsonTokenType.String && _json.TryGetDateTime(out value))
+        {
+            return Consumed(true);
+        }
+
+        value = default;
+        return Invalid(name, "string in ISO 8601 date-time format");
+    }
+
+    /// <summary>Reads an ISO 8601 date-time string with offset (<c>format: date-time</c>).</summary>
+    public bool TryReadDateTimeOffset(string name, out DateTimeOffset value)
+    {
+        EnsureValue();
+        if (_json.TokenType == JsonTokenType.String && _json.TryGetDateTimeOffset(out value))
+        {
+            return Consumed(true);
+        }
+
+        value = default;
+        return Invalid(name, "string in ISO 8601 date-time format");
+    }
+
+    /// <summary>Reads a <c>yyyy-MM-dd</c> date string (<c>format: date</c>).</summary>
+    public bool TryReadDateOnly(string name, out DateOnly value)
+    {
+        EnsureValue();
+        if (_json.TokenType == JsonTokenType.String
+            && DateOnly.TryParseExact(_json.GetString(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out value))
+        {
+            return Consumed(true);
+        }
+
+        value = default;
+        return Invalid(name, "string in yyyy-MM-dd date format");
+    }
+
+    /// <summary>Reads an <c>HH:mm[:ss[.fffffff]]</c> time string (<c>format: time</c>).</summary>
+    public bool TryReadTimeOnly(string name, out TimeOnly value)
+    {
+        EnsureValue();
+        if (_json.TokenType == JsonTokenType.String
+            && TimeOnly.TryParseExact(_json.GetString(), s_timeFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out value))
+        {
+            return Consumed(true);
+        }
+
+        value = default;
+        return Invalid(name, "string in HH:mm:ss time format");
+    }
+
+    private static readonly string[] s_timeFormats = ["HH:mm:ss", "HH:mm", "HH:mm:ss.FFFFFFF"];
+
+    /// <summary>Reads an ISO 8601 duration (<c>PT5M</c>, <c>format: duration</c>) or a .NET <c>d.hh:mm:ss</c> time span.</summary>
+    public bool TryReadTimeSpan(string name, out TimeSpan value)
+    {
+        EnsureValue();
+        if (_json.TokenType == JsonTokenType.String)
+        {
+            string text = _json.GetString()!;
+            if (IsoDuration.TryParse(text, out value)
+                || TimeSpan.TryParseExact(text, "c", CultureInfo.InvariantCulture, out value))
+            {
+                return Consumed(true);
+            }
+        }
+
+        value = default;
+        return Invalid(name, "string in ISO 8601 duration format (for example PT1H30M)");
+    }
+
+    /// <summary>Reads an absolute URI string (<c>format: uri</c>).</summary>
+    public bool TryReadUri(string name, out Uri value)
+    {
+        EnsureValue();
+        if (_json.TokenType == JsonTokenType.String && Uri.TryCreate(_json.GetString(), UriKind.Absolute, out Uri? uri))
+        {
+            value = uri;
+            return Consumed(true);
+        }
+
+        value = null!;
+        return Invalid(name, "string holding an absolute URI");
+    }
+
+    /// <summary>Reads a complex value (object, array, dictionary) through its <see cref="JsonTypeInfo{T}"/>.</summary>
+    public bool TryReadJson<T>(string name, string expected, JsonTypeInfo<T> typeInfo, out T value)
+    {
+        ArgumentNullException.ThrowIfNull(typeInfo);
+        EnsureValue();
+        Utf8JsonReader checkpoint = _json;
+        try
+        {
+            value = JsonSerializer.Deserialize(ref _json, typeInfo)!;
+            return Consumed(true);
+        }
+        catch (JsonException ex)
+        {
+            _json = checkpoint;
+            value = default!;
+            string detail = ex.Path is { Length: > 1 } path ? $" (at {path.Replace("$", name, StringComparison.Ordinal)})" : string.Empty;
+            return Invalid(name, expected + detail);
+        }
+    }
+
+    /// <summary>Records an invalid value for the current property and consumes it.</summary>
+    public bool Invalid(string name, string expected)
+    {
+        EnsureValue();
+        _context.ReportInvalidArgument(name, expected, DescribeCurrent());
+        _json.Skip();
+        _atValue = false;
+        return false;
+    }
+
+    private bool TryReadIntegral(string name, long min, long max, string expected, out long value)
+    {
+        EnsureValue();
+        if (_json.TokenType == JsonTokenType.Number)
+        {
+            if (_json.TryGetInt64(out value) && value >= min && value <= max)
+            {
+                return Consumed(true);
+            }
+
+            // Accept integral values written with a fraction or exponent (3.0, 1e3): models often send them.
+            if (_json.TryGetDouble(out double d) && Math.Floor(d) == d && d >= min && d <= max)
+            {
+                value = (long)d;
+                return Consumed(true);
+            }
+        }
+
+        value = default;
+        return Invalid(name, expected);
+    }
+
+    private void EnsureValue()
+    {
+        if (!_atValue)
+        {
+            _json.Read();
+            _atValue = true;
+        }
+    }
+
+    private bool Consumed(bool result)
+    {
+        _atValue = false;
+        return result;
+    }
+
+    private readonly string DescribeCurrent()
+    {
+        switch (_json.TokenType)
+        {
+            case JsonTokenType.String:
+                string text = _json.GetString() ?? string.Empty;
+                return "string \"" + (text.Length > MaxShownLength ? text[..MaxShownLength] + "…" : text) + "\"";
+            case JsonTokenType.Number:
+                return "number " + System.Text.Encoding.UTF8.GetString(_json.ValueSpan);
+            case JsonTokenType.True:
+                return "true";
+            case JsonTokenType.False:
+                return "false";
+            case JsonTokenType.Null:
+                return "null";
+            case JsonTokenType.StartObject:
+                return "an object";
+            case JsonTokenType.StartArray:
+                return "an array";
+            default:
+                return _json.TokenType.ToString();
+        }
+    }
+}

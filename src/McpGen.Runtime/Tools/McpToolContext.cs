@@ -1,0 +1,229 @@
+using System;
+using System.Buffers;
+using System.Collections.Generic;
+using System.ComponentModel;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using System.Threading;
+
+namespace McpGen;
+
+/// <summary>
+/// One tool call as the generated invoker sees it: the raw arguments, the services, the request and the result
+/// writer. Generated code uses it; user code takes <see cref="McpRequestContext"/> instead.
+/// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public sealed class McpToolContext
+{
+    private readonly Utf8JsonWriter _writer;
+    private List<ArgumentError>? _argumentErrors;
+
+    internal McpToolContext(
+        McpRequestContext request,
+        IServiceProvider services,
+        JsonSerializerOptions serializerOptions,
+        ReadOnlyMemory<byte> arguments,
+        Utf8JsonWriter resultWriter,
+        CancellationToken cancellationToken)
+    {
+        Request = request;
+        Services = services;
+        SerializerOptions = serializerOptions;
+        Arguments = arguments;
+        _writer = resultWriter;
+        CancellationToken = cancellationToken;
+    }
+
+    /// <summary>The request that carries the call.</summary>
+    public McpRequestContext Request { get; }
+
+    /// <summary>The request's service scope.</summary>
+    public IServiceProvider Services { get; }
+
+    /// <summary>The options whose resolver chain supplies <see cref="JsonTypeInfo"/> for complex argument and result types.</summary>
+    public JsonSerializerOptions SerializerOptions { get; }
+
+    /// <summary>The UTF-8 JSON of the <c>arguments</c> object, or empty when the client sent none.</summary>
+    public ReadOnlyMemory<byte> Arguments { get; }
+
+    /// <summary>Signals when the client goes away or cancels the call.</summary>
+    public CancellationToken CancellationToken { get; }
+
+    /// <summary>Progress reporter for <c>IProgress&lt;McpProgress&gt;</c> parameters; drops reports when the client asked for none.</summary>
+    public IProgress<McpProgress> Progress => _progress ??= new ProgressAdapter(Request);
+
+    private IProgress<McpProgress>? _progress;
+
+    /// <summary>Whether a result has been written.</summary>
+    public bool ResultWritten { get; private set; }
+
+    /// <summary>Whether argument binding found errors.</summary>
+    public bool HasArgumentErrors => _argumentErrors is { Count: > 0 };
+
+    internal IReadOnlyList<ArgumentError> ArgumentErrors => (IReadOnlyList<ArgumentError>?)_argumentErrors ?? [];
+
+    /// <summary>Returns the type information for <typeparamref name="T"/> from <see cref="SerializerOptions"/>.</summary>
+    /// <exception cref="InvalidOperationException">No registered <c>JsonSerializerContext</c> knows the type.</exception>
+    public JsonTypeInfo<T> GetTypeInfo<T>() => McpJson.GetTypeInfo<T>(SerializerOptions);
+
+    /// <summary>Records that a required argument is missing.</summary>
+    public void ReportMissingArgument(string name, string expected)
+        => (_argumentErrors ??= []).Add(new ArgumentError(name, expected, null));
+
+    /// <summary>Records that an argument has the wrong type or an invalid value.</summary>
+    public void ReportInvalidArgument(string name, string expected, string received)
+        => (_argumentErrors ??= []).Add(new ArgumentError(name, expected, received));
+
+    /// <summary>Writes a result with one text block (nothing for a <see langword="null"/> string: an empty content array).</summary>
+    public void WriteText(string? text)
+    {
+        BeginResult();
+        _writer.WriteStartArray("content");
+        if (text is not null)
+        {
+            WriteTextBlock(text);
+        }
+
+        _writer.WriteEndArray();
+    }
+
+    /// <summary>Writes a result with an empty content array (for <see langword="void"/> tools).</summary>
+    public void WriteEmpty()
+    {
+        BeginResult();
+        _writer.WriteStartArray("content");
+        _writer.WriteEndArray();
+    }
+
+    /// <summary>Writes a result with one content block.</summary>
+    public void WriteContent(ContentBlock? block)
+    {
+        BeginResult();
+        _writer.WriteStartArray("content");
+        block?.WriteTo(_writer);
+        _writer.WriteEndArray();
+    }
+
+    /// <summary>Writes a result with several content blocks.</summary>
+    public void WriteContent(IEnumerable<ContentBlock?>? blocks)
+    {
+        BeginResult();
+        _writer.WriteStartArray("content");
+        if (blocks is not null)
+        {
+            foreach (ContentBlock? block in blocks)
+            {
+                block?.WriteTo(_writer);
+            }
+        }
+
+        _writer.WriteEndArray();
+    }
+
+    /// <summary>Writes a complete result.</summary>
+    public void WriteResult(CallToolResult? result)
+    {
+        if (result is null)
+        {
+            WriteEmpty();
+            return;
+        }
+
+        BeginResult();
+        result.WriteMembers(_writer);
+    }
+
+    /// <summary>
+    /// Writes a typed result: <c>structuredContent</c> plus the same JSON as a text block. When <paramref name="wrapped"/>
+    /// is set (the value is not a JSON object), <c>structuredContent</c> is <c>{"result": value}</c>, matching the
+    /// generated output schema.
+    /// </summary>
+    public void WriteStructured<T>(T value, JsonTypeInfo<T> typeInfo, bool wrapped)
+    {
+        ArgumentNullException.ThrowIfNull(typeInfo);
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = SerializerOptions.Encoder, SkipValidation = true }))
+        {
+            JsonSerializer.Serialize(json, value, typeInfo);
+        }
+
+        ReadOnlySpan<byte> utf8 = buffer.WrittenSpan;
+        BeginResult();
+        _writer.WriteStartArray("content");
+        _writer.WriteStartObject();
+        _writer.WriteString("type", "text");
+        _writer.WriteString("text", utf8);
+        _writer.WriteEndObject();
+        _writer.WriteEndArray();
+        _writer.WritePropertyName("structuredContent");
+        if (wrapped)
+        {
+            _writer.WriteStartObject();
+            _writer.WritePropertyName("result");
+            _writer.WriteRawValue(utf8, skipInputValidation: true);
+            _writer.WriteEndObject();
+        }
+        else
+        {
+            _writer.WriteRawValue(utf8, skipInputValidation: true);
+        }
+    }
+
+    /// <summary>Writes an error result (<c>isError: true</c>) with one text block.</summary>
+    internal void WriteError(string message)
+    {
+        BeginResult();
+        _writer.WriteStartArray("content");
+        WriteTextBlock(message);
+        _writer.WriteEndArray();
+        _writer.WriteBoolean("isError", true);
+    }
+
+    /// <summary>Describes the argument errors for the model, one line per argument.</summary>
+    internal string DescribeArgumentErrors(string toolName)
+    {
+        var text = new StringBuilder();
+        text.Append("Invalid arguments for tool '").Append(toolName).Append("':");
+        foreach (ArgumentError error in ArgumentErrors)
+        {
+            text.Append("\n- '").Append(error.Name).Append("': ");
+            if (error.Received is null)
+            {
+                text.Append("missing (required ").Append(error.Expected).Append(')');
+            }
+            else
+            {
+                text.Append("expected ").Append(error.Expected).Append(", received ").Append(error.Received);
+            }
+        }
+
+        text.Append("\nFix the arguments to match the tool's inputSchema and call it again.");
+        return text.ToString();
+    }
+
+    private void BeginResult()
+    {
+        if (ResultWritten)
+        {
+            throw new InvalidOperationException("A tool result has already been written for this call.");
+        }
+
+        ResultWritten = true;
+    }
+
+    private void WriteTextBlock(string text)
+    {
+        _writer.WriteStartObject();
+        _writer.WriteString("type", "text");
+        _writer.WriteString("text", text);
+        _writer.WriteEndObject();
+    }
+
+    internal readonly record struct ArgumentError(string Name, string Expected, string? Received);
+
+    private sealed class ProgressAdapter(McpRequestContext request) : IProgress<McpProgress>
+    {
+        public void Report(McpProgress value) => request.ReportProgress(value);
+    }
+}

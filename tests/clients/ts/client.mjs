@@ -1,0 +1,266 @@
+// McpGen test harness: drives a real MCP TypeScript client against a Streamable HTTP endpoint and prints ONE JSON document.
+// Usage: node client.mjs --url URL --sdk v1|v2 --era legacy|modern|auto [--protocol-version V] [--list] [--call TOOL --args JSON [--progress]]
+//        [--ping] [--script JSON|@file] [--header 'Name: value'] [--terminate] [--trace] [--timeout MS]
+// Setup: cd tests/clients/ts && npm ci.  Exit 0 = every step ok; 1 = connect/step failure; 2 = usage; 3 = overall timeout (stderr says why).
+//
+// --sdk v1  = @modelcontextprotocol/sdk 1.32.2 (initialize era only; it always offers 2025-11-25, --protocol-version rewrites the
+//             offered version in the initialize body via a fetch wrapper, since v1 has no option for it).
+// --sdk v2  = @modelcontextprotocol/client 2.4.0: --era legacy -> versionNegotiation 'legacy' (initialize, offers --protocol-version
+//             or 2025-11-25), --era modern -> { pin: --protocol-version or '2026-07-28' } (server/discover, no fallback),
+//             --era auto -> 'auto' (server/discover probe, falls back to initialize).
+// Script steps (JSON array): {"op":"list"} {"op":"call","name":"echo","args":{},"progress":true} {"op":"ping"} {"op":"listPrompts"}
+//   {"op":"getPrompt","name":"p","args":{}} {"op":"listResources"} {"op":"readResource","uri":"x://y"} {"op":"discover"} (v2)
+//   Any step may carry "expectError": true (the step is ok only if it fails) and "timeoutMs".
+// Output: {"ok","sdk","era","connect":{"ok","ms","protocolVersion","era","sessionId","serverInfo","capabilities","instructions"},
+//          "steps":[{"op","ok","ms","result"|"error","progress"}],"close":{"ok","terminated"},"http":[...with --trace],"error"}
+import process from 'node:process';
+import fs from 'node:fs';
+
+const USAGE = 'usage: node client.mjs --url URL --sdk v1|v2 --era legacy|modern|auto [--protocol-version V] [--list] [--call TOOL --args JSON [--progress]] [--ping] [--script JSON|@file] [--header "N: v"] [--terminate] [--trace] [--timeout MS]';
+
+function usage(msg) {
+  process.stderr.write(`${msg}\n${USAGE}\n`);
+  process.exit(2);
+}
+
+function parseArgs(argv) {
+  const o = { sdk: 'v2', era: 'legacy', steps: [], headers: {}, timeout: 20000, trace: false, terminate: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const next = () => {
+      if (i + 1 >= argv.length) usage(`missing value for ${a}`);
+      return argv[++i];
+    };
+    switch (a) {
+      case '--url': o.url = next(); break;
+      case '--sdk': o.sdk = next(); break;
+      case '--era': o.era = next(); break;
+      case '--protocol-version': o.protocolVersion = next(); break;
+      case '--list': o.steps.push({ op: 'list' }); break;
+      case '--ping': o.steps.push({ op: 'ping' }); break;
+      case '--call': o.steps.push({ op: 'call', name: next(), args: {} }); break;
+      case '--args': {
+        const last = o.steps[o.steps.length - 1];
+        if (!last || last.op !== 'call') usage('--args must follow --call');
+        try { last.args = JSON.parse(next()); } catch (e) { usage(`--args is not JSON: ${e.message}`); }
+        break;
+      }
+      case '--progress': {
+        const last = o.steps[o.steps.length - 1];
+        if (!last || last.op !== 'call') usage('--progress must follow --call');
+        last.progress = true;
+        break;
+      }
+      case '--script': {
+        let text = next();
+        if (text.startsWith('@')) text = fs.readFileSync(text.slice(1), 'utf8');
+        let s;
+        try { s = JSON.parse(text); } catch (e) { usage(`--script is not JSON: ${e.message}`); }
+        if (!Array.isArray(s)) usage('--script must be a JSON array of steps');
+        o.steps.push(...s);
+        break;
+      }
+      case '--header': {
+        const h = next();
+        const c = h.indexOf(':');
+        if (c <= 0) usage(`bad --header ${h}`);
+        o.headers[h.slice(0, c).trim()] = h.slice(c + 1).trim();
+        break;
+      }
+      case '--terminate': o.terminate = true; break;
+      case '--trace': o.trace = true; break;
+      case '--timeout': o.timeout = Number(next()); break;
+      case '-h': case '--help': process.stdout.write(USAGE + '\n'); process.exit(0); break;
+      default: usage(`unknown argument ${a}`);
+    }
+  }
+  if (!o.url) usage('--url is required');
+  if (!['v1', 'v2'].includes(o.sdk)) usage('--sdk must be v1 or v2');
+  if (!['legacy', 'modern', 'auto'].includes(o.era)) usage('--era must be legacy, modern or auto');
+  if (o.sdk === 'v1' && o.era !== 'legacy') usage('the v1 SDK speaks only the initialize era: use --era legacy');
+  if (!(o.timeout > 0)) usage('--timeout must be a positive number of ms');
+  return o;
+}
+
+const opts = parseArgs(process.argv.slice(2));
+const out = { ok: false, sdk: opts.sdk, era: opts.era, url: opts.url, connect: null, steps: [], close: null };
+const http = [];
+if (opts.trace) out.http = http;
+
+let finished = false;
+function finish(code, errText) {
+  if (finished) return;
+  finished = true;
+  out.ok = code === 0;
+  if (errText) out.error = errText;
+  process.stdout.write(JSON.stringify(out, null, 2) + '\n', () => {
+    if (errText) process.stderr.write(errText + '\n');
+    process.exit(code);
+  });
+}
+
+// Hard overall timeout: never hang a test run.
+const hardTimer = setTimeout(() => finish(3, `overall timeout after ${opts.timeout} ms`), opts.timeout);
+
+function errorInfo(e) {
+  if (e === null || typeof e !== 'object') return { message: String(e) };
+  const info = { name: e.name ?? e.constructor?.name, message: e.message };
+  if (e.code !== undefined) info.code = e.code;
+  if (e.data !== undefined) info.data = e.data;
+  if (e.cause?.message) info.cause = e.cause.message;
+  return info;
+}
+
+// fetch wrapper: records the exchange (--trace) and, for v1 with --protocol-version, rewrites the offered version.
+const MCP_HEADERS = ['mcp-protocol-version', 'mcp-method', 'mcp-name', 'mcp-session-id', 'accept', 'content-type', 'last-event-id'];
+function makeFetch(rewriteInitVersion) {
+  return async (input, init = {}) => {
+    let body = init.body;
+    if (rewriteInitVersion && typeof body === 'string') {
+      try {
+        const msg = JSON.parse(body);
+        if (msg && msg.method === 'initialize' && msg.params) {
+          msg.params.protocolVersion = rewriteInitVersion;
+          body = JSON.stringify(msg);
+          init = { ...init, body };
+        }
+      } catch { /* not JSON: leave it */ }
+    }
+    const reqHeaders = {};
+    new Headers(init.headers ?? {}).forEach((v, k) => { if (MCP_HEADERS.includes(k)) reqHeaders[k] = v; });
+    const entry = { method: init.method ?? 'GET', url: String(input), headers: reqHeaders };
+    if (typeof body === 'string') {
+      try { entry.body = JSON.parse(body); } catch { entry.body = body; }
+    }
+    http.push(entry);
+    try {
+      const res = await fetch(input, init);
+      entry.status = res.status;
+      entry.responseHeaders = {};
+      for (const k of ['content-type', 'mcp-session-id']) if (res.headers.get(k) !== null) entry.responseHeaders[k] = res.headers.get(k);
+      return res;
+    } catch (e) {
+      entry.error = errorInfo(e);
+      throw e;
+    }
+  };
+}
+
+async function loadSdk() {
+  if (opts.sdk === 'v1') {
+    const { Client } = await import('@modelcontextprotocol/sdk/client/index.js');
+    const { StreamableHTTPClientTransport } = await import('@modelcontextprotocol/sdk/client/streamableHttp.js');
+    const client = new Client({ name: 'mcpgen-harness-v1', version: '1.32.2' }, { capabilities: {} });
+    const transport = new StreamableHTTPClientTransport(new URL(opts.url), {
+      fetch: makeFetch(opts.protocolVersion),
+      requestInit: { headers: opts.headers },
+    });
+    return { client, transport, connectOptions: { timeout: opts.timeout } };
+  }
+  const { Client, StreamableHTTPClientTransport } = await import('@modelcontextprotocol/client');
+  const clientOptions = { capabilities: {} };
+  if (opts.era === 'legacy') {
+    clientOptions.versionNegotiation = { mode: 'legacy' };
+    if (opts.protocolVersion) {
+      // The legacy handshake offers the first 2025-era entry of supportedProtocolVersions.
+      clientOptions.supportedProtocolVersions = [opts.protocolVersion, '2025-11-25', '2025-06-18', '2025-03-26', '2024-11-05']
+        .filter((v, i, a) => a.indexOf(v) === i);
+    }
+  } else if (opts.era === 'modern') {
+    clientOptions.versionNegotiation = { mode: { pin: opts.protocolVersion ?? '2026-07-28' } };
+  } else {
+    clientOptions.versionNegotiation = { mode: 'auto' };
+    if (opts.protocolVersion) clientOptions.supportedProtocolVersions = [opts.protocolVersion, '2025-11-25', '2025-06-18', '2025-03-26'];
+  }
+  const client = new Client({ name: 'mcpgen-harness-v2', version: '2.4.0' }, clientOptions);
+  const transport = new StreamableHTTPClientTransport(new URL(opts.url), {
+    fetch: makeFetch(undefined),
+    requestInit: { headers: opts.headers },
+  });
+  return { client, transport, connectOptions: { timeout: opts.timeout } };
+}
+
+async function runStep(client, step) {
+  const progress = [];
+  const ro = { timeout: step.timeoutMs ?? opts.timeout };
+  if (step.progress) ro.onprogress = (p) => progress.push(p);
+  const t0 = performance.now();
+  const rec = { op: step.op };
+  if (step.name !== undefined) rec.name = step.name;
+  if (step.uri !== undefined) rec.uri = step.uri;
+  try {
+    let result;
+    switch (step.op) {
+      case 'list': result = await client.listTools(step.cursor ? { cursor: step.cursor } : undefined, ro); break;
+      case 'call': result = await client.callTool({ name: step.name, arguments: step.args ?? {} }, undefined, ro); break;
+      case 'ping': result = await client.ping(ro); break;
+      case 'listPrompts': result = await client.listPrompts(undefined, ro); break;
+      case 'getPrompt': result = await client.getPrompt({ name: step.name, arguments: step.args ?? {} }, ro); break;
+      case 'listResources': result = await client.listResources(undefined, ro); break;
+      case 'readResource': result = await client.readResource({ uri: step.uri }, ro); break;
+      case 'discover':
+        if (typeof client.discover !== 'function') throw new Error('discover needs --sdk v2');
+        result = await client.discover(ro);
+        break;
+      default: throw new Error(`unknown step op ${step.op}`);
+    }
+    rec.ok = !step.expectError;
+    rec.result = result;
+    if (step.expectError) rec.error = { message: 'expected an error, got a result' };
+  } catch (e) {
+    rec.ok = !!step.expectError;
+    rec.error = errorInfo(e);
+  }
+  if (step.progress) rec.progress = progress;
+  rec.ms = Math.round(performance.now() - t0);
+  return rec;
+}
+
+async function main() {
+  // v1's callTool(params, resultSchema, options) and v2's callTool(params, options) differ: normalise.
+  const { client, transport, connectOptions } = await loadSdk();
+  if (opts.sdk === 'v2') {
+    const orig = client.callTool.bind(client);
+    client.callTool = (params, _schema, ro) => orig(params, ro);
+  }
+  client.onerror = (e) => { (out.clientErrors ??= []).push(errorInfo(e)); };
+  const t0 = performance.now();
+  try {
+    await client.connect(transport, connectOptions);
+  } catch (e) {
+    out.connect = { ok: false, ms: Math.round(performance.now() - t0), error: errorInfo(e) };
+    try { await client.close(); } catch { /* ignore */ }
+    return finish(1, `connect failed: ${e?.message ?? e}`);
+  }
+  out.connect = {
+    ok: true,
+    ms: Math.round(performance.now() - t0),
+    protocolVersion: client.getNegotiatedProtocolVersion?.() ?? transport.protocolVersion,
+    era: client.getProtocolEra?.() ?? 'legacy',
+    sessionId: transport.sessionId ?? null,
+    serverInfo: client.getServerVersion() ?? null,
+    capabilities: client.getServerCapabilities() ?? null,
+    instructions: client.getInstructions?.() ?? null,
+  };
+  let failed = null;
+  for (const step of opts.steps) {
+    const rec = await runStep(client, step);
+    out.steps.push(rec);
+    if (!rec.ok) { failed = `step ${out.steps.length} (${step.op}${step.name ? ' ' + step.name : ''}) failed: ${rec.error?.message}`; break; }
+  }
+  out.close = { ok: true, terminated: false };
+  try {
+    if (opts.terminate && transport.sessionId !== undefined) {
+      await transport.terminateSession();
+      out.close.terminated = true;
+    }
+    await client.close();
+  } catch (e) {
+    out.close = { ok: false, error: errorInfo(e) };
+    if (!failed) failed = `close failed: ${e?.message ?? e}`;
+  }
+  clearTimeout(hardTimer);
+  finish(failed ? 1 : 0, failed ?? undefined);
+}
+
+main().catch((e) => finish(1, `harness error: ${e?.stack ?? e}`));
