@@ -107,6 +107,9 @@ public sealed class QuickStartClientTests(QuickStartHost host) : IClassFixture<Q
         CallToolResult result = await client.CallToolAsync("process_batch", new Dictionary<string, object?> { ["items"] = 4 }, progress);
 
         Assert.Equal("Processed 4 items.", result.SingleText());
+
+        // The client dispatches notifications apart from responses, so the last one may land just after the result.
+        await progress.WaitForCountAsync(4, TimeSpan.FromSeconds(5));
         Assert.Equal([1d, 2d, 3d, 4d], progress.Values.Select(p => (double)p.Progress));
         Assert.All(progress.Values, p => Assert.Equal(4d, p.Total));
     }
@@ -140,6 +143,15 @@ public sealed class QuickStartClientTests(QuickStartHost host) : IClassFixture<Q
             lock (_values)
             {
                 _values.Add(value);
+            }
+        }
+
+        public async Task WaitForCountAsync(int count, TimeSpan limit)
+        {
+            DateTime deadline = DateTime.UtcNow + limit;
+            while (Values.Count < count && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(20);
             }
         }
     }

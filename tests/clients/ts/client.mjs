@@ -1,6 +1,6 @@
 // McpGen test harness: drives a real MCP TypeScript client against a Streamable HTTP endpoint and prints ONE JSON document.
 // Usage: node client.mjs --url URL --sdk v1|v2 --era legacy|modern|auto [--protocol-version V] [--list] [--call TOOL --args JSON [--progress]]
-//        [--ping] [--script JSON|@file] [--header 'Name: value'] [--terminate] [--trace] [--timeout MS]
+//        [--ping] [--script JSON|@file] [--header 'Name: value'] [--terminate] [--trace] [--timeout MS] [--probe-timeout MS]
 // Setup: cd tests/clients/ts && npm ci.  Exit 0 = every step ok; 1 = connect/step failure; 2 = usage; 3 = overall timeout (stderr says why).
 //
 // --sdk v1  = @modelcontextprotocol/sdk 1.32.2 (initialize era only; it always offers 2025-11-25, --protocol-version rewrites the
@@ -12,11 +12,16 @@
 //   {"op":"getPrompt","name":"p","args":{}} {"op":"listResources"} {"op":"readResource","uri":"x://y"} {"op":"discover"} (v2)
 //   Any step may carry "expectError": true (the step is ok only if it fails) and "timeoutMs".
 // Output: {"ok","sdk","era","connect":{"ok","ms","protocolVersion","era","sessionId","serverInfo","capabilities","instructions"},
-//          "steps":[{"op","ok","ms","result"|"error","progress"}],"close":{"ok","terminated"},"http":[...with --trace],"error"}
+//          "steps":[{"op","ok","ms","result"|"error","progress"}],"close":{"ok","terminated"},"http":[...with --trace],
+//          "clientErrors":[...non-fatal transport errors, e.g. a GET answered 400],"error"}
+// --terminate sends DELETE (legacy, only if the server issued Mcp-Session-Id); plain close never sends DELETE in either TS SDK.
+// --probe-timeout sets v2 versionNegotiation.probe.timeoutMs (on HTTP a probe timeout is an error, never a fallback).
+// Inspector CLI (v1 SDK inside): npm run --silent inspector -- URL --transport http --method tools/list (the script cds into
+// its build dir: inspector-cli 1.0.3 locates its package.json relative to the working directory).
 import process from 'node:process';
 import fs from 'node:fs';
 
-const USAGE = 'usage: node client.mjs --url URL --sdk v1|v2 --era legacy|modern|auto [--protocol-version V] [--list] [--call TOOL --args JSON [--progress]] [--ping] [--script JSON|@file] [--header "N: v"] [--terminate] [--trace] [--timeout MS]';
+const USAGE = 'usage: node client.mjs --url URL --sdk v1|v2 --era legacy|modern|auto [--protocol-version V] [--list] [--call TOOL --args JSON [--progress]] [--ping] [--script JSON|@file] [--header "N: v"] [--terminate] [--trace] [--timeout MS] [--probe-timeout MS]';
 
 function usage(msg) {
   process.stderr.write(`${msg}\n${USAGE}\n`);
@@ -70,6 +75,7 @@ function parseArgs(argv) {
       case '--terminate': o.terminate = true; break;
       case '--trace': o.trace = true; break;
       case '--timeout': o.timeout = Number(next()); break;
+      case '--probe-timeout': o.probeTimeout = Number(next()); break;
       case '-h': case '--help': process.stdout.write(USAGE + '\n'); process.exit(0); break;
       default: usage(`unknown argument ${a}`);
     }
@@ -100,7 +106,13 @@ function finish(code, errText) {
 }
 
 // Hard overall timeout: never hang a test run.
-const hardTimer = setTimeout(() => finish(3, `overall timeout after ${opts.timeout} ms`), opts.timeout);
+let currentStep = null; // the step running when the hard timeout fires
+const hardTimer = setTimeout(() => {
+  const error = { name: 'HarnessTimeout', message: `overall timeout after ${opts.timeout} ms` };
+  if (out.connect === null) out.connect = { ok: false, error };
+  else if (currentStep !== null) out.steps.push({ op: currentStep.op, name: currentStep.name, ok: false, error });
+  finish(3, error.message);
+}, opts.timeout);
 
 function errorInfo(e) {
   if (e === null || typeof e !== 'object') return { message: String(e) };
@@ -172,6 +184,7 @@ async function loadSdk() {
     clientOptions.versionNegotiation = { mode: 'auto' };
     if (opts.protocolVersion) clientOptions.supportedProtocolVersions = [opts.protocolVersion, '2025-11-25', '2025-06-18', '2025-03-26'];
   }
+  if (opts.probeTimeout > 0 && opts.era !== 'legacy') clientOptions.versionNegotiation.probe = { timeoutMs: opts.probeTimeout };
   const client = new Client({ name: 'mcpgen-harness-v2', version: '2.4.0' }, clientOptions);
   const transport = new StreamableHTTPClientTransport(new URL(opts.url), {
     fetch: makeFetch(undefined),
@@ -244,7 +257,9 @@ async function main() {
   };
   let failed = null;
   for (const step of opts.steps) {
+    currentStep = step;
     const rec = await runStep(client, step);
+    currentStep = null;
     out.steps.push(rec);
     if (!rec.ok) { failed = `step ${out.steps.length} (${step.op}${step.name ? ' ' + step.name : ''}) failed: ${rec.error?.message}`; break; }
   }
