@@ -17,20 +17,26 @@ public sealed class McpServerOptions
     /// <summary>The largest request body accepted, in bytes (413 beyond). Default 4 MiB.</summary>
     public long MaxRequestBodySize { get; set; } = 4 * 1024 * 1024;
 
-    /// <summary>How many items a <c>tools/list</c> page holds before <c>nextCursor</c> is used. Default 100.</summary>
+    /// <summary>
+    /// How many items a <c>tools/list</c> page holds before <c>nextCursor</c> is used. Default 100. Cursors carry the
+    /// offset and a fingerprint of the tool set, so any replica serving the same tools can continue a listing.
+    /// </summary>
     public int PageSize { get; set; } = 100;
 
     /// <summary>
     /// Origins (scheme://host[:port]) allowed to call the endpoint from a browser. A request whose <c>Origin</c> header is
-    /// present and not allowed gets 403. When empty (the default), an origin is allowed if its host is the request's
-    /// <c>Host</c> and, for a server reached on a loopback address, only loopback origins are allowed.
+    /// present and not allowed gets 403; an absent <c>Origin</c> (non-browser clients) is always allowed. Entries match
+    /// case-insensitively, ignoring a trailing slash; <c>*</c> allows any origin. When empty (the default), an origin is
+    /// allowed if its host is the request's <c>Host</c> and, for a server reached on a loopback address, only loopback
+    /// origins (<c>localhost</c>, <c>127.0.0.1</c>, <c>[::1]</c>, any port) are allowed. <c>Origin: null</c> is never allowed by default.
     /// </summary>
     public IList<string> AllowedOrigins { get; } = new List<string>();
 
     /// <summary>
-    /// Host names (without port) the endpoint answers to; others get 403 (DNS-rebinding protection). When empty (the
-    /// default), a server reached on a loopback address answers only to <c>localhost</c>, <c>127.0.0.1</c> and <c>[::1]</c>,
-    /// and any host otherwise (put host filtering in front of public deployments).
+    /// Host names (without port) the endpoint answers to; others get 403 (DNS-rebinding protection). Entries match
+    /// case-insensitively; <c>*.example.com</c> allows subdomains of example.com and <c>*</c> allows any host. When empty
+    /// (the default), a server reached on a loopback address answers only to <c>localhost</c>, <c>127.0.0.1</c> and
+    /// <c>[::1]</c> (other loopback literals too), and any host otherwise (put host filtering in front of public deployments).
     /// </summary>
     public IList<string> AllowedHosts { get; } = new List<string>();
 

@@ -1,4 +1,7 @@
+using System;
 using System.Security.Claims;
+using System.Text;
+using System.Text.Json;
 using System.Threading;
 using Microsoft.AspNetCore.Http;
 
@@ -12,17 +15,36 @@ public sealed record McpClientInfo(string Name, string Version, string? Title = 
 
 /// <summary>
 /// What a tool can know about the request that called it. Take a parameter of this type in a tool method to get it;
-/// it never appears in the tool's input schema.
+/// it never appears in the tool's input schema. Valid for the duration of the call.
 /// </summary>
 public sealed class McpRequestContext
 {
+    private ReadOnlyMemory<byte> _rawId;
+    private ReadOnlyMemory<byte> _rawClientInfo;
+    private string? _requestId;
+    private McpClientInfo? _clientInfo;
+
     internal McpRequestContext(HttpContext httpContext, string protocolVersion, bool isModern, string requestId, McpClientInfo? clientInfo, IProgressSink? progress)
     {
         HttpContext = httpContext;
         ProtocolVersion = protocolVersion;
         IsModern = isModern;
-        RequestId = requestId;
-        ClientInfo = clientInfo;
+        _requestId = requestId;
+        _clientInfo = clientInfo;
+        ProgressSink = progress;
+    }
+
+    /// <summary>
+    /// Creates a context over raw JSON slices of the request body (the id token and the <c>clientInfo</c> object), decoded
+    /// only when a tool asks: most calls never read them.
+    /// </summary>
+    internal McpRequestContext(HttpContext httpContext, string protocolVersion, bool isModern, ReadOnlyMemory<byte> rawId, ReadOnlyMemory<byte> rawClientInfo, IProgressSink? progress)
+    {
+        HttpContext = httpContext;
+        ProtocolVersion = protocolVersion;
+        IsModern = isModern;
+        _rawId = rawId;
+        _rawClientInfo = rawClientInfo;
         ProgressSink = progress;
     }
 
@@ -39,10 +61,13 @@ public sealed class McpRequestContext
     public bool IsModern { get; }
 
     /// <summary>The JSON-RPC id of the request, as its JSON text (<c>1</c> or <c>"abc"</c>).</summary>
-    public string RequestId { get; }
+    public string RequestId => _requestId ??= Encoding.UTF8.GetString(_rawId.Span);
 
-    /// <summary>The client's name and version, when known (always for modern requests that send <c>clientInfo</c>).</summary>
-    public McpClientInfo? ClientInfo { get; }
+    /// <summary>
+    /// The client's name and version, when known: modern requests that send <c>io.modelcontextprotocol/clientInfo</c>.
+    /// Stateless legacy requests carry none (it was sent once, with <c>initialize</c>).
+    /// </summary>
+    public McpClientInfo? ClientInfo => _clientInfo ??= ParseClientInfo(_rawClientInfo.Span);
 
     /// <summary>Signals when the client goes away or cancels the request.</summary>
     public CancellationToken RequestAborted => HttpContext.RequestAborted;
@@ -53,6 +78,79 @@ public sealed class McpRequestContext
     /// Reports progress to the client, when it asked for progress (sent a progress token); otherwise does nothing.
     /// </summary>
     public void ReportProgress(McpProgress progress) => ProgressSink?.Report(progress);
+
+    /// <summary>Decodes what a tool may still read after the call, before the request body buffer goes back to its pool.</summary>
+    internal void Detach()
+    {
+        if (!_rawId.IsEmpty && _requestId is null)
+        {
+            _requestId = Encoding.UTF8.GetString(_rawId.Span);
+        }
+
+        if (!_rawClientInfo.IsEmpty && _clientInfo is null)
+        {
+            _clientInfo = ParseClientInfo(_rawClientInfo.Span);
+        }
+
+        _rawId = default;
+        _rawClientInfo = default;
+    }
+
+    private static McpClientInfo? ParseClientInfo(ReadOnlySpan<byte> json)
+    {
+        if (json.IsEmpty)
+        {
+            return null;
+        }
+
+        try
+        {
+            var reader = new Utf8JsonReader(json);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return null;
+            }
+
+            string? name = null, version = null, title = null;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                ref string? target = ref name;
+                bool known = true;
+                if (reader.ValueTextEquals("name"u8))
+                {
+                    target = ref name;
+                }
+                else if (reader.ValueTextEquals("version"u8))
+                {
+                    target = ref version;
+                }
+                else if (reader.ValueTextEquals("title"u8))
+                {
+                    target = ref title;
+                }
+                else
+                {
+                    known = false;
+                }
+
+                reader.Read();
+                if (known && reader.TokenType == JsonTokenType.String)
+                {
+                    target = reader.GetString();
+                }
+                else
+                {
+                    reader.Skip();
+                }
+            }
+
+            return name is null ? null : new McpClientInfo(name, version ?? string.Empty, title);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
 }
 
 /// <summary>Where a request's progress notifications go (the request's SSE stream). Implemented by the transport.</summary>

@@ -1,0 +1,284 @@
+using System;
+using System.Text.Json;
+
+namespace McpGen.Protocol;
+
+/// <summary>
+/// Reads exactly one JSON-RPC message from a request body with <see cref="Utf8JsonReader"/>: no DOM, no copies. It
+/// records where the members the endpoint needs sit (<see cref="JsonRpcMessage"/>) and rejects what is not one valid
+/// message: invalid JSON (-32700), batches, non-objects, a wrong <c>jsonrpc</c>, a bad <c>id</c>, a missing <c>method</c> (-32600).
+/// </summary>
+internal static class JsonRpcMessageReader
+{
+    private static readonly JsonReaderOptions s_options = new() { MaxDepth = 128, CommentHandling = JsonCommentHandling.Disallow };
+
+    /// <summary>Reads <paramref name="body"/>; returns <see langword="null"/> on success, else the error to send.</summary>
+    public static McpError? TryRead(ReadOnlyMemory<byte> body, out JsonRpcMessage message)
+    {
+        message = default;
+        message.Body = body;
+        if (body.IsEmpty)
+        {
+            return McpError.Parse("the body is empty");
+        }
+
+        bool hasResultOrError = false;
+        string? idProblem = null;
+        string? versionProblem = "the \"jsonrpc\" member is missing; it must be \"2.0\"";
+        string? methodProblem = null;
+        var reader = new Utf8JsonReader(body.Span, s_options);
+        try
+        {
+            if (!reader.Read())
+            {
+                return McpError.Parse("the body holds no JSON value");
+            }
+
+            if (reader.TokenType == JsonTokenType.StartArray)
+            {
+                return McpError.InvalidRequest(
+                    "JSON-RPC batches (arrays) are not supported. Send one JSON-RPC message per HTTP POST.");
+            }
+
+            if (reader.TokenType != JsonTokenType.StartObject)
+            {
+                reader.Skip();
+                EnsureEnd(ref reader);
+                return McpError.InvalidRequest("the body must be one JSON-RPC message (a JSON object).");
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (reader.ValueTextEquals("jsonrpc"u8))
+                {
+                    reader.Read();
+                    versionProblem = reader.TokenType == JsonTokenType.String && reader.ValueTextEquals("2.0"u8)
+                        ? null
+                        : "the \"jsonrpc\" member must be the string \"2.0\".";
+                    reader.Skip();
+                }
+                else if (reader.ValueTextEquals("id"u8))
+                {
+                    reader.Read();
+                    idProblem = null;
+                    message.Id = default;
+                    switch (reader.TokenType)
+                    {
+                        case JsonTokenType.String:
+                            message.Id = Slice(ref reader);
+                            break;
+                        case JsonTokenType.Number when reader.TryGetInt64(out _):
+                            message.Id = Slice(ref reader);
+                            break;
+                        case JsonTokenType.Null:
+                            idProblem = "the \"id\" must be a string or an integer, never null.";
+                            break;
+                        default:
+                            idProblem = "the \"id\" must be a string or an integer.";
+                            reader.Skip();
+                            break;
+                    }
+                }
+                else if (reader.ValueTextEquals("method"u8))
+                {
+                    reader.Read();
+                    if (reader.TokenType == JsonTokenType.String)
+                    {
+                        message.MethodName = Slice(ref reader);
+                        message.Method = McpMethods.Recognize(ref reader);
+                        methodProblem = null;
+                    }
+                    else
+                    {
+                        methodProblem = "the \"method\" member must be a string.";
+                        reader.Skip();
+                    }
+                }
+                else if (reader.ValueTextEquals("params"u8))
+                {
+                    reader.Read();
+                    int start = (int)reader.TokenStartIndex;
+                    JsonTokenType type = reader.TokenType;
+                    if (type == JsonTokenType.StartObject)
+                    {
+                        ReadParams(ref reader, ref message);
+                    }
+                    else
+                    {
+                        reader.Skip();
+                    }
+
+                    message.Params = new JsonSlice(start, (int)reader.BytesConsumed - start, type);
+                }
+                else if (reader.ValueTextEquals("result"u8) || reader.ValueTextEquals("error"u8))
+                {
+                    hasResultOrError = true;
+                    reader.Read();
+                    reader.Skip();
+                }
+                else
+                {
+                    reader.Read();
+                    reader.Skip();
+                }
+            }
+
+            EnsureEnd(ref reader);
+        }
+        catch (JsonException ex)
+        {
+            message = default;
+            return McpError.Parse(DescribeJsonError(ex));
+        }
+
+        if (versionProblem is not null)
+        {
+            return McpError.InvalidRequest(versionProblem);
+        }
+
+        if (idProblem is not null)
+        {
+            message.Id = default;
+            return McpError.InvalidRequest(idProblem);
+        }
+
+        if (methodProblem is not null)
+        {
+            return McpError.InvalidRequest(methodProblem);
+        }
+
+        if (!message.MethodName.IsPresent)
+        {
+            if (hasResultOrError && message.Id.IsPresent)
+            {
+                message.Kind = JsonRpcMessageKind.Response;
+                return null;
+            }
+
+            return McpError.InvalidRequest("the \"method\" member is missing. A request needs \"jsonrpc\", \"id\" and \"method\".");
+        }
+
+        if (message.Params.IsPresent && !message.Params.IsObject)
+        {
+            return McpError.InvalidRequest("\"params\" must be a JSON object.");
+        }
+
+        message.Kind = message.Id.IsPresent ? JsonRpcMessageKind.Request : JsonRpcMessageKind.Notification;
+        return null;
+    }
+
+    private static void ReadParams(ref Utf8JsonReader reader, ref JsonRpcMessage message)
+    {
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("_meta"u8))
+            {
+                reader.Read();
+                int start = (int)reader.TokenStartIndex;
+                JsonTokenType type = reader.TokenType;
+                if (type == JsonTokenType.StartObject)
+                {
+                    ReadMeta(ref reader, ref message);
+                }
+                else
+                {
+                    reader.Skip();
+                }
+
+                message.Meta = new JsonSlice(start, (int)reader.BytesConsumed - start, type);
+            }
+            else if (reader.ValueTextEquals("name"u8))
+            {
+                reader.Read();
+                message.Name = SliceAndSkip(ref reader);
+            }
+            else if (reader.ValueTextEquals("arguments"u8))
+            {
+                reader.Read();
+                message.Arguments = SliceAndSkip(ref reader);
+            }
+            else if (reader.ValueTextEquals("cursor"u8))
+            {
+                reader.Read();
+                message.Cursor = SliceAndSkip(ref reader);
+            }
+            else if (reader.ValueTextEquals("uri"u8))
+            {
+                reader.Read();
+                message.Uri = SliceAndSkip(ref reader);
+            }
+            else if (reader.ValueTextEquals("protocolVersion"u8))
+            {
+                reader.Read();
+                message.ProtocolVersion = SliceAndSkip(ref reader);
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+    }
+
+    private static void ReadMeta(ref Utf8JsonReader reader, ref JsonRpcMessage message)
+    {
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("io.modelcontextprotocol/protocolVersion"u8))
+            {
+                reader.Read();
+                message.MetaProtocolVersion = SliceAndSkip(ref reader);
+            }
+            else if (reader.ValueTextEquals("io.modelcontextprotocol/clientCapabilities"u8))
+            {
+                reader.Read();
+                message.MetaClientCapabilities = SliceAndSkip(ref reader);
+            }
+            else if (reader.ValueTextEquals("io.modelcontextprotocol/clientInfo"u8))
+            {
+                reader.Read();
+                message.MetaClientInfo = SliceAndSkip(ref reader);
+            }
+            else if (reader.ValueTextEquals("progressToken"u8))
+            {
+                reader.Read();
+                message.ProgressToken = SliceAndSkip(ref reader);
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+    }
+
+    private static JsonSlice Slice(ref Utf8JsonReader reader)
+    {
+        int start = (int)reader.TokenStartIndex;
+        return new JsonSlice(start, (int)reader.BytesConsumed - start, reader.TokenType);
+    }
+
+    private static JsonSlice SliceAndSkip(ref Utf8JsonReader reader)
+    {
+        int start = (int)reader.TokenStartIndex;
+        JsonTokenType type = reader.TokenType;
+        reader.Skip();
+        return new JsonSlice(start, (int)reader.BytesConsumed - start, type);
+    }
+
+    private static void EnsureEnd(ref Utf8JsonReader reader)
+    {
+        // Anything but whitespace after the message makes Read throw (one value per body).
+        if (reader.Read())
+        {
+            throw new JsonException("Unexpected content after the JSON-RPC message.");
+        }
+    }
+
+    private static string DescribeJsonError(JsonException ex)
+    {
+        // Utf8JsonReader messages carry line and byte position and never echo request content.
+        string text = ex.Message;
+        return text.Length > 200 ? text[..200] : text;
+    }
+}

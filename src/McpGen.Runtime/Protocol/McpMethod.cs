@@ -1,0 +1,117 @@
+using System;
+using System.Text.Json;
+
+namespace McpGen.Protocol;
+
+/// <summary>The JSON-RPC methods the endpoint recognises by name; everything else is <see cref="Unknown"/>.</summary>
+internal enum McpMethod
+{
+    Unknown = 0,
+    Initialize,
+    Ping,
+    ServerDiscover,
+    ToolsList,
+    ToolsCall,
+    LoggingSetLevel,
+    ResourcesSubscribe,
+    ResourcesUnsubscribe,
+    ResourcesRead,
+    PromptsGet,
+    NotificationsInitialized,
+}
+
+/// <summary>Method names and their recognition from UTF-8 JSON without allocating.</summary>
+internal static class McpMethods
+{
+    public const string Initialize = "initialize";
+    public const string Ping = "ping";
+    public const string ServerDiscover = "server/discover";
+    public const string ToolsList = "tools/list";
+    public const string ToolsCall = "tools/call";
+    public const string LoggingSetLevel = "logging/setLevel";
+    public const string ResourcesSubscribe = "resources/subscribe";
+    public const string ResourcesUnsubscribe = "resources/unsubscribe";
+    public const string ResourcesRead = "resources/read";
+    public const string PromptsGet = "prompts/get";
+    public const string NotificationsInitialized = "notifications/initialized";
+    public const string NotificationsProgress = "notifications/progress";
+
+    /// <summary>Recognises the method name at the reader's current string token (escapes allowed).</summary>
+    public static McpMethod Recognize(ref Utf8JsonReader reader)
+    {
+        if (reader.ValueTextEquals("tools/call"u8))
+        {
+            return McpMethod.ToolsCall;
+        }
+
+        if (reader.ValueTextEquals("tools/list"u8))
+        {
+            return McpMethod.ToolsList;
+        }
+
+        if (reader.ValueTextEquals("server/discover"u8))
+        {
+            return McpMethod.ServerDiscover;
+        }
+
+        if (reader.ValueTextEquals("initialize"u8))
+        {
+            return McpMethod.Initialize;
+        }
+
+        if (reader.ValueTextEquals("ping"u8))
+        {
+            return McpMethod.Ping;
+        }
+
+        if (reader.ValueTextEquals("notifications/initialized"u8))
+        {
+            return McpMethod.NotificationsInitialized;
+        }
+
+        if (reader.ValueTextEquals("logging/setLevel"u8))
+        {
+            return McpMethod.LoggingSetLevel;
+        }
+
+        if (reader.ValueTextEquals("resources/subscribe"u8))
+        {
+            return McpMethod.ResourcesSubscribe;
+        }
+
+        if (reader.ValueTextEquals("resources/unsubscribe"u8))
+        {
+            return McpMethod.ResourcesUnsubscribe;
+        }
+
+        if (reader.ValueTextEquals("resources/read"u8))
+        {
+            return McpMethod.ResourcesRead;
+        }
+
+        if (reader.ValueTextEquals("prompts/get"u8))
+        {
+            return McpMethod.PromptsGet;
+        }
+
+        return McpMethod.Unknown;
+    }
+
+    /// <summary>The name of a recognised method, or <see langword="null"/> for <see cref="McpMethod.Unknown"/>.</summary>
+    public static string? NameOf(McpMethod method) => method switch
+    {
+        McpMethod.Initialize => Initialize,
+        McpMethod.Ping => Ping,
+        McpMethod.ServerDiscover => ServerDiscover,
+        McpMethod.ToolsList => ToolsList,
+        McpMethod.ToolsCall => ToolsCall,
+        McpMethod.LoggingSetLevel => LoggingSetLevel,
+        McpMethod.ResourcesSubscribe => ResourcesSubscribe,
+        McpMethod.ResourcesUnsubscribe => ResourcesUnsubscribe,
+        McpMethod.ResourcesRead => ResourcesRead,
+        McpMethod.PromptsGet => PromptsGet,
+        McpMethod.NotificationsInitialized => NotificationsInitialized,
+        McpMethod.Unknown => null,
+        _ => throw new ArgumentOutOfRangeException(nameof(method)),
+    };
+}

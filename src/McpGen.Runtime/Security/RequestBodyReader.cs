@@ -1,0 +1,104 @@
+using System;
+using System.Buffers;
+using System.IO;
+using System.IO.Pipelines;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace McpGen.Security;
+
+/// <summary>The outcome of reading a request body.</summary>
+internal enum BodyReadStatus
+{
+    Ok,
+
+    /// <summary>The body is larger than <see cref="McpServerOptions.MaxRequestBodySize"/> (413).</summary>
+    TooLarge,
+
+    /// <summary>The client went away or sent a broken body; nothing can be answered.</summary>
+    Aborted,
+}
+
+/// <summary>
+/// Reads the request body into a buffer rented from <see cref="ArrayPool{T}"/>, enforcing
+/// <see cref="McpServerOptions.MaxRequestBodySize"/>: up front from <c>Content-Length</c>, and while reading for chunked bodies.
+/// </summary>
+internal static class RequestBodyReader
+{
+    private const int InitialChunkedSize = 4096;
+
+    /// <summary>
+    /// Reads the whole body. On <see cref="BodyReadStatus.Ok"/>, <c>Buffer</c> is rented (return it with
+    /// <see cref="ArrayPool{T}.Shared"/>) and holds <c>Length</c> bytes.
+    /// </summary>
+    public static async ValueTask<(BodyReadStatus Status, byte[]? Buffer, int Length)> ReadAsync(HttpContext context, long limit)
+    {
+        HttpRequest request = context.Request;
+        long? declared = request.ContentLength;
+        if (declared > limit)
+        {
+            return (BodyReadStatus.TooLarge, null, 0);
+        }
+
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeFeature
+            && (sizeFeature.MaxRequestBodySize is null || sizeFeature.MaxRequestBodySize < limit))
+        {
+            // Let the server's own limit sit above ours, so ours decides and answers with a JSON-RPC body.
+            sizeFeature.MaxRequestBodySize = limit + 1;
+        }
+
+        if (declared == 0)
+        {
+            return (BodyReadStatus.Ok, ArrayPool<byte>.Shared.Rent(1), 0);
+        }
+
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(declared is { } size ? (int)size : InitialChunkedSize);
+        int length = 0;
+        PipeReader reader = request.BodyReader;
+        CancellationToken aborted = context.RequestAborted;
+        try
+        {
+            while (true)
+            {
+                ReadResult result = await reader.ReadAsync(aborted).ConfigureAwait(false);
+                ReadOnlySequence<byte> data = result.Buffer;
+                if (length + data.Length > limit)
+                {
+                    reader.AdvanceTo(data.End);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    return (BodyReadStatus.TooLarge, null, 0);
+                }
+
+                if (length + data.Length > buffer.Length)
+                {
+                    byte[] larger = ArrayPool<byte>.Shared.Rent((int)Math.Min(limit, Math.Max(buffer.Length * 2L, length + data.Length)));
+                    buffer.AsSpan(0, length).CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = larger;
+                }
+
+                data.CopyTo(buffer.AsSpan(length));
+                length += (int)data.Length;
+                reader.AdvanceTo(data.End);
+
+                // With a Content-Length, the body is complete once that many bytes are in: skip the final empty read.
+                if (result.IsCompleted || result.IsCanceled || length == declared)
+                {
+                    return (BodyReadStatus.Ok, buffer, length);
+                }
+            }
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            return (BodyReadStatus.TooLarge, null, 0);
+        }
+        catch (Exception ex) when (ex is IOException or OperationCanceledException or BadHttpRequestException)
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            return (BodyReadStatus.Aborted, null, 0);
+        }
+    }
+}

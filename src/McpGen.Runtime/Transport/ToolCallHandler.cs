@@ -1,0 +1,194 @@
+using System;
+using System.Text.Json;
+using System.Threading.Tasks;
+using McpGen.Protocol;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace McpGen.Transport;
+
+/// <summary>
+/// <c>tools/call</c>: validates the call (-32602 for a missing name, an unknown tool or non-object arguments), runs the
+/// generated handler against a pooled result buffer, maps exceptions to <c>isError</c> results, and answers with JSON,
+/// or with an SSE stream when the tool reports progress and the client sent a progress token.
+/// </summary>
+internal sealed class ToolCallHandler(McpServerResults results, JsonSerializerOptions serializerOptions, ILogger logger)
+{
+    private const int MaxToolNameLength = 256;
+    private const int MaxListedToolNames = 30;
+
+    /// <summary>Handles a validated <c>tools/call</c> request of either era.</summary>
+    public Task HandleAsync(HttpContext context, in JsonRpcMessage message, McpEra era)
+    {
+        ReadOnlySpan<byte> rawId = message.Raw(message.Id);
+        if (!message.Name.IsString)
+        {
+            return McpResponses.WriteErrorAsync(context, rawId, new McpError(200, JsonRpcErrorCodes.InvalidParams,
+                "Invalid params: tools/call needs params.name, a string naming one of the tools from tools/list."), logger);
+        }
+
+        McpToolDefinition? tool = FindTool(message);
+        if (tool is null)
+        {
+            string hint = results.ToolCount <= MaxListedToolNames
+                ? $" Available tools: {results.ToolNames}."
+                : " Call tools/list to see the available tools.";
+            return McpResponses.WriteErrorAsync(context, rawId, new McpError(200, JsonRpcErrorCodes.InvalidParams,
+                $"Unknown tool: {message.GetString(message.Name)}.{hint}"), logger);
+        }
+
+        JsonSlice arguments = message.Arguments;
+        if (arguments.IsPresent && !arguments.IsNull && !arguments.IsObject)
+        {
+            return McpResponses.WriteErrorAsync(context, rawId, new McpError(200, JsonRpcErrorCodes.InvalidParams,
+                $"Invalid params: params.arguments of tool '{tool.Name}' must be a JSON object (argument names to values), or omitted."), logger);
+        }
+
+        SseProgressStream? stream = null;
+        if ((tool.Features & McpToolFeatures.Progress) != 0
+            && message.ProgressToken.Type is JsonTokenType.String or JsonTokenType.Number)
+        {
+            stream = new SseProgressStream(context, message.Raw(message.ProgressToken), logger);
+        }
+
+        ReadOnlyMemory<byte> rawIdMemory = message.RawMemory(message.Id);
+        var request = new McpRequestContext(
+            context,
+            era.Version,
+            era.IsModern,
+            rawIdMemory,
+            message.MetaClientInfo.IsObject ? message.RawMemory(message.MetaClientInfo) : default,
+            stream);
+        return InvokeAsync(context, tool, request, rawIdMemory, arguments.IsObject ? message.RawMemory(arguments) : default, stream, era.IsModern);
+    }
+
+    private McpToolDefinition? FindTool(in JsonRpcMessage message)
+    {
+        Span<char> name = stackalloc char[MaxToolNameLength];
+        int length = message.CopyString(message.Name, name);
+        return length < 0 ? null : results.FindTool(name[..length]);
+    }
+
+    private async Task InvokeAsync(
+        HttpContext context,
+        McpToolDefinition tool,
+        McpRequestContext request,
+        ReadOnlyMemory<byte> rawId,
+        ReadOnlyMemory<byte> arguments,
+        SseProgressStream? stream,
+        bool modern)
+    {
+        ResponseBuffer buffer = ResponseBuffer.Rent();
+        try
+        {
+            bool answered = await RunAsync(context, tool, request, rawId, arguments, buffer, modern).ConfigureAwait(false);
+            if (!answered)
+            {
+                if (stream is not null)
+                {
+                    await stream.CompleteAsync(null).ConfigureAwait(false);
+                }
+
+                return;
+            }
+
+            ReadOnlyMemory<byte> response = buffer.WrittenMemory;
+            if (stream is not null && await stream.CompleteAsync(response).ConfigureAwait(false))
+            {
+                return;
+            }
+
+            await McpResponses.WriteJsonAsync(context, StatusCodes.Status200OK, response.Span).ConfigureAwait(false);
+        }
+        finally
+        {
+            request.Detach();
+            ResponseBuffer.Return(buffer);
+        }
+    }
+
+    /// <summary>Runs the tool and leaves the complete response in <paramref name="buffer"/>; <see langword="false"/> when cancelled.</summary>
+    private async Task<bool> RunAsync(
+        HttpContext context,
+        McpToolDefinition tool,
+        McpRequestContext request,
+        ReadOnlyMemory<byte> rawId,
+        ReadOnlyMemory<byte> arguments,
+        ResponseBuffer buffer,
+        bool modern)
+    {
+        StartResult(buffer, rawId.Span);
+        var call = new McpToolContext(request, context.RequestServices, serializerOptions, arguments, buffer.Json, context.RequestAborted);
+        try
+        {
+            await tool.Handler(call).ConfigureAwait(false);
+            if (!call.ResultWritten)
+            {
+                if (call.HasArgumentErrors)
+                {
+                    call.WriteError(call.DescribeArgumentErrors(tool.Name));
+                }
+                else
+                {
+                    call.WriteEmpty();
+                }
+            }
+
+            EndResult(buffer, modern);
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            McpEndpointLog.ToolCancelled(logger, tool.Name);
+            return false;
+        }
+        catch (Exception ex) when (ex is McpToolException or ArgumentException)
+        {
+            McpEndpointLog.ToolReportedError(logger, tool.Name, ex.Message);
+            WriteErrorResult(buffer, rawId.Span, ex.Message, modern);
+        }
+        catch (Exception ex)
+        {
+            McpEndpointLog.ToolFailed(logger, tool.Name, ex);
+            WriteErrorResult(buffer, rawId.Span, $"An error occurred while running tool '{tool.Name}'. The server log has the details.", modern);
+        }
+
+        return true;
+    }
+
+    private static void StartResult(ResponseBuffer buffer, ReadOnlySpan<byte> rawId)
+    {
+        buffer.Clear();
+        JsonRpcWriter.WriteResultStart(buffer.Json, rawId);
+        buffer.Json.WriteStartObject();
+    }
+
+    private void EndResult(ResponseBuffer buffer, bool modern)
+    {
+        Utf8JsonWriter json = buffer.Json;
+        if (modern)
+        {
+            json.WriteString("resultType"u8, "complete"u8);
+            json.WritePropertyName("_meta"u8);
+            json.WriteRawValue(results.ModernMeta, skipInputValidation: true);
+        }
+
+        json.WriteEndObject();
+        json.WriteEndObject();
+        json.Flush();
+    }
+
+    /// <summary>Discards whatever the tool wrote and writes an <c>isError</c> result with one text block.</summary>
+    private void WriteErrorResult(ResponseBuffer buffer, ReadOnlySpan<byte> rawId, string message, bool modern)
+    {
+        StartResult(buffer, rawId);
+        Utf8JsonWriter json = buffer.Json;
+        json.WriteStartArray("content"u8);
+        json.WriteStartObject();
+        json.WriteString("type"u8, "text"u8);
+        json.WriteString("text"u8, message);
+        json.WriteEndObject();
+        json.WriteEndArray();
+        json.WriteBoolean("isError"u8, true);
+        EndResult(buffer, modern);
+    }
+}
