@@ -1,4 +1,7 @@
 using System;
+using System.Buffers;
+using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 
@@ -30,5 +33,55 @@ public static class McpJson
             $"No JsonSerializerContext registered with McpGen knows the type '{typeof(T).FullName}'. " +
             $"Add [JsonSerializable(typeof({typeof(T).Name}))] to a JsonSerializerContext of your app and register it, for example " +
             "builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, AppJsonContext.Default)).");
+    }
+
+    /// <summary>The JSON text of a boolean (<c>true</c> or <c>false</c>), for tools that return one.</summary>
+    public static string ToJsonText(bool value) => value ? "true" : "false";
+
+    /// <summary>The JSON text of a signed integer.</summary>
+    public static string ToJsonText(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>The JSON text of an unsigned integer.</summary>
+    public static string ToJsonText(ulong value) => value.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>The JSON text of a number (as System.Text.Json writes it).</summary>
+    public static string ToJsonText(float value) => Write(value, static (w, v) => w.WriteNumberValue(v));
+
+    /// <summary>The JSON text of a number (as System.Text.Json writes it).</summary>
+    public static string ToJsonText(double value) => Write(value, static (w, v) => w.WriteNumberValue(v));
+
+    /// <summary>The JSON text of a number (as System.Text.Json writes it).</summary>
+    public static string ToJsonText(decimal value) => Write(value, static (w, v) => w.WriteNumberValue(v));
+
+    /// <summary>The JSON text of a string (quoted and escaped).</summary>
+    public static string ToJsonText(string value) => Write(value, static (w, v) => w.WriteStringValue(v));
+
+    /// <summary>The JSON text of a GUID (a quoted string).</summary>
+    public static string ToJsonText(Guid value) => Write(value, static (w, v) => w.WriteStringValue(v));
+
+    /// <summary>The JSON text of a date-time (a quoted ISO 8601 string).</summary>
+    public static string ToJsonText(DateTime value) => Write(value, static (w, v) => w.WriteStringValue(v));
+
+    /// <summary>The JSON text of a date-time with offset (a quoted ISO 8601 string).</summary>
+    public static string ToJsonText(DateTimeOffset value) => Write(value, static (w, v) => w.WriteStringValue(v));
+
+    /// <summary>The JSON text of a date (a quoted <c>yyyy-MM-dd</c> string).</summary>
+    public static string ToJsonText(DateOnly value) => ToJsonText(value.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+
+    /// <summary>The JSON text of a time of day (a quoted <c>HH:mm:ss[.FFFFFFF]</c> string).</summary>
+    public static string ToJsonText(TimeOnly value) => ToJsonText(value.ToString("HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture).TrimEnd('.'));
+
+    /// <summary>The JSON text of a time span (a quoted ISO 8601 duration, such as <c>"PT1H30M"</c>).</summary>
+    public static string ToJsonText(TimeSpan value) => ToJsonText(IsoDuration.Format(value));
+
+    private static string Write<T>(T value, Action<Utf8JsonWriter, T> write)
+    {
+        var buffer = new ArrayBufferWriter<byte>(64);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            write(writer, value);
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 }

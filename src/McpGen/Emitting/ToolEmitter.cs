@@ -1,0 +1,332 @@
+using System.Collections.Generic;
+using System.Linq;
+using McpGen.Generator.Model;
+
+namespace McpGen.Generator.Emitting;
+
+/// <summary>
+/// Writes one tool: its definition field and its handler. The handler binds the arguments synchronously, calls the
+/// method, and writes the result; an async method is awaited in a separate helper so the sync path allocates nothing
+/// extra. Exceptions are not caught here: the transport turns them into <c>isError</c> results.
+/// </summary>
+internal static class ToolEmitter
+{
+    public static string FieldName(ToolSpec tool) => "Tool_" + tool.Identifier;
+
+    private static string HandlerName(ToolSpec tool) => "Invoke_" + tool.Identifier;
+
+    private static string AsyncHandlerName(ToolSpec tool) => "Invoke_" + tool.Identifier + "_Async";
+
+    private static string Local(ParameterSpec parameter) => "arg_" + parameter.Name;
+
+    private static string Seen(ParameterSpec parameter) => "has_" + parameter.Name;
+
+    public static void EmitToolField(this ToolSpec tool, SourceWriter writer)
+    {
+        writer.WriteLine($"private static readonly {TypeRefs.ToolDefinition} {FieldName(tool)} = new(");
+        writer.Indentation++;
+        writer.WriteLine(ServerEmitter.Literal(tool.Name) + ",");
+        writer.WriteLine(ServerEmitter.Utf8Literal(tool.Json) + ".ToArray(),");
+        string features = Features(tool);
+        writer.WriteLine(features.Length == 0 ? HandlerName(tool) + ");" : HandlerName(tool) + ",");
+        if (features.Length > 0)
+        {
+            writer.WriteLine(features + ");");
+        }
+
+        writer.Indentation--;
+    }
+
+    public static void EmitHandler(this ToolSpec tool, SourceWriter writer, ServerSpec server)
+    {
+        bool runsAsync = tool.Return.Await != AwaitKind.None || (!tool.IsStatic && server.Dispose == DisposeKind.AsyncDisposable);
+        using (writer.Open($"private static {TypeRefs.ValueTask} {HandlerName(tool)}({TypeRefs.ToolContext} context)"))
+        {
+            ParameterSpec[] arguments = tool.Parameters.Where(p => p.Source == ParameterSource.Json).ToArray();
+            if (arguments.Length > 0)
+            {
+                EmitBinding(writer, arguments);
+                writer.WriteLine();
+            }
+
+            if (runsAsync)
+            {
+                string passed = string.Concat(arguments.Select(a => ", " + Local(a)));
+                writer.WriteLine($"return {AsyncHandlerName(tool)}(context{passed});");
+            }
+            else
+            {
+                EmitCall(writer, tool, server);
+                writer.WriteLine("return default;");
+            }
+        }
+
+        if (runsAsync)
+        {
+            writer.WriteLine();
+            EmitAsyncHandler(writer, tool, server);
+        }
+    }
+
+    private static void EmitAsyncHandler(SourceWriter writer, ToolSpec tool, ServerSpec server)
+    {
+        string parameters = string.Concat(tool.Parameters.Where(p => p.Source == ParameterSource.Json).Select(p => $", {p.TypeName} {Local(p)}"));
+        using (writer.Open($"private static async {TypeRefs.ValueTask} {AsyncHandlerName(tool)}({TypeRefs.ToolContext} context{parameters})"))
+        {
+            EmitCall(writer, tool, server);
+        }
+    }
+
+    private static void EmitBinding(SourceWriter writer, ParameterSpec[] arguments)
+    {
+        foreach (ParameterSpec argument in arguments)
+        {
+            writer.WriteLine($"{argument.TypeName} {Local(argument)} = {InitialValue(argument)};");
+            if (argument.IsRequired)
+            {
+                writer.WriteLine($"bool {Seen(argument)} = false;");
+            }
+        }
+
+        writer.WriteLine($"var args = new {TypeRefs.ArgumentReader}(context);");
+        using (writer.Open("while (args.MoveNext())"))
+        {
+            string keyword = "if";
+            foreach (ParameterSpec argument in arguments)
+            {
+                using (writer.Open($"{keyword} (args.NameIs({ServerEmitter.Literal(argument.Name)}u8))"))
+                {
+                    EmitArgument(writer, argument);
+                }
+
+                keyword = "else if";
+            }
+
+            using (writer.Open("else"))
+            {
+                writer.WriteLine("args.Skip();");
+            }
+        }
+
+        foreach (ParameterSpec argument in arguments.Where(a => a.IsRequired))
+        {
+            writer.WriteLine();
+            using (writer.Open($"if (!{Seen(argument)})"))
+            {
+                writer.WriteLine($"context.ReportMissingArgument({ServerEmitter.Literal(argument.Name)}, {ServerEmitter.Literal(argument.Expected)});");
+            }
+        }
+
+        writer.WriteLine();
+        using (writer.Open("if (context.HasArgumentErrors)"))
+        {
+            writer.WriteLine("return default;");
+        }
+    }
+
+    private static string InitialValue(ParameterSpec argument)
+    {
+        if (argument.DefaultLiteral is { } literal)
+        {
+            return literal == "null" && !argument.AllowsNull ? "null!" : literal;
+        }
+
+        return argument.AllowsNull || argument.IsNullableValueType ? "default" : "default!";
+    }
+
+    private static void EmitArgument(SourceWriter writer, ParameterSpec argument)
+    {
+        if (argument.IsRequired)
+        {
+            writer.WriteLine($"{Seen(argument)} = true;");
+        }
+
+        using (writer.Open("if (args.IsNull)"))
+        {
+            if (argument.AllowsNull)
+            {
+                writer.WriteLine("args.Skip();");
+                writer.WriteLine($"{Local(argument)} = null;");
+            }
+            else if (argument.DefaultLiteral is not null)
+            {
+                writer.WriteLine("args.Skip();");
+            }
+            else
+            {
+                writer.WriteLine($"args.Invalid({ServerEmitter.Literal(argument.Name)}, {ServerEmitter.Literal(argument.Expected)});");
+            }
+        }
+
+        using (writer.Open("else"))
+        {
+            EmitRead(writer, argument);
+        }
+    }
+
+    private static void EmitRead(SourceWriter writer, ParameterSpec argument)
+    {
+        string name = ServerEmitter.Literal(argument.Name);
+        switch (argument.Kind)
+        {
+            case ArgumentKind.Enum:
+                EmitEnumRead(writer, argument);
+                break;
+            case ArgumentKind.Json when argument.IsNullableValueType:
+                using (writer.Open($"if (args.TryReadJson({name}, {ServerEmitter.Literal(argument.Expected)}, context.GetTypeInfo<{argument.ValueTypeName}>(), out {argument.ValueTypeName} value)))"))
+                {
+                    writer.WriteLine($"{Local(argument)} = value;");
+                }
+
+                break;
+            case ArgumentKind.Json:
+                writer.WriteLine($"args.TryReadJson({name}, {ServerEmitter.Literal(argument.Expected)}, context.GetTypeInfo<{argument.ValueTypeName}>(), out {Local(argument)});");
+                break;
+            default:
+                if (argument.IsNullableValueType)
+                {
+                    using (writer.Open($"if (args.TryRead{argument.Kind}({name}, out {argument.ValueTypeName} value))"))
+                    {
+                        writer.WriteLine($"{Local(argument)} = value;");
+                    }
+                }
+                else
+                {
+                    writer.WriteLine($"args.TryRead{argument.Kind}({name}, out {Local(argument)});");
+                }
+
+                break;
+        }
+    }
+
+    private static void EmitEnumRead(SourceWriter writer, ParameterSpec argument)
+    {
+        string name = ServerEmitter.Literal(argument.Name);
+        using (writer.Open($"if (args.TryReadString({name}, out string text))"))
+        {
+            using (writer.Open("switch (text)"))
+            {
+                foreach (EnumMemberSpec member in argument.EnumMembers)
+                {
+                    writer.WriteLine($"case {ServerEmitter.Literal(member.JsonName)}:");
+                    writer.WriteLine($"    {Local(argument)} = {member.Member};");
+                    writer.WriteLine("    break;");
+                }
+
+                writer.WriteLine("default:");
+                writer.WriteLine($"    context.ReportInvalidArgument({name}, {ServerEmitter.Literal(argument.Expected)}, \"string \\\"\" + text + \"\\\"\");");
+                writer.WriteLine("    break;");
+            }
+        }
+    }
+
+    private static void EmitCall(SourceWriter writer, ToolSpec tool, ServerSpec server)
+    {
+        string target = tool.IsStatic ? server.TypeName : "server";
+        string[] arguments = tool.Parameters.Select(Argument).ToArray();
+        string argumentList = string.Join(", ", arguments);
+        if (argumentList.Length > 80)
+        {
+            // One argument per line when the call would not read on one line (service lookups are long).
+            argumentList = "\n    " + string.Join(",\n    ", arguments);
+        }
+
+        string call = $"{target}.{tool.MethodName}({argumentList})";
+        if (tool.Return.Await != AwaitKind.None)
+        {
+            call = $"await {call}.ConfigureAwait(false)";
+        }
+
+        if (tool.IsStatic || server.Dispose == DisposeKind.None)
+        {
+            if (!tool.IsStatic)
+            {
+                writer.WriteLine($"{server.TypeName} server = CreateServer(context);");
+            }
+
+            EmitCallAndResult(writer, tool.Return, call);
+            return;
+        }
+
+        writer.WriteLine($"{server.TypeName} server = CreateServer(context);");
+        using (writer.Open("try"))
+        {
+            EmitCallAndResult(writer, tool.Return, call);
+        }
+
+        using (writer.Open("finally"))
+        {
+            writer.WriteLine(server.Dispose == DisposeKind.AsyncDisposable
+                ? $"await (({TypeRefs.AsyncDisposable})server).DisposeAsync().ConfigureAwait(false);"
+                : $"(({TypeRefs.Disposable})server).Dispose();");
+        }
+    }
+
+    private static void EmitCallAndResult(SourceWriter writer, ReturnSpec result, string call)
+    {
+        if (result.Kind == ReturnKind.Void)
+        {
+            writer.WriteLine(call + ";");
+            writer.WriteLine("context.WriteEmpty();");
+            return;
+        }
+
+        writer.WriteLine($"{result.TypeName} result = {call};");
+        writer.WriteLine(result.Kind switch
+        {
+            ReturnKind.Text => "context.WriteText(result);",
+            ReturnKind.Content or ReturnKind.ContentList => "context.WriteContent(result);",
+            ReturnKind.Result => "context.WriteResult(result);",
+            ReturnKind.Structured => $"context.WriteStructured<{result.TypeName}>(result, context.GetTypeInfo<{result.TypeName}>(), {(result.Wrapped ? "true" : "false")});",
+            _ => $"context.WriteText({PrimitiveText(result)});",
+        });
+    }
+
+    private static string PrimitiveText(ReturnSpec result)
+    {
+        if (result.IsNullableValueType)
+        {
+            return $"result is {{ }} value ? {TypeRefs.Json}.ToJsonText({PrimitiveValue(result.Primitive, "value")}) : \"null\"";
+        }
+
+        return result.Primitive == ArgumentKind.Uri
+            ? $"result is null ? \"null\" : {TypeRefs.Json}.ToJsonText(result.ToString())"
+            : $"{TypeRefs.Json}.ToJsonText({PrimitiveValue(result.Primitive, "result")})";
+    }
+
+    private static string PrimitiveValue(ArgumentKind kind, string value) => kind switch
+    {
+        ArgumentKind.SByte or ArgumentKind.Int16 or ArgumentKind.Int32 or ArgumentKind.Int64 => $"(long){value}",
+        ArgumentKind.Byte or ArgumentKind.UInt16 or ArgumentKind.UInt32 or ArgumentKind.UInt64 => $"(ulong){value}",
+        ArgumentKind.Enum or ArgumentKind.Char or ArgumentKind.Uri => $"{value}.ToString()",
+        _ => value,
+    };
+
+    private static string Argument(ParameterSpec parameter) => parameter.Source switch
+    {
+        ParameterSource.Json => Local(parameter),
+        ParameterSource.CancellationToken => "context.CancellationToken",
+        ParameterSource.HttpContext => "context.Request.HttpContext",
+        ParameterSource.User => "context.Request.User",
+        ParameterSource.Services => "context.Services",
+        ParameterSource.RequestContext => "context.Request",
+        ParameterSource.Progress => "context.Progress",
+        _ => ServerEmitter.ServiceExpression(parameter.Service!),
+    };
+
+    private static string Features(ToolSpec tool)
+    {
+        var flags = new List<string>();
+        if (tool.Progress)
+        {
+            flags.Add(TypeRefs.ToolFeatures + ".Progress");
+        }
+
+        if (tool.Logging)
+        {
+            flags.Add(TypeRefs.ToolFeatures + ".Logging");
+        }
+
+        return string.Join(" | ", flags);
+    }
+}

@@ -1,0 +1,428 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Xml.Linq;
+using McpGen.Generator.Model;
+using McpGen.Generator.Schema;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+
+namespace McpGen.Generator.Parsing;
+
+/// <summary>Turns one <c>[McpTool]</c> method into a <see cref="ToolSpec"/>, or <see langword="null"/> when the method is invalid.</summary>
+internal static class ToolParser
+{
+    private const string DescriptionAttribute = "System.ComponentModel.DescriptionAttribute";
+    private const string ContentBlockType = "McpGen.ContentBlock";
+
+    public static ToolSpec? Parse(IMethodSymbol method, AttributeData attribute, Compilation compilation, CancellationToken cancellationToken)
+    {
+        if (method.MethodKind != MethodKind.Ordinary || method.IsGenericMethod || (method.IsAsync && method.ReturnsVoid)
+            || method.ReturnsByRef || method.ReturnsByRefReadonly || method.IsAbstract)
+        {
+            return null;
+        }
+
+        string name = attribute.ConstructorArguments.FirstOrDefault().Value as string ?? Names.ToSnakeCase(method.Name);
+        XElement? docs = DocComments.Read(method, cancellationToken);
+        var inputBuilder = new SchemaBuilder(compilation, cancellationToken);
+        var properties = new JsonObject();
+        var required = new JsonArray();
+        var parameters = new List<ParameterSpec>();
+        foreach (IParameterSymbol parameter in method.Parameters)
+        {
+            ParameterSpec? spec = Parameter(parameter, docs, inputBuilder, properties, required);
+            if (spec is null)
+            {
+                return null;
+            }
+
+            parameters.Add(spec);
+        }
+
+        ReturnSpec? result = Return(method.ReturnType);
+        if (result is null)
+        {
+            return null;
+        }
+
+        JsonObject? outputSchema = OutputSchema(method.ReturnType, result, compilation, cancellationToken);
+        if (result.Kind == ReturnKind.Structured && outputSchema is null)
+        {
+            return null;
+        }
+
+        var tool = new JsonObject().Add("name", name);
+        if (NamedArgument(attribute, "Title")?.Value is string title)
+        {
+            tool.Add("title", title);
+        }
+
+        if ((Description(method) ?? DocComments.Summary(docs)) is { } description)
+        {
+            tool.Add("description", description);
+        }
+
+        tool.Add("inputSchema", InputSchema(properties, required, inputBuilder));
+        if (outputSchema is not null)
+        {
+            tool.Add("outputSchema", outputSchema);
+        }
+
+        if (Annotations(attribute) is { } annotations)
+        {
+            tool.Add("annotations", annotations);
+        }
+
+        return new ToolSpec(
+            Name: name,
+            Identifier: Names.ToIdentifier(name),
+            MethodName: Literals.Identifier(method.Name),
+            IsStatic: method.IsStatic,
+            Json: tool.ToJson(),
+            Parameters: parameters.ToEquatableArray(),
+            Return: result,
+            Progress: parameters.Any(p => p.Source is ParameterSource.Progress or ParameterSource.RequestContext),
+            Logging: parameters.Any(p => p.Source is ParameterSource.RequestContext));
+    }
+
+    /// <summary>A value taken from dependency injection (constructor or service parameter).</summary>
+    public static ServiceSpec Service(IParameterSymbol parameter)
+    {
+        bool optional = TypeFacts.IsNullableAnnotated(parameter.Type) || parameter.HasExplicitDefaultValue;
+        string? key = null;
+        if (TypeFacts.GetAttribute(parameter, "Microsoft.Extensions.DependencyInjection.FromKeyedServicesAttribute") is { ConstructorArguments.Length: 1 } keyed)
+        {
+            key = keyed.ConstructorArguments[0].IsNull ? "null" : keyed.ConstructorArguments[0].ToCSharpString();
+        }
+
+        bool nullForgiving = optional && parameter.Type.IsReferenceType && !TypeFacts.IsNullableAnnotated(parameter.Type);
+        return new ServiceSpec(TypeFacts.ValueName(parameter.Type), optional, key, nullForgiving);
+    }
+
+    private static ParameterSpec? Parameter(IParameterSymbol parameter, XElement? docs, SchemaBuilder builder, JsonObject properties, JsonArray required)
+    {
+        ITypeSymbol type = parameter.Type;
+        if (parameter.RefKind != RefKind.None || type is IPointerTypeSymbol or IFunctionPointerTypeSymbol or IErrorTypeSymbol
+            || type.IsRefLikeType || type.TypeKind == TypeKind.TypeParameter)
+        {
+            return null;
+        }
+
+        ParameterSource source = SpecialSource(parameter);
+        if (source != ParameterSource.Json)
+        {
+            return Special(parameter, source);
+        }
+
+        bool nullable = TypeFacts.IsNullableAnnotated(type);
+        JsonObject? schema = builder.Build(type, nullable);
+        if (schema is null)
+        {
+            // No JSON mapping: interfaces and abstract classes (ILogger<T>, IForecasts) come from DI; anything else is unsupported.
+            // Collection interfaces are JSON even when their element type is not supported: never services.
+            bool isCollection = TypeFacts.TryGetCollection(type, out _, out _) || TypeFacts.TryGetDictionary(type, out _, out _);
+            return !isCollection && (type.TypeKind == TypeKind.Interface || (type.TypeKind == TypeKind.Class && type.IsAbstract))
+                ? Special(parameter, ParameterSource.Service)
+                : null;
+        }
+
+        ArgumentKind kind = TypeFacts.PrimitiveKind(type);
+        if (kind == ArgumentKind.None)
+        {
+            kind = ArgumentKind.Json;
+        }
+
+        schema = schema.Clone();
+        string? description = Description(parameter) ?? DocComments.Param(docs, parameter.Name);
+        var property = new JsonObject();
+        if (description is not null)
+        {
+            property.Add("description", description);
+        }
+
+        foreach (KeyValuePair<string, JsonNode> entry in schema.Properties)
+        {
+            property.Add(entry.Key, entry.Value);
+        }
+
+        string? defaultLiteral = null;
+        if (parameter.HasExplicitDefaultValue)
+        {
+            defaultLiteral = Literals.CSharp(parameter.ExplicitDefaultValue, type);
+            if (Literals.Json(parameter.ExplicitDefaultValue, type) is { } defaultJson)
+            {
+                property.Add("default", defaultJson);
+            }
+        }
+
+        bool isRequired = !nullable && !parameter.HasExplicitDefaultValue;
+        properties.Add(parameter.Name, property);
+        if (isRequired)
+        {
+            required.Add(JsonValue.String(parameter.Name));
+        }
+
+        ITypeSymbol valueType = TypeFacts.NonNullable(type);
+        return new ParameterSpec(
+            Name: parameter.Name,
+            Source: ParameterSource.Json,
+            TypeName: TypeFacts.Name(type),
+            ValueTypeName: TypeFacts.Name(valueType),
+            Kind: kind,
+            IsNullableValueType: TypeFacts.UnwrapNullable(type) is not null,
+            AllowsNull: nullable,
+            IsRequired: isRequired,
+            DefaultLiteral: defaultLiteral,
+            Expected: Expected(kind, valueType, schema),
+            EnumMembers: kind == ArgumentKind.Enum ? EnumMembers((INamedTypeSymbol)valueType) : default,
+            Service: null);
+    }
+
+    private static ParameterSpec Special(IParameterSymbol parameter, ParameterSource source)
+        => new(
+            Name: parameter.Name,
+            Source: source,
+            TypeName: TypeFacts.Name(parameter.Type),
+            ValueTypeName: TypeFacts.ValueName(parameter.Type),
+            Kind: ArgumentKind.None,
+            IsNullableValueType: false,
+            AllowsNull: false,
+            IsRequired: false,
+            DefaultLiteral: null,
+            Expected: string.Empty,
+            EnumMembers: default,
+            Service: source == ParameterSource.Service ? Service(parameter) : null);
+
+    private static ParameterSource SpecialSource(IParameterSymbol parameter)
+    {
+        if (TypeFacts.HasAttribute(parameter, "Microsoft.Extensions.DependencyInjection.FromKeyedServicesAttribute")
+            || TypeFacts.HasAttribute(parameter, "Microsoft.AspNetCore.Mvc.FromServicesAttribute"))
+        {
+            return ParameterSource.Service;
+        }
+
+        ITypeSymbol type = parameter.Type;
+        switch (TypeFacts.MetadataName(type))
+        {
+            case "System.Threading.CancellationToken": return ParameterSource.CancellationToken;
+            case "Microsoft.AspNetCore.Http.HttpContext": return ParameterSource.HttpContext;
+            case "System.Security.Claims.ClaimsPrincipal": return ParameterSource.User;
+            case "System.IServiceProvider": return ParameterSource.Services;
+            case "McpGen.McpRequestContext": return ParameterSource.RequestContext;
+            case "System.IProgress`1" when type is INamedTypeSymbol progress && TypeFacts.Is(progress.TypeArguments[0], "McpGen.McpProgress"):
+                return ParameterSource.Progress;
+            default: return ParameterSource.Json;
+        }
+    }
+
+    private static ReturnSpec? Return(ITypeSymbol returnType)
+    {
+        AwaitKind await = AwaitKind.None;
+        ITypeSymbol? type = returnType;
+        switch (TypeFacts.MetadataName(returnType))
+        {
+            case "System.Threading.Tasks.Task":
+                await = AwaitKind.Task;
+                type = null;
+                break;
+            case "System.Threading.Tasks.ValueTask":
+                await = AwaitKind.ValueTask;
+                type = null;
+                break;
+            case "System.Threading.Tasks.Task`1":
+                await = AwaitKind.Task;
+                type = ((INamedTypeSymbol)returnType).TypeArguments[0];
+                break;
+            case "System.Threading.Tasks.ValueTask`1":
+                await = AwaitKind.ValueTask;
+                type = ((INamedTypeSymbol)returnType).TypeArguments[0];
+                break;
+        }
+
+        if (type is null || type.SpecialType == SpecialType.System_Void)
+        {
+            return new ReturnSpec(ReturnKind.Void, await, string.Empty, string.Empty, ArgumentKind.None, false, false);
+        }
+
+        if (type is IPointerTypeSymbol or IFunctionPointerTypeSymbol or IErrorTypeSymbol || type.IsRefLikeType || type.TypeKind == TypeKind.TypeParameter)
+        {
+            return null;
+        }
+
+        string typeName = TypeFacts.Name(type);
+        string valueName = TypeFacts.ValueName(type);
+        ArgumentKind primitive = TypeFacts.PrimitiveKind(type);
+        bool nullableValue = TypeFacts.UnwrapNullable(type) is not null;
+        ReturnKind kind;
+        bool wrapped = false;
+        if (primitive == ArgumentKind.String)
+        {
+            kind = ReturnKind.Text;
+        }
+        else if (primitive != ArgumentKind.None)
+        {
+            kind = ReturnKind.Primitive;
+        }
+        else if (TypeFacts.DerivesFrom(type, ContentBlockType))
+        {
+            kind = ReturnKind.Content;
+        }
+        else if (IsContentList(type))
+        {
+            kind = ReturnKind.ContentList;
+        }
+        else if (TypeFacts.Is(type, "McpGen.CallToolResult"))
+        {
+            kind = ReturnKind.Result;
+        }
+        else
+        {
+            kind = ReturnKind.Structured;
+            wrapped = !IsObjectShaped(TypeFacts.NonNullable(type));
+        }
+
+        return new ReturnSpec(kind, await, typeName, valueName, primitive, nullableValue, wrapped);
+    }
+
+    private static bool IsContentList(ITypeSymbol type)
+    {
+        if (type is IArrayTypeSymbol array)
+        {
+            return TypeFacts.DerivesFrom(array.ElementType, ContentBlockType);
+        }
+
+        IEnumerable<INamedTypeSymbol> candidates = type is INamedTypeSymbol named
+            ? type.AllInterfaces.Concat(new[] { named })
+            : type.AllInterfaces;
+        return candidates.Any(i => TypeFacts.Is(i, "System.Collections.Generic.IEnumerable`1") && TypeFacts.DerivesFrom(i.TypeArguments[0], ContentBlockType));
+    }
+
+    private static bool IsObjectShaped(ITypeSymbol type)
+        => !TypeFacts.TryGetCollection(type, out _, out _)
+            && !(type is IArrayTypeSymbol)
+            && (TypeFacts.TryGetDictionary(type, out _, out _) || (type.TypeKind is TypeKind.Class or TypeKind.Struct && type.SpecialType == SpecialType.None
+                && !TypeFacts.Is(type, "System.Text.Json.JsonElement") && !TypeFacts.Is(type, "System.Text.Json.Nodes.JsonNode")
+                && !TypeFacts.Is(type, "System.Text.Json.Nodes.JsonArray")));
+
+    private static JsonObject? OutputSchema(ITypeSymbol returnType, ReturnSpec result, Compilation compilation, CancellationToken cancellationToken)
+    {
+        if (result.Kind != ReturnKind.Structured)
+        {
+            return null;
+        }
+
+        ITypeSymbol type = returnType is INamedTypeSymbol { IsGenericType: true } task && result.Await != AwaitKind.None ? task.TypeArguments[0] : returnType;
+        var builder = new SchemaBuilder(compilation, cancellationToken);
+        JsonObject? schema = builder.Build(type, nullable: false);
+        if (schema is null)
+        {
+            return null;
+        }
+
+        if (result.Wrapped)
+        {
+            schema = new JsonObject()
+                .Add("type", "object")
+                .Add("properties", new JsonObject().Add("result", schema))
+                .Add("required", new JsonArray().Add(JsonValue.String("result")));
+        }
+
+        builder.AddDefinitions(schema);
+        return schema;
+    }
+
+    private static JsonObject InputSchema(JsonObject properties, JsonArray required, SchemaBuilder builder)
+    {
+        var schema = new JsonObject().Add("type", "object");
+        if (properties.Count == 0)
+        {
+            return schema.Add("additionalProperties", false);
+        }
+
+        schema.Add("properties", properties);
+        if (required.Items.Count > 0)
+        {
+            schema.Add("required", required);
+        }
+
+        builder.AddDefinitions(schema);
+        return schema;
+    }
+
+    private static JsonObject? Annotations(AttributeData attribute)
+    {
+        var annotations = new JsonObject();
+        foreach ((string property, string hint) in new[] { ("ReadOnly", "readOnlyHint"), ("Destructive", "destructiveHint"), ("Idempotent", "idempotentHint"), ("OpenWorld", "openWorldHint") })
+        {
+            if (NamedArgument(attribute, property)?.Value is bool value)
+            {
+                annotations.Add(hint, value);
+            }
+        }
+
+        return annotations.Count > 0 ? annotations : null;
+    }
+
+    private static TypedConstant? NamedArgument(AttributeData attribute, string name)
+    {
+        foreach (KeyValuePair<string, TypedConstant> argument in attribute.NamedArguments)
+        {
+            if (argument.Key == name)
+            {
+                return argument.Value;
+            }
+        }
+
+        return null;
+    }
+
+    private static string? Description(ISymbol symbol)
+        => TypeFacts.GetAttribute(symbol, DescriptionAttribute) is { ConstructorArguments.Length: 1 } attribute
+            && attribute.ConstructorArguments[0].Value is string text
+                ? text
+                : null;
+
+    private static EquatableArray<EnumMemberSpec> EnumMembers(INamedTypeSymbol type)
+        => type.GetMembers().OfType<IFieldSymbol>()
+            .Where(f => f.HasConstantValue)
+            .Select(f => new EnumMemberSpec(f.Name, TypeFacts.Name(type) + "." + Literals.Identifier(f.Name)))
+            .ToEquatableArray();
+
+    private static string Expected(ArgumentKind kind, ITypeSymbol type, JsonObject schema)
+    {
+        switch (kind)
+        {
+            case ArgumentKind.String: return "string";
+            case ArgumentKind.Char: return "string of exactly one character";
+            case ArgumentKind.Boolean: return "boolean";
+            case ArgumentKind.Byte: return "integer from 0 to 255";
+            case ArgumentKind.SByte: return "integer from -128 to 127";
+            case ArgumentKind.Int16: return "integer from -32768 to 32767";
+            case ArgumentKind.UInt16: return "integer from 0 to 65535";
+            case ArgumentKind.UInt32: return "integer from 0 to 4294967295";
+            case ArgumentKind.UInt64: return "non-negative integer";
+            case ArgumentKind.Int32:
+            case ArgumentKind.Int64: return "integer";
+            case ArgumentKind.Single:
+            case ArgumentKind.Double:
+            case ArgumentKind.Decimal: return "number";
+            case ArgumentKind.Guid: return "string in UUID format";
+            case ArgumentKind.DateTime:
+            case ArgumentKind.DateTimeOffset: return "string in ISO 8601 date-time format";
+            case ArgumentKind.DateOnly: return "string in yyyy-MM-dd date format";
+            case ArgumentKind.TimeOnly: return "string in HH:mm:ss time format";
+            case ArgumentKind.TimeSpan: return "string in ISO 8601 duration format (for example PT1H30M)";
+            case ArgumentKind.Uri: return "string holding an absolute URI";
+            case ArgumentKind.Enum: return "one of: " + string.Join(", ", ((INamedTypeSymbol)type).GetMembers().OfType<IFieldSymbol>().Where(f => f.HasConstantValue).Select(f => f.Name));
+        }
+
+        return (schema["type"] as JsonValue)?.ToJson() switch
+        {
+            "\"array\"" => "array",
+            "\"object\"" => "object",
+            "\"string\"" => "string",
+            _ => "JSON value",
+        };
+    }
+}

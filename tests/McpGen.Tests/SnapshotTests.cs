@@ -1,0 +1,16 @@
+namespace McpGen.Tests;
+
+public sealed class SnapshotTests
+{
+    [Fact]
+    public void Weather() => GeneratorHarness.VerifySnapshots(GeneratorHarness.RunClean(TestSources.Weather));
+
+    [Fact]
+    public void Schemas() => GeneratorHarness.VerifySnapshots(GeneratorHarness.RunClean(TestSources.Schemas));
+
+    [Fact]
+    public void Specials() => GeneratorHarness.VerifySnapshots(GeneratorHarness.RunClean(TestSources.Specials));
+
+    [Fact]
+    public void Returns() => GeneratorHarness.VerifySnapshots(GeneratorHarness.RunClean(TestSources.Returns));
+}

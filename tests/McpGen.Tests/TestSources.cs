@@ -1,0 +1,220 @@
+namespace McpGen.Tests;
+
+/// <summary>Input programs for the generator tests. Each carries its usings (the test compilation has no implicit usings).</summary>
+internal static class TestSources
+{
+    public const string Usings = """
+        #pragma warning disable CS1591, CS1573 // test inputs are not fully documented
+        using System;
+        using System.Collections.Generic;
+        using System.Collections.Immutable;
+        using System.ComponentModel;
+        using System.Security.Claims;
+        using System.Text.Json.Serialization;
+        using System.Threading;
+        using System.Threading.Tasks;
+        using McpGen;
+
+        """;
+
+    public const string Weather = Usings + """
+        namespace Sample;
+
+        public interface IForecasts { Forecast Get(string city, int days); }
+
+        public sealed class FakeForecasts : IForecasts { public Forecast Get(string city, int days) => new(city, days, 21.5, Condition.Rain); }
+
+        public sealed record Forecast(string City, int Days, double TemperatureC, Condition Condition);
+
+        public enum Condition { Sunny, Cloudy, Rain }
+
+        [McpServer(Stateless = true)]
+        public partial class WeatherServer(IForecasts forecasts)
+        {
+            /// <summary>Forecast for a city.</summary>
+            /// <param name="city">City name, e.g. "Oslo".</param>
+            /// <param name="days">How many days ahead (1-10).</param>
+            [McpTool(ReadOnly = true)]
+            public Task<Forecast> GetForecast(string city, int days = 3, CancellationToken ct = default) => Task.FromResult(forecasts.Get(city, days));
+
+            [McpTool("echo"), Description("Echoes the message.")] public static string Echo(string message) => message;
+        }
+        """;
+
+    public const string Schemas = Usings + """
+        namespace Schemas;
+
+        public enum Priority { Low, Normal, High }
+
+        /// <summary>A postal address.</summary>
+        /// <param name="Street">The street and number.</param>
+        /// <param name="City">The city, if known.</param>
+        /// <param name="Zip">The postal code.</param>
+        public sealed record Address(string Street, string? City = null, int Zip = 0);
+
+        public sealed class Person
+        {
+            /// <summary>Full name.</summary>
+            public required string Name { get; init; }
+
+            [Description("Age in years.")]
+            public int Age { get; set; } = 42;
+
+            [JsonPropertyName("e_mail")]
+            public string? Email { get; set; }
+
+            [JsonIgnore]
+            public string Secret { get; set; } = "";
+
+            public Address? Home { get; set; }
+
+            public List<string> Tags { get; set; } = new();
+
+            public string URLValue { get; set; } = "";
+        }
+
+        public sealed class TreeNode
+        {
+            public required string Label { get; init; }
+
+            public List<TreeNode> Children { get; init; } = new();
+        }
+
+        [McpServer]
+        public partial class SchemaServer
+        {
+            [McpTool]
+            public static string Primitives(string text, char letter, bool flag, byte b, sbyte sb, short s, ushort us, int i, uint ui, long l, ulong ul, float f, double d, decimal m) => text;
+
+            [McpTool]
+            public static string Formats(DateTime dt, DateTimeOffset dto, DateOnly date, TimeOnly time, TimeSpan span, Guid id, Uri link) => dt.ToString("O");
+
+            [McpTool]
+            public static string Nullables(int? count, string? note, Priority? priority, Address? address) => note ?? "";
+
+            [McpTool]
+            public static string Defaults(int days = 3, string unit = "metric", Priority priority = Priority.High, double ratio = 0.5, bool verbose = false, string? tag = null) => unit;
+
+            [McpTool]
+            public static string Collections(string[] names, List<int> numbers, IList<double> a, IReadOnlyList<string> b, IEnumerable<Guid> c, ICollection<long> d, HashSet<string> set, ISet<int> iset, ImmutableArray<string> imm, Dictionary<string, int> counts, IReadOnlyDictionary<string, Address> addresses) => "";
+
+            [McpTool]
+            public static string Objects(Person person, Address address) => person.Name;
+
+            [McpTool]
+            public static string Recursive(TreeNode tree) => tree.Label;
+
+            [McpTool]
+            public static string Enums(Priority priority) => priority.ToString();
+
+            /// <summary>Says "hi" — to everyone.
+            /// Second line with a tab	and ünïcödé ✓ and 😀.</summary>
+            [McpTool(Title = "No \"parameters\"")]
+            public static void NoParameters() { }
+        }
+        """;
+
+    public const string Specials = Usings + """
+        using Microsoft.AspNetCore.Http;
+        using Microsoft.AspNetCore.Mvc;
+        using Microsoft.Extensions.DependencyInjection;
+        using Microsoft.Extensions.Logging;
+
+        namespace Specials;
+
+        public interface IClock { DateTimeOffset Now { get; } }
+
+        public sealed class FixedClock(int year) : IClock { public DateTimeOffset Now => new(year, 1, 1, 0, 0, 0, TimeSpan.Zero); }
+
+        public abstract class Repository { public abstract string Load(string id); }
+
+        public sealed class SqlRepository : Repository { public override string Load(string id) => "loaded " + id; }
+
+        public sealed class Greeter { public string Greet(string name) => "Hello " + name; }
+
+        [McpServer(Name = "specials", Version = "2.0.0", Title = "Specials", Instructions = "Use with \"care\".", Session = McpSessionMode.Store)]
+        public sealed partial class SpecialsServer(IClock clock, ILogger<SpecialsServer>? logger = null) : IDisposable
+        {
+            public static int Disposed;
+
+            public void Dispose() => Disposed++;
+
+            [McpTool]
+            public string Context(string id, CancellationToken cancellationToken, HttpContext http, ClaimsPrincipal user, IServiceProvider services, McpRequestContext request, IProgress<McpProgress> progress)
+            {
+                progress.Report(new McpProgress(1, 2, "half"));
+                return $"{id}|{cancellationToken.CanBeCanceled}|{http is not null}|{user is not null}|{services is not null}|{request.ProtocolVersion}|{clock.Now.Year}|{logger is not null}";
+            }
+
+            [McpTool]
+            public static string Services([FromServices] Greeter greeter, [FromKeyedServices("fast")] IClock fast, Repository repository, ILogger<SpecialsServer> log, IClock? optional, string name) =>
+                greeter.Greet(name) + "|" + fast.Now.Year + "|" + repository.Load(name) + "|" + (optional is null ? "none" : "some");
+
+            [McpTool]
+            public void Progress(IProgress<McpProgress> progress) => progress.Report(new McpProgress(1));
+
+            [McpTool]
+            public async Task<string> WaitAsync(int milliseconds, CancellationToken cancellationToken)
+            {
+                await Task.Delay(milliseconds, cancellationToken);
+                return "done";
+            }
+        }
+        """;
+
+    public const string Returns = Usings + """
+        namespace Returns;
+
+        public enum Mood { Happy, Sad }
+
+        public sealed record Point(int X, int Y);
+
+        [McpServer]
+        public static partial class Holder { }
+
+        [McpServer]
+        public partial class ReturnServer
+        {
+            [McpTool] public static string Text() => "hello";
+            [McpTool] public static string? NullText() => null;
+            [McpTool] public static TextContent Block() => new("block");
+            [McpTool] public static ContentBlock Image() => new ImageContent(new byte[] { 1, 2, 3 }, "image/png");
+            [McpTool] public static IEnumerable<ContentBlock> Blocks() => new ContentBlock[] { "a", new TextContent("b") };
+            [McpTool] public static ContentBlock[] BlockArray() => new ContentBlock[] { "a" };
+            [McpTool] public static List<TextContent> BlockList() => new() { new("x") };
+            [McpTool] public static CallToolResult Result() => CallToolResult.Error("nope");
+            [McpTool] public static Point Structured() => new(1, 2);
+            [McpTool] public static List<Point> StructuredList() => new() { new(1, 2) };
+            [McpTool] public static int[] Numbers() => new[] { 1, 2, 3 };
+            [McpTool] public static Dictionary<string, int> Map() => new() { ["a"] = 1 };
+            [McpTool] public static int Integer() => 42;
+            [McpTool] public static uint Unsigned() => 7;
+            [McpTool] public static bool Flag() => true;
+            [McpTool] public static double Ratio() => 0.25;
+            [McpTool] public static decimal Money() => 1.50m;
+            [McpTool] public static Guid Id() => new("3f2504e0-4f89-11d3-9a0c-0305e82c3301");
+            [McpTool] public static DateOnly Day() => new(2024, 2, 29);
+            [McpTool] public static TimeSpan Span() => TimeSpan.FromMinutes(90);
+            [McpTool] public static Mood Feeling() => Mood.Sad;
+            [McpTool] public static int? Maybe(bool some) => some ? 5 : null;
+            [McpTool] public static void Nothing() { }
+            [McpTool] public static Task NothingAsync() => Task.CompletedTask;
+            [McpTool] public static ValueTask NothingValueTask() => default;
+            [McpTool] public static async Task<string> TextAsync() { await Task.Yield(); return "later"; }
+            [McpTool] public static ValueTask<CallToolResult> ResultAsync() => new(CallToolResult.FromText("vt"));
+            [McpTool] public static Task<int> IntegerAsync() => Task.FromResult(7);
+            [McpTool] public static async ValueTask<Point> StructuredAsync() { await Task.Yield(); return new(3, 4); }
+            [McpTool] public static Task<IEnumerable<ContentBlock>> BlocksAsync() => Task.FromResult<IEnumerable<ContentBlock>>(new ContentBlock[] { "z" });
+        }
+
+        [McpServer]
+        public partial class AsyncDisposableServer : IAsyncDisposable
+        {
+            public static int Disposed;
+
+            public ValueTask DisposeAsync() { Disposed++; return default; }
+
+            [McpTool] public string Hello() => "hi";
+        }
+        """;
+}
