@@ -2,20 +2,114 @@ using Microsoft.CodeAnalysis;
 
 namespace McpGen.Analyzers;
 
-/// <summary>Every McpGen diagnostic. Ids are stable; each has a page under docs/diagnostics/.</summary>
+/// <summary>
+/// Every McpGen diagnostic. Ids are stable; each has a page under docs/diagnostics/ and a line in
+/// AnalyzerReleases.Unshipped.md. Errors only where the server cannot work as written; messages say what to do next.
+/// </summary>
 internal static class Descriptors
 {
     public const string Category = "McpGen";
 
     private const string HelpLinkBase = "https://github.com/mcpgen/mcpgen/blob/main/docs/diagnostics/";
 
-    public static readonly DiagnosticDescriptor ServerClassNotPartial = new(
-        id: "MCPG0001",
+    public static readonly DiagnosticDescriptor ServerClassNotPartial = Create(
+        DiagnosticIds.ServerClassNotPartial,
+        DiagnosticSeverity.Error,
         title: "MCP server class must be partial",
         messageFormat: "The [McpServer] class '{0}' must be declared partial so McpGen can generate its server code",
-        category: Category,
-        defaultSeverity: DiagnosticSeverity.Error,
-        isEnabledByDefault: true,
-        description: "McpGen adds the generated dispatcher, schemas and binders to the server class itself, which needs every declaration of the class to be partial.",
-        helpLinkUri: HelpLinkBase + "MCPG0001.md");
+        description: "McpGen adds the generated dispatcher, schemas and binders to the server class itself, which needs every declaration of the class to be partial.");
+
+    public static readonly DiagnosticDescriptor UnsupportedServerClass = Create(
+        DiagnosticIds.UnsupportedServerClass,
+        DiagnosticSeverity.Error,
+        title: "MCP server class must be a non-generic, non-static class, nested only in partial non-generic types",
+        messageFormat: "The [McpServer] class '{0}' is {1}; declare it as a non-generic, non-static partial class, at top level or nested only in non-generic partial types",
+        description: "McpGen generates an IMcpServer implementation into the server class (and the partial types around it) and registers it with AddMcpServer<T>(); it cannot do that for generic or static classes, or inside a generic or non-partial type.");
+
+    public static readonly DiagnosticDescriptor ConflictingSessionSettings = Create(
+        DiagnosticIds.ConflictingSessionSettings,
+        DiagnosticSeverity.Error,
+        title: "Conflicting session settings on [McpServer]",
+        messageFormat: "[McpServer] on '{0}' sets Stateless = {1} and Session = McpSessionMode.{2}, which disagree; keep only Session = McpSessionMode.{2}, or remove it",
+        description: "Stateless = true means McpSessionMode.Stateless and Stateless = false means a session (McpSessionMode.Sticky unless Session says Store); setting both to disagreeing values leaves the mode ambiguous.");
+
+    public static readonly DiagnosticDescriptor ToolOutsideServer = Create(
+        DiagnosticIds.ToolOutsideServer,
+        DiagnosticSeverity.Warning,
+        title: "[McpTool] method is not in an [McpServer] class",
+        messageFormat: "'{0}' is marked [McpTool] but '{1}' has no [McpServer] attribute, so it is not exposed; add [McpServer] to '{1}' or move the method into a server class",
+        description: "McpGen only exposes the tools of classes marked [McpServer].");
+
+    public static readonly DiagnosticDescriptor GenericTool = Create(
+        DiagnosticIds.GenericTool,
+        DiagnosticSeverity.Error,
+        title: "MCP tool method cannot be generic",
+        messageFormat: "Tool method '{0}' is generic; a tool needs concrete parameter types for its JSON Schema, so remove the type parameters",
+        description: "Tool arguments are described by a JSON Schema computed at compile time, which needs concrete types.");
+
+    public static readonly DiagnosticDescriptor AsyncVoidTool = Create(
+        DiagnosticIds.AsyncVoidTool,
+        DiagnosticSeverity.Error,
+        title: "MCP tool method cannot be async void",
+        messageFormat: "Tool method '{0}' is async void, so its result and exceptions cannot be observed; return Task or Task<T>",
+        description: "The dispatcher awaits the tool to write its result; an async void method cannot be awaited and its exceptions crash the process.");
+
+    public static readonly DiagnosticDescriptor ByRefToolParameter = Create(
+        DiagnosticIds.ByRefToolParameter,
+        DiagnosticSeverity.Error,
+        title: "MCP tool parameter cannot be ref, out, in or a pointer",
+        messageFormat: "Parameter '{0}' of tool '{1}' is {2}; tool arguments are passed by value from JSON, so take a plain value parameter",
+        description: "Tool arguments are read from the JSON request and passed by value.");
+
+    public static readonly DiagnosticDescriptor InvalidToolName = Create(
+        DiagnosticIds.InvalidToolName,
+        DiagnosticSeverity.Error,
+        title: "Invalid MCP tool name",
+        messageFormat: "Tool name '{0}' is not valid; use 1 to 128 characters of A-Z, a-z, 0-9, '_', '-' and '.'",
+        description: "MCP tool names must match ^[A-Za-z0-9_.-]{1,128}$ so every client can call them.");
+
+    public static readonly DiagnosticDescriptor DuplicateToolName = Create(
+        DiagnosticIds.DuplicateToolName,
+        DiagnosticSeverity.Error,
+        title: "Duplicate MCP tool name",
+        messageFormat: "Server '{0}' already has a tool named '{1}' (method '{2}'); give this tool another name with [McpTool(\"...\")]",
+        description: "Tool names are the keys clients call tools by, so they must be unique within a server. The first declaration keeps the name; every later one is reported.");
+
+    public static readonly DiagnosticDescriptor MissingToolDescription = Create(
+        DiagnosticIds.MissingToolDescription,
+        DiagnosticSeverity.Info,
+        title: "MCP tool has no description",
+        messageFormat: "Tool '{0}' has no description; add an XML <summary> or a [Description] attribute so the model knows when to call it",
+        description: "The description is what a model reads to decide whether and how to call a tool.");
+
+    public static readonly DiagnosticDescriptor UnsupportedParameterType = Create(
+        DiagnosticIds.UnsupportedParameterType,
+        DiagnosticSeverity.Error,
+        title: "MCP tool parameter type has no JSON Schema mapping",
+        messageFormat: "Parameter '{0}' of tool '{1}' has type '{2}', which has no JSON Schema mapping{3}; use a JSON-friendly type (string, number, bool, enum, date/time, Guid, Uri, a collection, a dictionary with string keys, or a class or record)",
+        description: "Every JSON argument of a tool is described by a JSON Schema computed at compile time; this type cannot be described or read from JSON.");
+
+    public static readonly DiagnosticDescriptor TypeMissingFromJsonContext = Create(
+        DiagnosticIds.TypeMissingFromJsonContext,
+        DiagnosticSeverity.Warning,
+        title: "Tool type is missing from every JsonSerializerContext",
+        messageFormat: "{0} of tool '{1}' is serialized through a JsonSerializerContext, but no context in the compilation has [JsonSerializable(typeof({2}))]; add it to your context, or it fails when trimmed or compiled ahead of time",
+        description: "Generated tool code reads and writes complex types only through JsonTypeInfo from the user's JsonSerializerContext (generators cannot feed each other), so every such type must be registered there.");
+
+    public static readonly DiagnosticDescriptor SessionRequiredOnStatelessServer = Create(
+        DiagnosticIds.SessionRequiredOnStatelessServer,
+        DiagnosticSeverity.Error,
+        title: "Tool of a stateless server needs an MCP session",
+        messageFormat: "Tool '{0}' needs an MCP session for {1} (through '{2}'), which stateless server '{3}' cannot provide; set Session = McpSessionMode.Store (any replica) or Session = McpSessionMode.Sticky (load-balancer affinity) on [McpServer]",
+        description: "Server-to-client requests and notifications (sampling, elicitation, roots, ping, list-changed, subscriptions, the GET stream, resumability, legacy HTTP+SSE) need somewhere to send them and to receive the answer; a stateless endpoint has neither.");
+
+    public static readonly DiagnosticDescriptor ClientInputOnStatelessServer = Create(
+        DiagnosticIds.ClientInputOnStatelessServer,
+        DiagnosticSeverity.Warning,
+        title: "Client input on a stateless server works only for 2026-07-28 clients",
+        messageFormat: "Tool '{0}' asks the client for input ({1}, through '{2}'); on stateless server '{3}' only 2026-07-28 clients can complete it, initialize-era clients cannot; set Session = McpSessionMode.Store or Session = McpSessionMode.Sticky on [McpServer] to serve them too",
+        description: "Multi round-trip requests (input_required) are stateless for 2026-07-28 clients; initialize-era clients receive input requests only on the SSE stream of a session.");
+
+    private static DiagnosticDescriptor Create(string id, DiagnosticSeverity severity, string title, string messageFormat, string description)
+        => new(id, title, messageFormat, Category, severity, isEnabledByDefault: true, description, HelpLinkBase + id + ".md");
 }

@@ -10,57 +10,122 @@ namespace McpGen.Analyzers.Tests;
 
 /// <summary>
 /// Runs an analyzer over markup source and compares its diagnostics exactly: <c>{|MCPG0001:Name|}</c> marks where
-/// MCPG0001 must be reported; nothing else may be.
+/// MCPG0001 must be reported; nothing else may be. The sources must compile without errors (so a test cannot pass
+/// on broken code), and the analyzer must not throw. Optional expected messages are compared in order of
+/// (file, position).
 /// </summary>
 internal static partial class AnalyzerVerifier
 {
-    private static readonly ImmutableArray<MetadataReference> References =
+    public static readonly ImmutableArray<MetadataReference> References =
         ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
             .Select(path => (MetadataReference)MetadataReference.CreateFromFile(path))
             .Append(MetadataReference.CreateFromFile(typeof(McpServerAttribute).Assembly.Location))
             .ToImmutableArray();
 
-    public static async Task VerifyAsync(DiagnosticAnalyzer analyzer, string markup)
+    public static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.Latest);
+
+    public static readonly CSharpCompilationOptions CompilationOptions = new(
+        OutputKind.DynamicallyLinkedLibrary,
+        nullableContextOptions: NullableContextOptions.Enable,
+        allowUnsafe: true);
+
+    public static Task VerifyAsync(DiagnosticAnalyzer analyzer, string markup)
+        => VerifyAsync(analyzer, [markup], []);
+
+    public static Task VerifyAsync(DiagnosticAnalyzer analyzer, string markup, params string[] messages)
+        => VerifyAsync(analyzer, [markup], messages);
+
+    public static async Task VerifyAsync(DiagnosticAnalyzer analyzer, string[] markups, string[] messages, params string[] allowedCompilerErrors)
     {
-        (string source, List<(string Id, TextSpan Span)> expected) = Parse(markup);
-        CSharpCompilation compilation = CSharpCompilation.Create(
-            "AnalyzerTest",
-            [CSharpSyntaxTree.ParseText(source, new CSharpParseOptions(LanguageVersion.Latest), path: "Input.cs")],
-            References,
-            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
+        var files = markups.Select((markup, i) => (Path: FileName(i, markups.Length), Parsed: Parse(markup))).ToList();
+        CSharpCompilation compilation = CreateCompilation(files.Select(f => (f.Path, f.Parsed.Source)));
+        AssertCompiles(compilation, allowedCompilerErrors);
 
-        ImmutableArray<Diagnostic> diagnostics = await compilation
-            .WithAnalyzers([analyzer])
-            .GetAnalyzerDiagnosticsAsync();
-
+        ImmutableArray<Diagnostic> diagnostics = await GetDiagnosticsAsync(compilation, analyzer);
         var actual = diagnostics
-            .Select(d => (d.Id, d.Location.SourceSpan))
-            .OrderBy(d => d.SourceSpan.Start)
+            .OrderBy(d => d.Location.SourceTree!.FilePath, StringComparer.Ordinal)
+            .ThenBy(d => d.Location.SourceSpan.Start)
+            .ThenBy(d => d.Id, StringComparer.Ordinal)
             .ToList();
-        Assert.Equal(expected.OrderBy(d => d.Span.Start).Select(Describe(source)), actual.Select(d => Describe(source)((d.Id, d.SourceSpan))));
+        var expected = files
+            .SelectMany(f => f.Parsed.Expected.Select(e => (f.Path, f.Parsed.Source, e.Id, e.Span)))
+            .OrderBy(e => e.Path, StringComparer.Ordinal)
+            .ThenBy(e => e.Span.Start)
+            .ThenBy(e => e.Id, StringComparer.Ordinal)
+            .Select(e => Describe(e.Path, e.Id, e.Source, e.Span))
+            .ToList();
+
+        Assert.Equal(expected, actual.Select(d => Describe(d.Location.SourceTree!.FilePath, d.Id, d.Location.SourceTree.ToString(), d.Location.SourceSpan)));
+        if (messages.Length > 0)
+        {
+            Assert.Equal(messages, actual.Select(d => d.GetMessage(System.Globalization.CultureInfo.InvariantCulture)));
+        }
     }
 
-    private static Func<(string Id, TextSpan Span), string> Describe(string source)
-        => d => $"{d.Id} at {d.Span.Start}..{d.Span.End} '{source.Substring(d.Span.Start, d.Span.Length)}'";
+    public static string FileName(int index, int count) => count == 1 ? "Input.cs" : $"Input{index}.cs";
 
-    private static (string Source, List<(string Id, TextSpan Span)> Expected) Parse(string markup)
+    public static CSharpCompilation CreateCompilation(IEnumerable<(string Path, string Source)> files)
+        => CSharpCompilation.Create(
+            "AnalyzerTest",
+            files.Select(f => CSharpSyntaxTree.ParseText(f.Source, ParseOptions, path: f.Path)),
+            References,
+            CompilationOptions);
+
+    public static void AssertCompiles(Compilation compilation, params string[] allowedErrors)
+    {
+        var errors = compilation.GetDiagnostics()
+            .Where(d => d.Severity == DiagnosticSeverity.Error && !allowedErrors.Contains(d.Id))
+            .Select(d => d.ToString())
+            .ToList();
+        Assert.True(errors.Count == 0, "The test source does not compile:\n" + string.Join("\n", errors));
+    }
+
+    public static async Task<ImmutableArray<Diagnostic>> GetDiagnosticsAsync(Compilation compilation, params DiagnosticAnalyzer[] analyzers)
+    {
+        var exceptions = new List<Exception>();
+        var options = new CompilationWithAnalyzersOptions(
+            new AnalyzerOptions([]),
+            onAnalyzerException: (exception, _, _) => { lock (exceptions) { exceptions.Add(exception); } },
+            concurrentAnalysis: true,
+            logAnalyzerExecutionTime: false);
+        ImmutableArray<Diagnostic> diagnostics = await compilation.WithAnalyzers([.. analyzers], options).GetAnalyzerDiagnosticsAsync();
+        Assert.Empty(exceptions);
+        return diagnostics;
+    }
+
+    private static string Describe(string path, string id, string source, TextSpan span)
+        => $"{id} in {path} at {span.Start}..{span.End} '{source.Substring(span.Start, span.Length)}'";
+
+    /// <summary>Strips <c>{|ID:text|}</c> markers (which may nest) and returns the spans they marked.</summary>
+    public static (string Source, List<(string Id, TextSpan Span)> Expected) Parse(string markup)
     {
         var expected = new List<(string, TextSpan)>();
+        var open = new Stack<(string Id, int Start)>();
         var source = new StringBuilder();
-        int last = 0;
-        foreach (Match match in Marker().Matches(markup))
+        for (int i = 0; i < markup.Length; i++)
         {
-            source.Append(markup, last, match.Index - last);
-            int start = source.Length;
-            source.Append(match.Groups["text"].Value);
-            expected.Add((match.Groups["id"].Value, TextSpan.FromBounds(start, source.Length)));
-            last = match.Index + match.Length;
+            Match start = OpenMarker().Match(markup, i);
+            if (start.Success && start.Index == i)
+            {
+                open.Push((start.Groups["id"].Value, source.Length));
+                i += start.Length - 1;
+            }
+            else if (open.Count > 0 && string.CompareOrdinal(markup, i, "|}", 0, 2) == 0)
+            {
+                (string id, int from) = open.Pop();
+                expected.Add((id, TextSpan.FromBounds(from, source.Length)));
+                i++;
+            }
+            else
+            {
+                source.Append(markup[i]);
+            }
         }
 
-        source.Append(markup, last, markup.Length - last);
+        Assert.Empty(open);
         return (source.ToString(), expected);
     }
 
-    [GeneratedRegex(@"\{\|(?<id>[A-Z]+[0-9]+):(?<text>.*?)\|\}", RegexOptions.Singleline)]
-    private static partial Regex Marker();
+    [GeneratedRegex(@"\G\{\|(?<id>[A-Z]+[0-9]+):")]
+    private static partial Regex OpenMarker();
 }

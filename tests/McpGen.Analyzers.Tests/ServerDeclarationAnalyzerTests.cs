@@ -16,14 +16,18 @@ public sealed class ServerDeclarationAnalyzerTests
 
     [Fact]
     public Task Only_the_declaration_missing_partial_is_reported_when_a_class_is_split()
-        => AnalyzerVerifier.VerifyAsync(new ServerDeclarationAnalyzer(), """
+        => AnalyzerVerifier.VerifyAsync(
+            new ServerDeclarationAnalyzer(),
+            ["""
             using McpGen;
 
             [McpServer]
             public partial class Split { }
 
             public class {|MCPG0001:Split|} { }
-            """);
+            """],
+            [],
+            "CS0260");
 
     [Fact]
     public Task Partial_server_class_is_clean()
@@ -41,5 +45,69 @@ public sealed class ServerDeclarationAnalyzerTests
     public Task Classes_without_the_attribute_are_ignored()
         => AnalyzerVerifier.VerifyAsync(new ServerDeclarationAnalyzer(), """
             public class Plain { }
+            """);
+
+    [Fact]
+    public Task Generic_static_and_badly_nested_servers_are_reported_once_with_every_reason()
+        => AnalyzerVerifier.VerifyAsync(
+            new ServerDeclarationAnalyzer(),
+            """
+            using McpGen;
+
+            public class Outer
+            {
+                [McpServer]
+                public partial class {|MCPG0002:Inner|} { }
+            }
+
+            public partial class GenericOuter<T>
+            {
+                [McpServer]
+                public partial class {|MCPG0002:Inner|} { }
+            }
+
+            [McpServer]
+            public partial class {|MCPG0002:Generic|}<T> { }
+
+            [McpServer]
+            public static partial class {|MCPG0002:Tools|} { }
+
+            public static partial class Host
+            {
+                [McpServer]
+                internal static partial class {|MCPG0002:Both|}<T> { }
+            }
+            """,
+            "The [McpServer] class 'Inner' is nested in 'Outer', which is not partial; declare it as a non-generic, non-static partial class, at top level or nested only in non-generic partial types",
+            "The [McpServer] class 'Inner' is nested in generic 'GenericOuter'; declare it as a non-generic, non-static partial class, at top level or nested only in non-generic partial types",
+            "The [McpServer] class 'Generic' is generic; declare it as a non-generic, non-static partial class, at top level or nested only in non-generic partial types",
+            "The [McpServer] class 'Tools' is static; declare it as a non-generic, non-static partial class, at top level or nested only in non-generic partial types",
+            "The [McpServer] class 'Both' is generic and static; declare it as a non-generic, non-static partial class, at top level or nested only in non-generic partial types");
+
+    [Fact]
+    public Task A_server_nested_in_partial_non_generic_types_is_clean()
+        => AnalyzerVerifier.VerifyAsync(new ServerDeclarationAnalyzer(), """
+            using McpGen;
+
+            public partial class Outer
+            {
+                internal partial record Middle
+                {
+                    [McpServer]
+                    public partial class Inner { }
+                }
+            }
+            """);
+
+    [Fact]
+    public Task A_non_partial_server_nested_in_a_non_partial_type_gets_both_diagnostics()
+        => AnalyzerVerifier.VerifyAsync(new ServerDeclarationAnalyzer(), """
+            using McpGen;
+
+            public class Outer
+            {
+                [McpServer]
+                public class {|MCPG0001:{|MCPG0002:Inner|}|} { }
+            }
             """);
 }

@@ -1,0 +1,32 @@
+namespace McpGen.Analyzers;
+
+/// <summary>
+/// The ids of every McpGen diagnostic, as constants. Linked into McpGen.CodeFixes (which cannot reference this
+/// assembly's internals), so the fixers and the analyzers can never disagree about an id.
+/// </summary>
+internal static class DiagnosticIds
+{
+    public const string ServerClassNotPartial = "MCPG0001";
+    public const string UnsupportedServerClass = "MCPG0002";
+    public const string ConflictingSessionSettings = "MCPG0003";
+    public const string ToolOutsideServer = "MCPG0004";
+    public const string GenericTool = "MCPG0005";
+    public const string AsyncVoidTool = "MCPG0006";
+    public const string ByRefToolParameter = "MCPG0007";
+    public const string InvalidToolName = "MCPG0008";
+    public const string DuplicateToolName = "MCPG0009";
+    public const string MissingToolDescription = "MCPG0010";
+    public const string UnsupportedParameterType = "MCPG0011";
+    public const string TypeMissingFromJsonContext = "MCPG0012";
+    public const string SessionRequiredOnStatelessServer = "MCPG0013";
+    public const string ClientInputOnStatelessServer = "MCPG0014";
+
+    /// <summary>Property of an MCPG0012 diagnostic: the type to register, fully qualified (<c>global::...</c>).</summary>
+    public const string TypeNameProperty = "TypeName";
+
+    /// <summary>Property of an MCPG0012 diagnostic: the type to register, as C# shows it (<c>List&lt;Day&gt;</c>).</summary>
+    public const string TypeDisplayProperty = "TypeDisplay";
+
+    /// <summary>Property of an MCPG0009 diagnostic: the duplicated tool name.</summary>
+    public const string ToolNameProperty = "ToolName";
+}

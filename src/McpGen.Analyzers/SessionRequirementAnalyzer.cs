@@ -1,0 +1,228 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace McpGen.Analyzers;
+
+/// <summary>
+/// Rejects, at build time, tools of a stateless server that need what only a session delivers.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Follows every call, object creation, property access and method-group reference in the body of a tool of a
+/// stateless [McpServer] (lambdas and local functions included) to its target. A target that carries
+/// [RequiresMcpSession], or whose containing type, overridden member or implemented interface member does, is an
+/// error at the call (MCPG0013). [RequiresMcpClientInput] likewise gives a warning (MCPG0014): legacy clients cannot
+/// complete multi round-trip input on a stateless endpoint.
+/// </para>
+/// <para>
+/// The analysis is intraprocedural, like the trimming analyzers: a user method that calls a marked API must carry the
+/// marker itself, which passes the requirement to its callers and silences the calls inside it. A tool that carries
+/// [RequiresMcpSession] is reported at its name. Sticky and Store servers are never reported.
+/// </para>
+/// </remarks>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class SessionRequirementAnalyzer : DiagnosticAnalyzer
+{
+    /// <inheritdoc />
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
+        ImmutableArray.Create(Descriptors.SessionRequiredOnStatelessServer, Descriptors.ClientInputOnStatelessServer);
+
+    /// <inheritdoc />
+    public override void Initialize(AnalysisContext context)
+    {
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.EnableConcurrentExecution();
+        context.RegisterCompilationStartAction(start =>
+        {
+            if (McpSymbols.Create(start.Compilation) is not { } symbols
+                || (symbols.RequiresSession is null && symbols.RequiresClientInput is null))
+            {
+                return;
+            }
+
+            var analysis = new Analysis(symbols);
+            start.RegisterSymbolAction(analysis.AnalyzeToolDeclaration, SymbolKind.Method);
+            start.RegisterOperationAction(
+                analysis.AnalyzeOperation,
+                OperationKind.Invocation,
+                OperationKind.ObjectCreation,
+                OperationKind.PropertyReference,
+                OperationKind.MethodReference);
+        });
+    }
+
+    /// <summary>A requirement found on a member: which descriptor, and the feature it names.</summary>
+    private readonly struct Requirement(DiagnosticDescriptor descriptor, string feature)
+    {
+        public DiagnosticDescriptor Descriptor { get; } = descriptor;
+
+        public string Feature { get; } = feature;
+    }
+
+    private sealed class Analysis(McpSymbols symbols)
+    {
+        private readonly ConcurrentDictionary<IMethodSymbol, string?> _statelessTools = new(SymbolEqualityComparer.Default);
+
+        /// <summary>A tool that itself carries a marker declares the requirement; it is reported at its name.</summary>
+        public void AnalyzeToolDeclaration(SymbolAnalysisContext context)
+        {
+            var method = (IMethodSymbol)context.Symbol;
+            if (method.Locations.Length > 0
+                && ServerOfStatelessTool(method) is { } server
+                && FindOwnRequirement(method) is { } requirement)
+            {
+                context.ReportDiagnostic(Diagnostic.Create(requirement.Descriptor, method.Locations[0], method.Name, requirement.Feature, method.Name, server));
+            }
+        }
+
+        public void AnalyzeOperation(OperationAnalysisContext context)
+        {
+            ISymbol? target = context.Operation switch
+            {
+                IInvocationOperation invocation => invocation.TargetMethod,
+                IObjectCreationOperation creation => creation.Constructor,
+                IPropertyReferenceOperation property => property.Property,
+                IMethodReferenceOperation reference => reference.Method,
+                _ => null,
+            };
+            if (target is null || ContainingTool(context.ContainingSymbol) is not { } tool || ServerOfStatelessTool(tool) is not { } server)
+            {
+                return;
+            }
+
+            // A tool that carries the marker is reported once, at its name, and not inside.
+            if (FindOwnRequirement(tool) is not null || FindRequirement(target) is not { } requirement)
+            {
+                return;
+            }
+
+            context.ReportDiagnostic(Diagnostic.Create(
+                requirement.Descriptor,
+                context.Operation.Syntax.GetLocation(),
+                tool.Name,
+                requirement.Feature,
+                Describe(target),
+                server));
+        }
+
+        /// <summary>The name of the stateless server the method is a tool of, or <see langword="null"/>.</summary>
+        private string? ServerOfStatelessTool(IMethodSymbol method)
+            => _statelessTools.GetOrAdd(method, m =>
+                symbols.ToolAttributeOf(m) is not null
+                && m.ContainingType is { } type
+                && symbols.ServerSettingsOf(type) is { Mode: SessionMode.Stateless }
+                    ? type.Name
+                    : null);
+
+        private static IMethodSymbol? ContainingTool(ISymbol symbol)
+        {
+            while (symbol is IMethodSymbol { MethodKind: MethodKind.LocalFunction or MethodKind.AnonymousFunction })
+            {
+                symbol = symbol.ContainingSymbol;
+            }
+
+            return symbol as IMethodSymbol;
+        }
+
+        private Requirement? FindOwnRequirement(ISymbol symbol)
+            => Marker(symbol, symbols.RequiresSession, Descriptors.SessionRequiredOnStatelessServer)
+                ?? Marker(symbol, symbols.RequiresClientInput, Descriptors.ClientInputOnStatelessServer);
+
+        private Requirement? FindRequirement(ISymbol target)
+            => Find(target, symbols.RequiresSession, Descriptors.SessionRequiredOnStatelessServer)
+                ?? Find(target, symbols.RequiresClientInput, Descriptors.ClientInputOnStatelessServer);
+
+        /// <summary>
+        /// The marker on the member, its property (for accessors), the definition it was constructed or reduced from,
+        /// a member it overrides or an interface member it implements, or any of their containing types.
+        /// </summary>
+        private static Requirement? Find(ISymbol target, INamedTypeSymbol? marker, DiagnosticDescriptor descriptor)
+        {
+            if (marker is null)
+            {
+                return null;
+            }
+
+            if (target is IMethodSymbol { ReducedFrom: { } reduced })
+            {
+                target = reduced;
+            }
+
+            target = target.OriginalDefinition;
+            if (target is IMethodSymbol { AssociatedSymbol: { } associated })
+            {
+                target = associated;
+            }
+
+            for (ISymbol? member = target; member is not null; member = Overridden(member))
+            {
+                if (MarkerOnMemberOrTypes(member, marker, descriptor) is { } found)
+                {
+                    return found;
+                }
+            }
+
+            INamedTypeSymbol? containing = target.ContainingType;
+            if (containing is null || target.IsStatic)
+            {
+                return null;
+            }
+
+            foreach (INamedTypeSymbol @interface in containing.AllInterfaces)
+            {
+                foreach (ISymbol interfaceMember in @interface.GetMembers(target.Name))
+                {
+                    if (SymbolEqualityComparer.Default.Equals(containing.FindImplementationForInterfaceMember(interfaceMember)?.OriginalDefinition, target)
+                        && MarkerOnMemberOrTypes(interfaceMember.OriginalDefinition, marker, descriptor) is { } found)
+                    {
+                        return found;
+                    }
+                }
+            }
+
+            return null;
+        }
+
+        private static ISymbol? Overridden(ISymbol member) => member switch
+        {
+            IMethodSymbol method => method.OverriddenMethod?.OriginalDefinition,
+            IPropertySymbol property => property.OverriddenProperty?.OriginalDefinition,
+            _ => null,
+        };
+
+        private static Requirement? MarkerOnMemberOrTypes(ISymbol member, INamedTypeSymbol marker, DiagnosticDescriptor descriptor)
+        {
+            for (ISymbol? symbol = member; symbol is not null and not INamespaceSymbol; symbol = symbol.ContainingType)
+            {
+                if (Marker(symbol, marker, descriptor) is { } found)
+                {
+                    return found;
+                }
+            }
+
+            return null;
+        }
+
+        private static Requirement? Marker(ISymbol symbol, INamedTypeSymbol? marker, DiagnosticDescriptor descriptor)
+        {
+            if (McpSymbols.FindAttribute(symbol, marker) is not { } data)
+            {
+                return null;
+            }
+
+            string feature = data.ConstructorArguments.Length > 0 && data.ConstructorArguments[0].Value is string { Length: > 0 } text
+                ? text
+                : symbol.Name;
+            return new Requirement(descriptor, feature);
+        }
+
+        private static string Describe(ISymbol target)
+        {
+            ISymbol shown = target is IMethodSymbol { MethodKind: MethodKind.Constructor } constructor ? constructor.ContainingType : target;
+            return shown.ContainingType is { } type && shown is not INamedTypeSymbol ? type.Name + "." + shown.Name : shown.Name;
+        }
+    }
+}
