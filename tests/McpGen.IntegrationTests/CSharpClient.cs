@@ -3,6 +3,8 @@ using ModelContextProtocol.Protocol;
 
 namespace McpGen.IntegrationTests;
 
+using CallToolResult = ModelContextProtocol.Protocol.CallToolResult;
+
 /// <summary>Connects the official C# client (ModelContextProtocol.Core) to an endpoint.</summary>
 internal static class CSharpClient
 {

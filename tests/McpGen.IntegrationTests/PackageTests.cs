@@ -6,6 +6,8 @@ using ModelContextProtocol.Protocol;
 
 namespace McpGen.IntegrationTests;
 
+using CallToolResult = ModelContextProtocol.Protocol.CallToolResult;
+
 /// <summary>
 /// The one package users install: packed from the repository, consumed by a fresh project outside the solution
 /// through a local folder feed, built with warnings as errors, run, and called.

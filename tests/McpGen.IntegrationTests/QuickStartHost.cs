@@ -1,9 +1,4 @@
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using QuickStart;
 
 namespace McpGen.IntegrationTests;
@@ -15,21 +10,10 @@ public sealed class QuickStartHost : IAsyncLifetime
 
     public Uri Endpoint { get; private set; } = null!;
 
-    public Uri BaseAddress { get; private set; } = null!;
-
     public async Task InitializeAsync()
-    {
-        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        builder.Services.AddQuickStart();
-        _app = builder.Build();
-        _app.MapMcp<QuickStartServer>("/mcp");
-        await _app.StartAsync();
-        string address = _app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
-        BaseAddress = new Uri(address);
-        Endpoint = new Uri(BaseAddress, "/mcp");
-    }
+        => (_app, Endpoint) = await KestrelHost.StartAsync(
+            services => services.AddQuickStart(),
+            app => app.MapMcp<QuickStartServer>("/mcp"));
 
     public async Task DisposeAsync()
     {

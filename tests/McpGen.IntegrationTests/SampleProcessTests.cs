@@ -4,6 +4,8 @@ using ModelContextProtocol.Protocol;
 
 namespace McpGen.IntegrationTests;
 
+using CallToolResult = ModelContextProtocol.Protocol.CallToolResult;
+
 /// <summary>The README's main command: the QuickStart sample as its own process, called by the official client.</summary>
 public sealed class SampleProcessTests
 {
