@@ -14,6 +14,7 @@ public partial class QuickStartServer(IForecasts forecasts, TimeProvider clock)
     /// <summary>Forecast for a city, day by day.</summary>
     /// <param name="city">City name, for example "Oslo".</param>
     /// <param name="days">How many days ahead, 1 to 10.</param>
+    /// <param name="cancellationToken">Signals that the client went away.</param>
     [McpTool(ReadOnly = true, Title = "City forecast")]
     public Task<Forecast> GetForecast(string city, int days = 3, CancellationToken cancellationToken = default)
     {
@@ -104,6 +105,8 @@ public partial class QuickStartServer(IForecasts forecasts, TimeProvider clock)
 
     /// <summary>Simulates a batch job over a number of items, reporting progress as it goes.</summary>
     /// <param name="items">How many items to process, 1 to 100.</param>
+    /// <param name="progress">Reports progress to the client (when it asked for progress).</param>
+    /// <param name="cancellationToken">Signals that the client went away or cancelled.</param>
     [McpTool]
     public static async Task<string> ProcessBatch(int items, IProgress<McpProgress> progress, CancellationToken cancellationToken)
     {

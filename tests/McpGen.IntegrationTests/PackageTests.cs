@@ -72,6 +72,24 @@ public sealed class PackageTests : IDisposable
             server.Kill(entireProcessTree: true);
             await server.WaitForExitAsync();
         }
+
+        // The analyzers travel in the same package: a push-needing tool on a stateless server fails the build.
+        File.WriteAllText(Path.Combine(app, "PushServer.cs"), """
+            using McpGen;
+
+            [McpServer]
+            public partial class PushServer
+            {
+                [McpTool]
+                public static string Ask() => Notify();
+
+                [RequiresMcpSession("sampling")]
+                private static string Notify() => "sent";
+            }
+            """);
+        ProcessRunner.Result broken = await ProcessRunner.RunAsync("dotnet", ["build", "-c", "Release", "--no-restore"], app, limit, isolated);
+        Assert.True(broken.ExitCode != 0, broken.Describe());
+        Assert.Matches(@"PushServer\.cs\(7,\d+\): error MCPG0013", broken.StdOut);
     }
 
     private static void AssertPackageLayout(string nupkg)
@@ -81,6 +99,7 @@ public sealed class PackageTests : IDisposable
         Assert.Contains("lib/net10.0/McpGen.Runtime.dll", entries);
         Assert.Contains("analyzers/dotnet/cs/McpGen.dll", entries);
         Assert.Contains("analyzers/dotnet/cs/McpGen.Analyzers.dll", entries);
+        Assert.Contains("analyzers/dotnet/cs/McpGen.CodeFixes.dll", entries);
 
         ZipArchiveEntry nuspecEntry = zip.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal));
         using Stream stream = nuspecEntry.Open();
