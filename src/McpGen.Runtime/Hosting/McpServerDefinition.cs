@@ -43,6 +43,31 @@ public abstract class McpServerDefinition
     /// <summary>The tools, ordered by name (ordinal), as <c>tools/list</c> reports them.</summary>
     public IReadOnlyList<McpToolDefinition> Tools { get; }
 
+    /// <summary>The resources and resource templates, ordered by URI (ordinal).</summary>
+    public IReadOnlyList<McpResourceDefinition> Resources { get; init; } = [];
+
+    /// <summary>The prompts, ordered by name (ordinal).</summary>
+    public IReadOnlyList<McpPromptDefinition> Prompts { get; init; } = [];
+
+    /// <summary>Whether any <see cref="McpCompletionAttribute"/> method exists (declares the <c>completions</c> capability).</summary>
+    public bool HasCompletions { get; init; }
+
+    /// <summary>
+    /// Finds the resource a <c>resources/read</c> URI names: a fixed URI by exact match, else the first template (in
+    /// declaration order) that matches it.
+    /// </summary>
+    /// <returns>The resource, or <see langword="null"/> when nothing matches.</returns>
+    public virtual McpResourceDefinition? FindResource(string uri) => null;
+
+    /// <summary>Finds a prompt by its exact (case-sensitive) name.</summary>
+    public virtual McpPromptDefinition? FindPrompt(string name) => null;
+
+    /// <summary>
+    /// Finds the completion method for an argument of a prompt (<paramref name="isPrompt"/>) or a variable of a resource
+    /// template (<paramref name="nameOrTemplate"/> is then the template exactly as declared).
+    /// </summary>
+    public virtual McpCompletionHandler? FindCompletion(bool isPrompt, string nameOrTemplate, string argument) => null;
+
     /// <summary>Finds a tool by its exact (case-sensitive) name.</summary>
     /// <returns>The tool, or <see langword="null"/> when the server has no tool of that name.</returns>
     public abstract McpToolDefinition? FindTool(string name);

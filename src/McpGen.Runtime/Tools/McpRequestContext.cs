@@ -79,6 +79,19 @@ public sealed class McpRequestContext
     /// </summary>
     public void ReportProgress(McpProgress progress) => ProgressSink?.Report(progress);
 
+    /// <summary>Where this request's log messages go; set by the transport when the client may receive them.</summary>
+    internal ILogSink? LogSink { get; set; }
+
+    /// <summary>
+    /// Sends a log message to the client (<c>notifications/message</c> on the request's stream) when the client's log
+    /// level lets it through: the level a 2026-07-28 request carries in <c>_meta</c> (no level, no messages), or for
+    /// <c>initialize</c>-era clients the session's level (info on stateless endpoints, which keep no session).
+    /// </summary>
+    /// <param name="level">The severity.</param>
+    /// <param name="message">The message (sent as <c>data</c>).</param>
+    /// <param name="logger">An optional logger name.</param>
+    public void Log(McpLogLevel level, string message, string? logger = null) => LogSink?.Log(level, message, logger);
+
     /// <summary>Decodes what a tool may still read after the call, before the request body buffer goes back to its pool.</summary>
     internal void Detach()
     {
@@ -154,6 +167,11 @@ public sealed class McpRequestContext
 }
 
 /// <summary>Where a request's progress notifications go (the request's SSE stream). Implemented by the transport.</summary>
+internal interface ILogSink
+{
+    void Log(McpLogLevel level, string message, string? logger);
+}
+
 internal interface IProgressSink
 {
     void Report(McpProgress progress);

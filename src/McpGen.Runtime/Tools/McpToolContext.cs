@@ -88,6 +88,70 @@ public sealed class McpToolContext
         _writer.WriteEndArray();
     }
 
+    /// <summary>The URI of a <c>resources/read</c> call (template reads extract their variables from it).</summary>
+    public string ResourceUri { get; internal set; } = "";
+
+    /// <summary>Writes a <c>resources/read</c> result with one text entry.</summary>
+    public void WriteResourceText(string text, string? mimeType)
+        => WriteResourceContents(new TextResourceContents(ResourceUri, text ?? string.Empty, mimeType));
+
+    /// <summary>Writes a <c>resources/read</c> result with one blob entry.</summary>
+    public void WriteResourceBlob(ReadOnlyMemory<byte> blob, string? mimeType)
+        => WriteResourceContents(new BlobResourceContents(ResourceUri, blob, mimeType));
+
+    /// <summary>Writes a <c>resources/read</c> result with one entry.</summary>
+    public void WriteResourceContents(ResourceContents? contents)
+        => WriteResourceContents(contents is null ? [] : [contents]);
+
+    /// <summary>Writes a <c>resources/read</c> result (<c>contents</c>).</summary>
+    public void WriteResourceContents(IEnumerable<ResourceContents?>? contents)
+    {
+        BeginResult();
+        _writer.WriteStartArray("contents");
+        if (contents is not null)
+        {
+            foreach (ResourceContents? item in contents)
+            {
+                item?.WriteTo(_writer);
+            }
+        }
+
+        _writer.WriteEndArray();
+    }
+
+    /// <summary>Writes a <c>prompts/get</c> result with one user text message.</summary>
+    public void WritePromptText(string? text)
+        => WritePromptMessages(text is null ? [] : [PromptMessage.User(text)], description: null);
+
+    /// <summary>Writes a <c>prompts/get</c> result with one message.</summary>
+    public void WritePromptMessage(PromptMessage? message)
+        => WritePromptMessages(message is null ? [] : [message], description: null);
+
+    /// <summary>Writes a complete <c>prompts/get</c> result.</summary>
+    public void WritePromptResult(GetPromptResult? result)
+        => WritePromptMessages(result?.Messages, result?.Description);
+
+    /// <summary>Writes a <c>prompts/get</c> result (<c>description</c>, <c>messages</c>).</summary>
+    public void WritePromptMessages(IEnumerable<PromptMessage?>? messages, string? description = null)
+    {
+        BeginResult();
+        if (description is not null)
+        {
+            _writer.WriteString("description", description);
+        }
+
+        _writer.WriteStartArray("messages");
+        if (messages is not null)
+        {
+            foreach (PromptMessage? message in messages)
+            {
+                message?.WriteTo(_writer);
+            }
+        }
+
+        _writer.WriteEndArray();
+    }
+
     /// <summary>Writes a result with an empty content array (for <see langword="void"/> tools).</summary>
     public void WriteEmpty()
     {
