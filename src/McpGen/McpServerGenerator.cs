@@ -13,7 +13,8 @@ namespace McpGen.Generator;
 /// </summary>
 /// <remarks>
 /// Tool names default to the method name in snake_case (<c>GetForecast</c> is <c>get_forecast</c>, <c>HTTPStatus</c>
-/// is <c>http_status</c>); <c>[McpTool("name")]</c> overrides it.
+/// is <c>http_status</c>); <c>[McpTool("name")]</c> overrides it. The same goes for <c>[McpResource]</c> and
+/// <c>[McpPrompt]</c> names; <c>[McpCompletion]</c> methods are keyed by prompt or resource template and argument.
 /// </remarks>
 [Generator(LanguageNames.CSharp)]
 public sealed class McpServerGenerator : IIncrementalGenerator

@@ -122,6 +122,33 @@ internal static class GeneratorHarness
         return new ToolCall(result, context.HasArgumentErrors ? context.DescribeArgumentErrors(name) : null, context.ArgumentErrors.ToArray());
     }
 
+    /// <summary>Runs a resource reader or prompt renderer with a real <see cref="McpToolContext"/>; returns the written result object.</summary>
+    public static async Task<ToolCall> RunHandlerAsync(Func<McpToolContext, ValueTask> handler, string arguments = "", string resourceUri = "", IServiceProvider? services = null)
+    {
+        services ??= new ServiceCollection().BuildServiceProvider();
+        var buffer = new ArrayBufferWriter<byte>();
+        var context = default(McpToolContext);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            var http = new DefaultHttpContext { RequestServices = services };
+            var request = new McpRequestContext(http, "2025-11-25", false, "1", null, null);
+            context = new McpToolContext(request, services, JsonOptions, Encoding.UTF8.GetBytes(arguments), writer, CancellationToken.None) { ResourceUri = resourceUri };
+            await handler(context);
+            writer.WriteEndObject();
+        }
+
+        JsonElement? result = context.ResultWritten ? JsonDocument.Parse(buffer.WrittenMemory).RootElement.Clone() : null;
+        return new ToolCall(result, context.HasArgumentErrors ? context.DescribeArgumentErrors("prompt") : null, context.ArgumentErrors.ToArray());
+    }
+
+    /// <summary>Creates the context a completion handler receives.</summary>
+    public static McpCompletionContext CompletionContext(IServiceProvider? services = null, IReadOnlyDictionary<string, string>? arguments = null)
+    {
+        var http = new DefaultHttpContext { RequestServices = services ?? new ServiceCollection().BuildServiceProvider() };
+        return new McpCompletionContext(new McpRequestContext(http, "2025-11-25", false, "1", null, null), arguments ?? new Dictionary<string, string>());
+    }
+
     public sealed record ToolCall(JsonElement? Result, string? Errors, McpToolContext.ArgumentError[] ArgumentErrors)
     {
         public JsonElement Value => Result ?? throw new InvalidOperationException("No result was written; errors: " + Errors);

@@ -20,17 +20,20 @@ public sealed class PipelineTests
     [Fact]
     public void Two_runs_give_identical_text()
     {
-        foreach (string source in new[] { TestSources.Weather, TestSources.Schemas, TestSources.Specials, TestSources.Returns })
+        foreach (string source in new[] { TestSources.Weather, TestSources.Schemas, TestSources.Specials, TestSources.Returns, TestSources.Resources })
         {
             string Generate() => string.Join("\n", GeneratedTrees(RunClean(source)).Select(t => t.FilePath + "\n" + t.GetText()));
             Assert.Equal(Generate(), Generate());
         }
     }
 
-    [Fact]
-    public void Unrelated_edit_keeps_every_step_cached()
+    public static TheoryData<string> CachingSources => new() { TestSources.Weather, TestSources.Resources };
+
+    [Theory]
+    [MemberData(nameof(CachingSources))]
+    public void Unrelated_edit_keeps_every_step_cached(string source)
     {
-        CSharpCompilation compilation = CreateCompilation(TestSources.Weather);
+        CSharpCompilation compilation = CreateCompilation(source);
         var (driver, _, _) = Run(compilation);
         CSharpCompilation edited = compilation.AddSyntaxTrees(CSharpSyntaxTree.ParseText("namespace Other; public class Unrelated { }", ParseOptions(), path: "Other.cs"));
         GeneratorRunResult result = driver.RunGenerators(edited).GetRunResult().Results.Single();
@@ -60,10 +63,11 @@ public sealed class PipelineTests
         Assert.Contains("shout", result.GeneratedSources.Single().SourceText.ToString());
     }
 
-    [Fact]
-    public void Tracked_outputs_hold_no_symbols_syntax_or_compilations()
+    [Theory]
+    [MemberData(nameof(CachingSources))]
+    public void Tracked_outputs_hold_no_symbols_syntax_or_compilations(string source)
     {
-        var (driver, _, _) = Run(CreateCompilation(TestSources.Weather + "\nnamespace X { }"));
+        var (driver, _, _) = Run(CreateCompilation(source + "\nnamespace X { }"));
         GeneratorRunResult result = driver.GetRunResult().Results.Single();
         foreach (string name in TrackingNameValues())
         {
@@ -213,6 +217,44 @@ public sealed class PipelineTests
             """;
         Compilation output = RunClean(source);
         Assert.Equal(["Deep.Ns.Outer.Inner.McpServer.g.cs", "GlobalMcp.McpServer.g.cs"], GeneratedTrees(output).Select(t => Path.GetFileName(t.FilePath)));
+    }
+
+    [Fact]
+    public void Semantic_edit_of_a_resource_modifies_the_spec()
+    {
+        CSharpCompilation compilation = CreateCompilation(TestSources.Resources);
+        var (driver, _, _) = Run(compilation);
+        SyntaxTree tree = compilation.SyntaxTrees.Single();
+        string source = tree.ToString().Replace("\"greeting://{name}\"", "\"hello://{name}\"", StringComparison.Ordinal);
+        CSharpCompilation edited = compilation.ReplaceSyntaxTree(tree, CSharpSyntaxTree.ParseText(source, ParseOptions(), path: "Input.cs"));
+        GeneratorRunResult result = driver.RunGenerators(edited).GetRunResult().Results.Single();
+        Assert.Contains(result.TrackedSteps[TrackingNames.ServerSpecs].SelectMany(s => s.Outputs), o => o.Reason == IncrementalStepRunReason.Modified);
+        Assert.Contains("hello://", result.GeneratedSources.Single(s => s.HintName.Contains("LibraryServer", StringComparison.Ordinal)).SourceText.ToString());
+    }
+
+    [Theory]
+    [InlineData("x://{a}", true, "x://|a")]
+    [InlineData("{a}/b", true, "a|/b")]
+    [InlineData("file:///{+path}.txt", true, "file:///|+path|.txt")]
+    [InlineData("x://{a}/{b_2}", true, "x://|a|/|b_2")]
+    [InlineData("x://{a}{b}", false, "")]
+    [InlineData("x://{a,b}", false, "")]
+    [InlineData("x://{#a}", false, "")]
+    [InlineData("x://{}", false, "")]
+    [InlineData("x://{+}", false, "")]
+    [InlineData("x://{a", false, "")]
+    [InlineData("x://a}", false, "")]
+    [InlineData("x://{a}/{a}", false, "")]
+    [InlineData("x://{1a}", false, "")]
+    [InlineData("x://{a.b}", false, "")]
+    public void Uri_templates_accept_level_1_and_reserved_expressions_only(string template, bool valid, string parts)
+    {
+        var list = new List<McpGen.Generator.Model.UriTemplatePartSpec>();
+        Assert.Equal(valid, ResourceParser.TryParseTemplate(template, list));
+        if (valid)
+        {
+            Assert.Equal(parts, string.Join("|", list.Select(p => (p.Reserved ? "+" : string.Empty) + p.Text)));
+        }
     }
 
     [Theory]

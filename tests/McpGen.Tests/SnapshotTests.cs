@@ -13,4 +13,7 @@ public sealed class SnapshotTests
 
     [Fact]
     public void Returns() => GeneratorHarness.VerifySnapshots(GeneratorHarness.RunClean(TestSources.Returns));
+
+    [Fact]
+    public void Resources() => GeneratorHarness.VerifySnapshots(GeneratorHarness.RunClean(TestSources.Resources));
 }

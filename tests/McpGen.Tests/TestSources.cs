@@ -217,4 +217,115 @@ internal static class TestSources
             [McpTool] public string Hello() => "hi";
         }
         """;
+    public const string Resources = Usings + """
+        using System.Linq;
+
+        namespace Resources;
+
+        public interface IGreeter { string Greet(string name); }
+
+        public sealed class Greeter : IGreeter { public string Greet(string name) => "Hello, " + name; }
+
+        public enum Unit { Celsius, Fahrenheit }
+
+        [McpServer(Name = "library")]
+        public partial class LibraryServer(IGreeter greeter) : IDisposable
+        {
+            public static int Disposed;
+
+            public void Dispose() => Disposed++;
+
+            /// <summary>The application settings.</summary>
+            [McpResource("config://app/settings", Title = "Settings", MimeType = "application/json", Subscribable = true)]
+            public static string Settings() => "{\"theme\":\"dark\"}";
+
+            [McpResource("config://app/logo"), Description("The logo.")]
+            public static byte[] Logo() => new byte[] { 1, 2, 3 };
+
+            [McpResource("config://app/memory", MimeType = "image/png")]
+            public static ReadOnlyMemory<byte> Memory() => new byte[] { 4, 5 };
+
+            [McpResource("config://app/pair")]
+            public static IEnumerable<ResourceContents> Pair() => new ResourceContents[] { new TextResourceContents("config://app/pair#a", "a"), new TextResourceContents("config://app/pair#b", "b", "text/markdown") };
+
+            [McpResource("config://app/one", Name = "one_entry")]
+            public static Task<ResourceContents> One() => Task.FromResult<ResourceContents>(new TextResourceContents("config://app/one", "one"));
+
+            /// <summary>A greeting for someone.</summary>
+            [McpResource("greeting://{name}")]
+            public string Greeting(string name) => greeter.Greet(name);
+
+            [McpResource("weather://{city}/days/{days}", MimeType = "text/plain")]
+            public static async Task<string> Forecast(string city, int days, CancellationToken cancellationToken = default)
+            {
+                await Task.Yield();
+                return city + " for " + days + " days";
+            }
+
+            [McpResource("weather://{city}/unit/{unit}.txt")]
+            public static ValueTask<string> InUnit(string city, Unit unit) => new(city + " in " + unit);
+
+            [McpResource("file:///{+path}")]
+            public static string File(string path, McpRequestContext request) => "file " + path;
+
+            [McpResource("bad://{a}{b}")] public static string Adjacent(string a, string b) => a + b;
+
+            [McpResource("bad://{a,b}")] public static string List(string a) => a;
+
+            [McpResource("bad://{x}/void")] public static void Nothing(string x) { }
+
+            [McpResource("bad://{x}/obj")] public static string Unbindable(string x, Action y) => x;
+
+            /// <summary>Asks for a code review.</summary>
+            /// <param name="code">The code to review.</param>
+            /// <param name="language">The language, if known.</param>
+            [McpPrompt(Title = "Code review")]
+            public static string Review(string code, string? language, string style = "strict") => "Review this " + (language ?? "code") + " (" + style + "): " + code;
+
+            [McpPrompt("greet")]
+            public PromptMessage Greet([Description("Who to greet.")] string name) => PromptMessage.Assistant(greeter.Greet(name));
+
+            [McpPrompt]
+            public static async Task<IEnumerable<PromptMessage>> Conversation(string topic, CancellationToken cancellationToken)
+            {
+                await Task.Yield();
+                return new[] { PromptMessage.User("Tell me about " + topic), PromptMessage.Assistant("Sure.") };
+            }
+
+            [McpPrompt]
+            public static ValueTask<GetPromptResult> Full() => new(new GetPromptResult { Description = "full", Messages = { PromptMessage.User("hi") } });
+
+            [McpPrompt] public static List<PromptMessage> Listed() => new() { PromptMessage.User("listed") };
+
+            [McpPrompt] public static string Invalid(int count) => "";
+
+            [McpCompletion(Prompt = "review", Argument = "language")]
+            public static IEnumerable<string> Languages(string value) => new[] { "csharp", "python", "c" }.Where(l => l.StartsWith(value, StringComparison.Ordinal));
+
+            [McpCompletion(ResourceTemplate = "weather://{city}/days/{days}", Argument = "city")]
+            [McpCompletion(ResourceTemplate = "weather://{city}/unit/{unit}.txt", Argument = "city")]
+            public static async Task<string[]> Cities(string value, McpCompletionContext context, CancellationToken cancellationToken)
+            {
+                await Task.Delay(1, cancellationToken);
+                return new[] { "Oslo", "Osaka", "Paris" }.Where(c => c.StartsWith(value, StringComparison.OrdinalIgnoreCase)).Append(context.Arguments.TryGetValue("days", out string? days) ? "days=" + days : "none").ToArray();
+            }
+
+            [McpCompletion(Prompt = "greet", Argument = "name")]
+            public List<string> Names(string value, IGreeter other) => new() { greeter.Greet(value), other.Greet("x") };
+
+            [McpCompletion(Prompt = "missing", Argument = "x")] public static string[] Missing(string value) => new string[0];
+
+            [McpCompletion(Prompt = "review", Argument = "nope")] public static string[] NoArgument(string value) => new string[0];
+        }
+
+        [McpServer]
+        public partial class TemplateOnlyServer
+        {
+            [McpResource("items://{id}")]
+            public static string Item(Guid id) => id.ToString();
+
+            [McpResource("flags://{on}/{ratio}/{count}")]
+            public static string Flags(bool on, double ratio, long count) => on + " " + ratio.ToString(System.Globalization.CultureInfo.InvariantCulture) + " " + count;
+        }
+        """;
 }

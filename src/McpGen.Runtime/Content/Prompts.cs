@@ -55,6 +55,9 @@ public sealed class McpCompletionContext
 
     /// <summary>The values of the other arguments the client has already resolved (<c>context.arguments</c>).</summary>
     public IReadOnlyDictionary<string, string> Arguments { get; }
+
+    /// <summary>The request's service scope (used by generated code to create the server and resolve services).</summary>
+    public IServiceProvider Services => Request.HttpContext.RequestServices;
 }
 
 /// <summary>The level of a log message sent to the client (syslog severities, RFC 5424).</summary>

@@ -7,7 +7,8 @@ namespace McpGen.Generator.Emitting;
 
 /// <summary>
 /// Writes the generated file of one server: the partial class implementing <c>IMcpServer</c>, and a nested
-/// definition class holding the tools (their JSON, handlers and a switch-based lookup).
+/// definition class holding the tools, resources, prompts and completions (their JSON, handlers and switch-based lookups;
+/// resource templates get regex-free matchers).
 /// </summary>
 internal static class ServerEmitter
 {
@@ -87,21 +88,78 @@ internal static class ServerEmitter
                 writer.WriteLine();
             }
 
+            foreach (ResourceSpec resource in server.Resources)
+            {
+                resource.EmitResourceField(writer);
+                writer.WriteLine();
+            }
+
+            foreach (PromptSpec prompt in server.Prompts)
+            {
+                prompt.EmitPromptField(writer);
+                writer.WriteLine();
+            }
+
+            foreach (CompletionSpec completion in server.Completions)
+            {
+                completion.EmitCompletionField(writer);
+                writer.WriteLine();
+            }
+
             writer.WriteLine($"internal static readonly {DefinitionClass} Instance = new();");
             writer.WriteLine();
             EmitConstructor(writer, server);
             writer.WriteLine();
             EmitFindTool(writer, server);
-            if (server.Tools.Any(t => !t.IsStatic))
+            EmitFindResource(writer, server);
+            EmitFindPrompt(writer, server);
+            EmitFindCompletion(writer, server);
+            if (server.Tools.Any(t => !t.IsStatic) || server.Resources.Any(r => !r.IsStatic) || server.Prompts.Any(p => !p.IsStatic))
             {
                 writer.WriteLine();
-                EmitCreateServer(writer, server);
+                EmitCreateServer(writer, server, TypeRefs.ToolContext);
+            }
+
+            if (server.Completions.Any(c => !c.IsStatic))
+            {
+                writer.WriteLine();
+                EmitCreateServer(writer, server, TypeRefs.CompletionContext);
             }
 
             foreach (ToolSpec tool in server.Tools)
             {
                 writer.WriteLine();
                 tool.EmitHandler(writer, server);
+            }
+
+            foreach (ResourceSpec resource in server.Resources)
+            {
+                writer.WriteLine();
+                resource.EmitHandler(writer, server);
+            }
+
+            foreach (ResourceSpec resource in server.Resources.Where(r => r.IsTemplate).OrderBy(r => r.Order))
+            {
+                writer.WriteLine();
+                resource.EmitMatcher(writer);
+            }
+
+            if (server.Resources.Any(r => r.IsTemplate))
+            {
+                writer.WriteLine();
+                ResourceEmitter.EmitMatcherHelpers(writer);
+            }
+
+            foreach (PromptSpec prompt in server.Prompts)
+            {
+                writer.WriteLine();
+                prompt.EmitHandler(writer, server);
+            }
+
+            foreach (CompletionSpec completion in server.Completions)
+            {
+                writer.WriteLine();
+                completion.EmitHandler(writer, server);
             }
         }
     }
@@ -123,6 +181,21 @@ internal static class ServerEmitter
             if (server.Instructions is not null)
             {
                 writer.WriteLine($"Instructions = {Literal(server.Instructions)};");
+            }
+
+            if (server.Resources.Count > 0)
+            {
+                writer.WriteLine($"Resources = new {TypeRefs.ResourceDefinition}[] {{ {string.Join(", ", server.Resources.Select(ResourceEmitter.FieldName))} }};");
+            }
+
+            if (server.Prompts.Count > 0)
+            {
+                writer.WriteLine($"Prompts = new {TypeRefs.PromptDefinition}[] {{ {string.Join(", ", server.Prompts.Select(PromptEmitter.FieldName))} }};");
+            }
+
+            if (server.Completions.Count > 0)
+            {
+                writer.WriteLine("HasCompletions = true;");
             }
         }
     }
@@ -148,9 +221,110 @@ internal static class ServerEmitter
         }
     }
 
-    private static void EmitCreateServer(SourceWriter writer, ServerSpec server)
+    private static void EmitFindResource(SourceWriter writer, ServerSpec server)
     {
-        writer.WriteLine($"private static {server.TypeName} CreateServer({TypeRefs.ToolContext} context)");
+        if (server.Resources.Count == 0)
+        {
+            return;
+        }
+
+        writer.WriteLine();
+        writer.WriteLine("/// <inheritdoc/>");
+        ResourceSpec[] templates = server.Resources.Where(r => r.IsTemplate).OrderBy(r => r.Order).ToArray();
+        ResourceSpec[] fixedUris = server.Resources.Where(r => !r.IsTemplate).ToArray();
+        if (templates.Length == 0)
+        {
+            writer.WriteLine($"public override {TypeRefs.ResourceDefinition}? FindResource(string uri) => uri switch");
+            using (writer.Open(string.Empty, "};"))
+            {
+                foreach (ResourceSpec resource in fixedUris)
+                {
+                    writer.WriteLine($"{Literal(resource.Uri)} => {ResourceEmitter.FieldName(resource)},");
+                }
+
+                writer.WriteLine("_ => null,");
+            }
+
+            return;
+        }
+
+        using (writer.Open($"public override {TypeRefs.ResourceDefinition}? FindResource(string uri)"))
+        {
+            if (fixedUris.Length > 0)
+            {
+                using (writer.Open("switch (uri)"))
+                {
+                    foreach (ResourceSpec resource in fixedUris)
+                    {
+                        writer.WriteLine($"case {Literal(resource.Uri)}:");
+                        writer.WriteLine($"    return {ResourceEmitter.FieldName(resource)};");
+                    }
+                }
+
+                writer.WriteLine();
+            }
+
+            foreach (ResourceSpec template in templates)
+            {
+                using (writer.Open($"if ({ResourceEmitter.MatchCall(template)})"))
+                {
+                    writer.WriteLine($"return {ResourceEmitter.FieldName(template)};");
+                }
+
+                writer.WriteLine();
+            }
+
+            writer.WriteLine("return null;");
+        }
+    }
+
+    private static void EmitFindPrompt(SourceWriter writer, ServerSpec server)
+    {
+        if (server.Prompts.Count == 0)
+        {
+            return;
+        }
+
+        writer.WriteLine();
+        writer.WriteLine("/// <inheritdoc/>");
+        writer.WriteLine($"public override {TypeRefs.PromptDefinition}? FindPrompt(string name) => name switch");
+        using (writer.Open(string.Empty, "};"))
+        {
+            foreach (PromptSpec prompt in server.Prompts)
+            {
+                writer.WriteLine($"{Literal(prompt.Name)} => {PromptEmitter.FieldName(prompt)},");
+            }
+
+            writer.WriteLine("_ => null,");
+        }
+    }
+
+    private static void EmitFindCompletion(SourceWriter writer, ServerSpec server)
+    {
+        if (server.Completions.Count == 0)
+        {
+            return;
+        }
+
+        writer.WriteLine();
+        writer.WriteLine("/// <inheritdoc/>");
+        writer.WriteLine($"public override {TypeRefs.CompletionHandler}? FindCompletion(bool isPrompt, string nameOrTemplate, string argument)");
+        writer.WriteLine("    => (isPrompt, nameOrTemplate, argument) switch");
+        writer.WriteLine("    {");
+        writer.Indentation += 2;
+        foreach (CompletionSpec completion in server.Completions)
+        {
+            writer.WriteLine($"({(completion.IsPrompt ? "true" : "false")}, {Literal(completion.Target)}, {Literal(completion.Argument)}) => {CompletionEmitter.FieldName(completion)},");
+        }
+
+        writer.WriteLine("_ => null,");
+        writer.Indentation -= 2;
+        writer.WriteLine("    };");
+    }
+
+    private static void EmitCreateServer(SourceWriter writer, ServerSpec server, string contextType)
+    {
+        writer.WriteLine($"private static {server.TypeName} CreateServer({contextType} context)");
         if (server.Constructor.Count == 0)
         {
             writer.WriteLine($"    => new {server.TypeName}();");

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using McpGen.Generator.Model;
@@ -16,8 +17,6 @@ internal static class ToolEmitter
     private static string HandlerName(ToolSpec tool) => "Invoke_" + tool.Identifier;
 
     private static string AsyncHandlerName(ToolSpec tool) => "Invoke_" + tool.Identifier + "_Async";
-
-    private static string Local(ParameterSpec parameter) => "arg_" + parameter.Name;
 
     private static string Seen(ParameterSpec parameter) => "has_" + parameter.Name;
 
@@ -39,24 +38,40 @@ internal static class ToolEmitter
 
     public static void EmitHandler(this ToolSpec tool, SourceWriter writer, ServerSpec server)
     {
-        bool runsAsync = tool.Return.Await != AwaitKind.None || (!tool.IsStatic && server.Dispose == DisposeKind.AsyncDisposable);
-        using (writer.Open($"private static {TypeRefs.ValueTask} {HandlerName(tool)}({TypeRefs.ToolContext} context)"))
+        ParameterSpec[] arguments = tool.Parameters.Where(p => p.Source == ParameterSource.Json).ToArray();
+        EmitInvoker(
+            writer,
+            server,
+            new Invocation(HandlerName(tool), tool.MethodName, tool.IsStatic, tool.Parameters, tool.Return),
+            arguments.Length > 0 ? w => EmitBinding(w, arguments) : null,
+            WriteResult);
+    }
+
+    /// <summary>
+    /// Writes the handler of a tool, resource or prompt: <paramref name="bind"/> binds the inputs synchronously (locals
+    /// named <c>arg_x</c>), then the method is called and <paramref name="write"/> gives the statement writing its result.
+    /// An async call (or an async-disposed server) moves the call into a separate <c>_Async</c> helper.
+    /// </summary>
+    public static void EmitInvoker(SourceWriter writer, ServerSpec server, Invocation invocation, Action<SourceWriter>? bind, Func<ReturnSpec, string> write)
+    {
+        bool runsAsync = invocation.Return.Await != AwaitKind.None || (!invocation.IsStatic && server.Dispose == DisposeKind.AsyncDisposable);
+        ParameterSpec[] bound = invocation.Parameters.Where(IsBound).ToArray();
+        using (writer.Open($"private static {TypeRefs.ValueTask} {invocation.HandlerName}({TypeRefs.ToolContext} context)"))
         {
-            ParameterSpec[] arguments = tool.Parameters.Where(p => p.Source == ParameterSource.Json).ToArray();
-            if (arguments.Length > 0)
+            if (bind is not null)
             {
-                EmitBinding(writer, arguments);
+                bind(writer);
                 writer.WriteLine();
             }
 
             if (runsAsync)
             {
-                string passed = string.Concat(arguments.Select(a => ", " + Local(a)));
-                writer.WriteLine($"return {AsyncHandlerName(tool)}(context{passed});");
+                string passed = string.Concat(bound.Select(a => ", " + Local(a)));
+                writer.WriteLine($"return {invocation.HandlerName}_Async(context{passed});");
             }
             else
             {
-                EmitCall(writer, tool, server);
+                EmitCall(writer, invocation, server, write);
                 writer.WriteLine("return default;");
             }
         }
@@ -64,20 +79,21 @@ internal static class ToolEmitter
         if (runsAsync)
         {
             writer.WriteLine();
-            EmitAsyncHandler(writer, tool, server);
+            string parameters = string.Concat(bound.Select(p => $", {p.TypeName} {Local(p)}"));
+            using (writer.Open($"private static async {TypeRefs.ValueTask} {invocation.HandlerName}_Async({TypeRefs.ToolContext} context{parameters})"))
+            {
+                EmitCall(writer, invocation, server, write);
+            }
         }
     }
 
-    private static void EmitAsyncHandler(SourceWriter writer, ToolSpec tool, ServerSpec server)
-    {
-        string parameters = string.Concat(tool.Parameters.Where(p => p.Source == ParameterSource.Json).Select(p => $", {p.TypeName} {Local(p)}"));
-        using (writer.Open($"private static async {TypeRefs.ValueTask} {AsyncHandlerName(tool)}({TypeRefs.ToolContext} context{parameters})"))
-        {
-            EmitCall(writer, tool, server);
-        }
-    }
+    /// <summary>The local holding a bound argument or template variable.</summary>
+    public static string Local(ParameterSpec parameter) => "arg_" + parameter.Name;
 
-    private static void EmitBinding(SourceWriter writer, ParameterSpec[] arguments)
+    private static bool IsBound(ParameterSpec parameter) => parameter.Source is ParameterSource.Json or ParameterSource.UriVariable;
+
+    /// <summary>Binds JSON arguments with <c>McpArgumentReader</c>, reporting missing and invalid ones.</summary>
+    public static void EmitBinding(SourceWriter writer, ParameterSpec[] arguments)
     {
         foreach (ParameterSpec argument in arguments)
         {
@@ -220,38 +236,39 @@ internal static class ToolEmitter
         }
     }
 
-    private static void EmitCall(SourceWriter writer, ToolSpec tool, ServerSpec server)
+    private static void EmitCall(SourceWriter writer, Invocation invocation, ServerSpec server, Func<ReturnSpec, string> write)
     {
-        string target = tool.IsStatic ? server.TypeName : "server";
-        string[] arguments = tool.Parameters.Select(Argument).ToArray();
-        string argumentList = string.Join(", ", arguments);
-        if (argumentList.Length > 80)
-        {
-            // One argument per line when the call would not read on one line (service lookups are long).
-            argumentList = "\n    " + string.Join(",\n    ", arguments);
-        }
-
-        string call = $"{target}.{tool.MethodName}({argumentList})";
-        if (tool.Return.Await != AwaitKind.None)
+        string target = invocation.IsStatic ? server.TypeName : "server";
+        string call = $"{target}.{invocation.MethodName}({ArgumentList(invocation.Parameters.Select(Argument))})";
+        if (invocation.Return.Await != AwaitKind.None)
         {
             call = $"await {call}.ConfigureAwait(false)";
         }
 
-        if (tool.IsStatic || server.Dispose == DisposeKind.None)
+        EmitWithServer(writer, server, invocation.IsStatic, "CreateServer(context)", () => EmitCallAndResult(writer, invocation.Return, call, write));
+    }
+
+    /// <summary>
+    /// Writes <paramref name="body"/>, preceded by the creation of the server instance (for instance methods) and followed by
+    /// its disposal (in a <c>finally</c>) when the server is disposable.
+    /// </summary>
+    public static void EmitWithServer(SourceWriter writer, ServerSpec server, bool isStatic, string create, Action body)
+    {
+        if (isStatic || server.Dispose == DisposeKind.None)
         {
-            if (!tool.IsStatic)
+            if (!isStatic)
             {
-                writer.WriteLine($"{server.TypeName} server = CreateServer(context);");
+                writer.WriteLine($"{server.TypeName} server = {create};");
             }
 
-            EmitCallAndResult(writer, tool.Return, call);
+            body();
             return;
         }
 
-        writer.WriteLine($"{server.TypeName} server = CreateServer(context);");
+        writer.WriteLine($"{server.TypeName} server = {create};");
         using (writer.Open("try"))
         {
-            EmitCallAndResult(writer, tool.Return, call);
+            body();
         }
 
         using (writer.Open("finally"))
@@ -262,7 +279,15 @@ internal static class ToolEmitter
         }
     }
 
-    private static void EmitCallAndResult(SourceWriter writer, ReturnSpec result, string call)
+    /// <summary>The arguments of a call, one per line when they would not read on one line (service lookups are long).</summary>
+    public static string ArgumentList(IEnumerable<string> arguments)
+    {
+        string[] list = arguments.ToArray();
+        string argumentList = string.Join(", ", list);
+        return argumentList.Length > 80 ? "\n    " + string.Join(",\n    ", list) : argumentList;
+    }
+
+    private static void EmitCallAndResult(SourceWriter writer, ReturnSpec result, string call, Func<ReturnSpec, string> write)
     {
         if (result.Kind == ReturnKind.Void)
         {
@@ -272,15 +297,17 @@ internal static class ToolEmitter
         }
 
         writer.WriteLine($"{result.TypeName} result = {call};");
-        writer.WriteLine(result.Kind switch
-        {
-            ReturnKind.Text => "context.WriteText(result);",
-            ReturnKind.Content or ReturnKind.ContentList => "context.WriteContent(result);",
-            ReturnKind.Result => "context.WriteResult(result);",
-            ReturnKind.Structured => $"context.WriteStructured<{result.TypeName}>(result, context.GetTypeInfo<{result.TypeName}>(), {(result.Wrapped ? "true" : "false")});",
-            _ => $"context.WriteText({PrimitiveText(result)});",
-        });
+        writer.WriteLine(write(result));
     }
+
+    private static string WriteResult(ReturnSpec result) => result.Kind switch
+    {
+        ReturnKind.Text => "context.WriteText(result);",
+        ReturnKind.Content or ReturnKind.ContentList => "context.WriteContent(result);",
+        ReturnKind.Result => "context.WriteResult(result);",
+        ReturnKind.Structured => $"context.WriteStructured<{result.TypeName}>(result, context.GetTypeInfo<{result.TypeName}>(), {(result.Wrapped ? "true" : "false")});",
+        _ => $"context.WriteText({PrimitiveText(result)});",
+    };
 
     private static string PrimitiveText(ReturnSpec result)
     {
@@ -302,9 +329,12 @@ internal static class ToolEmitter
         _ => value,
     };
 
-    private static string Argument(ParameterSpec parameter) => parameter.Source switch
+    /// <summary>The expression passed for a parameter (inside a handler whose context parameter is <c>context</c>).</summary>
+    public static string Argument(ParameterSpec parameter) => parameter.Source switch
     {
-        ParameterSource.Json => Local(parameter),
+        ParameterSource.Json or ParameterSource.UriVariable => Local(parameter),
+        ParameterSource.CompletionValue => "value",
+        ParameterSource.CompletionContext => "context",
         ParameterSource.CancellationToken => "context.CancellationToken",
         ParameterSource.HttpContext => "context.Request.HttpContext",
         ParameterSource.User => "context.Request.User",
@@ -330,3 +360,6 @@ internal static class ToolEmitter
         return string.Join(" | ", flags);
     }
 }
+
+/// <summary>What a handler calls: its name, the method, and how the result comes back.</summary>
+internal readonly record struct Invocation(string HandlerName, string MethodName, bool IsStatic, EquatableArray<ParameterSpec> Parameters, ReturnSpec Return);

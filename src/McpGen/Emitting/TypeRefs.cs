@@ -6,6 +6,16 @@ internal static class TypeRefs
     public const string IMcpServer = "global::McpGen.IMcpServer";
     public const string ServerDefinition = "global::McpGen.McpServerDefinition";
     public const string ToolDefinition = "global::McpGen.McpToolDefinition";
+    public const string ResourceDefinition = "global::McpGen.McpResourceDefinition";
+    public const string PromptDefinition = "global::McpGen.McpPromptDefinition";
+    public const string CompletionHandler = "global::McpGen.McpCompletionHandler";
+    public const string CompletionContext = "global::McpGen.McpCompletionContext";
+    public const string ToolException = "global::McpGen.McpToolException";
+    public const string StringSequence = "global::System.Collections.Generic.IEnumerable<string>";
+    public const string CancellationToken = "global::System.Threading.CancellationToken";
+    public const string Invariant = "global::System.Globalization.CultureInfo.InvariantCulture";
+    public const string NumberStyles = "global::System.Globalization.NumberStyles";
+    public const string Ordinal = "global::System.StringComparison.Ordinal";
     public const string ToolFeatures = "global::McpGen.McpToolFeatures";
     public const string SessionMode = "global::McpGen.McpSessionMode";
     public const string ToolContext = "global::McpGen.McpToolContext";

@@ -18,6 +18,9 @@ namespace McpGen.Generator.Model;
 /// <param name="Constructor">The services passed to the constructor of the instance (empty for static-only servers).</param>
 /// <param name="Dispose">How an instance is disposed after a call.</param>
 /// <param name="Tools">The tools, ordered by name (ordinal).</param>
+/// <param name="Resources">The resources: fixed URIs by URI (ordinal), then templates by template (ordinal).</param>
+/// <param name="Prompts">The prompts, ordered by name (ordinal).</param>
+/// <param name="Completions">The completion methods, ordered by target and argument (ordinal).</param>
 internal sealed record ServerSpec(
     string HintName,
     string Namespace,
@@ -31,7 +34,83 @@ internal sealed record ServerSpec(
     SessionModeSpec SessionMode,
     EquatableArray<ServiceSpec> Constructor,
     DisposeKind Dispose,
-    EquatableArray<ToolSpec> Tools);
+    EquatableArray<ToolSpec> Tools,
+    EquatableArray<ResourceSpec> Resources,
+    EquatableArray<PromptSpec> Prompts,
+    EquatableArray<CompletionSpec> Completions);
+
+// The resource, prompt and completion specs live in this file because McpGen.Analyzers links it (and not new files).
+
+/// <summary>One <c>[McpResource]</c> method: a fixed URI or an RFC 6570 level-1 template (equatable; see the file comment).</summary>
+/// <param name="Uri">The fixed URI, or the URI template exactly as declared.</param>
+/// <param name="IsTemplate">Whether <paramref name="Uri"/> is a template.</param>
+/// <param name="Identifier">A C# identifier unique among the server's resources, derived from the name.</param>
+/// <param name="MethodName">The method name as written in C# (escaped if a keyword).</param>
+/// <param name="IsStatic">Whether the method is static.</param>
+/// <param name="Json">The <c>Resource</c> (or <c>ResourceTemplate</c>) object as JSON text.</param>
+/// <param name="MimeType">The declared MIME type, if any.</param>
+/// <param name="Subscribable">Whether clients may subscribe to updates.</param>
+/// <param name="Order">The declaration order among the server's resources (templates are tried in this order).</param>
+/// <param name="Template">The template split into literals and variables (empty for a fixed URI).</param>
+/// <param name="Parameters">The method parameters, in declaration order.</param>
+/// <param name="Return">How the contents are written.</param>
+internal sealed record ResourceSpec(
+    string Uri,
+    bool IsTemplate,
+    string Identifier,
+    string MethodName,
+    bool IsStatic,
+    string Json,
+    string? MimeType,
+    bool Subscribable,
+    int Order,
+    EquatableArray<UriTemplatePartSpec> Template,
+    EquatableArray<ParameterSpec> Parameters,
+    ReturnSpec Return);
+
+/// <summary>A literal run of a URI template, or a <c>{var}</c> (<c>{+var}</c> when <paramref name="Reserved"/>) expression.</summary>
+/// <param name="Text">The literal text, or the variable name.</param>
+/// <param name="IsVariable">Whether this is an expression.</param>
+/// <param name="Reserved">For a variable: reserved expansion, whose value may contain <c>/</c>.</param>
+internal readonly record struct UriTemplatePartSpec(string Text, bool IsVariable, bool Reserved);
+
+/// <summary>One <c>[McpPrompt]</c> method (equatable; see the file comment).</summary>
+/// <param name="Name">The prompt name.</param>
+/// <param name="Identifier">A C# identifier unique among the server's prompts.</param>
+/// <param name="MethodName">The method name as written in C#.</param>
+/// <param name="IsStatic">Whether the method is static.</param>
+/// <param name="Json">The <c>Prompt</c> object as JSON text.</param>
+/// <param name="Parameters">The method parameters; the prompt arguments are the <see cref="ParameterSource.Json"/> strings.</param>
+/// <param name="Return">How the messages are written.</param>
+internal sealed record PromptSpec(
+    string Name,
+    string Identifier,
+    string MethodName,
+    bool IsStatic,
+    string Json,
+    EquatableArray<ParameterSpec> Parameters,
+    ReturnSpec Return);
+
+/// <summary>One <c>[McpCompletion]</c> attribute of a method (equatable; see the file comment).</summary>
+/// <param name="IsPrompt">Whether it completes a prompt argument (else a resource template variable).</param>
+/// <param name="Target">The prompt name, or the resource template exactly as declared.</param>
+/// <param name="Argument">The argument or variable name.</param>
+/// <param name="Identifier">A C# identifier unique among the server's completions.</param>
+/// <param name="MethodName">The method name as written in C#.</param>
+/// <param name="IsStatic">Whether the method is static.</param>
+/// <param name="Parameters">The method parameters, in declaration order.</param>
+/// <param name="Await">Whether the method returns a task of the values.</param>
+/// <param name="ResultTypeName">The values type (the <c>T</c> of <c>Task&lt;T&gt;</c>), <c>global::</c>-qualified.</param>
+internal sealed record CompletionSpec(
+    bool IsPrompt,
+    string Target,
+    string Argument,
+    string Identifier,
+    string MethodName,
+    bool IsStatic,
+    EquatableArray<ParameterSpec> Parameters,
+    AwaitKind Await,
+    string ResultTypeName);
 
 /// <summary>A partial type declaration header, such as <c>partial record</c> + <c>Outer</c>.</summary>
 internal readonly record struct TypeDeclarationSpec(string Keyword, string Name);

@@ -62,6 +62,15 @@ internal enum ParameterSource
     RequestContext,
     Progress,
     Service,
+
+    /// <summary>A variable of a resource URI template (parsed from <c>context.ResourceUri</c>).</summary>
+    UriVariable,
+
+    /// <summary>The partial value a completion method completes.</summary>
+    CompletionValue,
+
+    /// <summary>The <c>McpCompletionContext</c> of a completion method.</summary>
+    CompletionContext,
 }
 
 /// <summary>How a JSON argument (or a primitive result) is read or written; names match <c>McpArgumentReader.TryReadX</c>.</summary>
@@ -120,6 +129,27 @@ internal enum ReturnKind
     Result,
     Structured,
     Primitive,
+
+    /// <summary>Resource contents: a <c>string</c>.</summary>
+    ResourceText,
+
+    /// <summary>Resource contents: <c>byte[]</c> or <c>ReadOnlyMemory&lt;byte&gt;</c>.</summary>
+    ResourceBlob,
+
+    /// <summary>Resource contents: <c>ResourceContents</c> or a list of them.</summary>
+    ResourceContents,
+
+    /// <summary>A prompt: a <c>string</c> (one user message).</summary>
+    PromptText,
+
+    /// <summary>A prompt: one <c>PromptMessage</c>.</summary>
+    PromptMessage,
+
+    /// <summary>A prompt: a list of <c>PromptMessage</c>.</summary>
+    PromptMessages,
+
+    /// <summary>A prompt: a <c>GetPromptResult</c>.</summary>
+    PromptResult,
 }
 
 /// <summary>What the method returns around its result.</summary>

@@ -17,6 +17,9 @@ internal static class ServerParser
 {
     public const string ServerAttribute = "McpGen.McpServerAttribute";
     private const string ToolAttribute = "McpGen.McpToolAttribute";
+    private const string ResourceAttribute = "McpGen.McpResourceAttribute";
+    private const string PromptAttribute = "McpGen.McpPromptAttribute";
+    private const string CompletionAttribute = "McpGen.McpCompletionAttribute";
 
     public static ServerSpec? Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
     {
@@ -33,6 +36,9 @@ internal static class ServerParser
         Compilation compilation = context.SemanticModel.Compilation;
         AttributeData attribute = context.Attributes[0];
         var tools = new List<ToolSpec>();
+        var resources = new List<ResourceSpec>();
+        var prompts = new List<PromptSpec>();
+        var completions = new List<CompletionSpec>();
         foreach (IMethodSymbol method in type.GetMembers().OfType<IMethodSymbol>())
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -41,12 +47,35 @@ internal static class ServerParser
             {
                 tools.Add(tool);
             }
+
+            if (TypeFacts.GetAttribute(method, ResourceAttribute) is { } resourceAttribute
+                && ResourceParser.Parse(method, resourceAttribute, resources.Count, cancellationToken) is { } resource)
+            {
+                resources.Add(resource);
+            }
+
+            if (TypeFacts.GetAttribute(method, PromptAttribute) is { } promptAttribute
+                && PromptParser.Parse(method, promptAttribute, cancellationToken) is { } prompt)
+            {
+                prompts.Add(prompt);
+            }
+
+            AttributeData[] completionAttributes = method.GetAttributes()
+                .Where(a => a.AttributeClass is not null && TypeFacts.MetadataName(a.AttributeClass) == CompletionAttribute)
+                .ToArray();
+            if (completionAttributes.Length > 0)
+            {
+                completions.AddRange(CompletionParser.Parse(method, completionAttributes));
+            }
         }
 
         tools = WithoutDuplicateNames(tools);
+        resources = WithoutDuplicateUris(resources);
+        prompts = WithoutDuplicateNames(prompts);
+        completions = ValidCompletions(completions, resources, prompts);
         var constructor = new List<ServiceSpec>();
         DisposeKind dispose = DisposeKind.None;
-        if (tools.Any(t => !t.IsStatic))
+        if (tools.Any(t => !t.IsStatic) || resources.Any(r => !r.IsStatic) || prompts.Any(p => !p.IsStatic) || completions.Any(c => !c.IsStatic))
         {
             if (type.IsAbstract || !TryGetConstructorServices(type, constructor))
             {
@@ -73,7 +102,10 @@ internal static class ServerParser
             SessionMode: SessionMode(attribute),
             Constructor: constructor.ToEquatableArray(),
             Dispose: dispose,
-            Tools: tools.ToEquatableArray());
+            Tools: tools.ToEquatableArray(),
+            Resources: resources.ToEquatableArray(),
+            Prompts: prompts.ToEquatableArray(),
+            Completions: completions.ToEquatableArray());
     }
 
     private static bool IsValidServerType(INamedTypeSymbol type, CancellationToken cancellationToken)
@@ -132,6 +164,60 @@ internal static class ServerParser
         return result;
     }
 
+    private static List<PromptSpec> WithoutDuplicateNames(List<PromptSpec> prompts)
+    {
+        var duplicates = new HashSet<string>(prompts.GroupBy(p => p.Name, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => g.Key), StringComparer.Ordinal);
+        var identifiers = new HashSet<string>(StringComparer.Ordinal);
+        return prompts.Where(p => !duplicates.Contains(p.Name))
+            .OrderBy(p => p.Name, StringComparer.Ordinal)
+            .Select(p => p with { Identifier = Unique(p.Identifier, identifiers) })
+            .ToList();
+    }
+
+    /// <summary>Drops resources sharing a URI (or template); orders fixed URIs, then templates, each by URI (ordinal).</summary>
+    private static List<ResourceSpec> WithoutDuplicateUris(List<ResourceSpec> resources)
+    {
+        var duplicates = new HashSet<string>(resources.GroupBy(r => r.Uri, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => g.Key), StringComparer.Ordinal);
+        var identifiers = new HashSet<string>(StringComparer.Ordinal);
+        return resources.Where(r => !duplicates.Contains(r.Uri))
+            .OrderBy(r => r.IsTemplate)
+            .ThenBy(r => r.Uri, StringComparer.Ordinal)
+            .Select(r => r with { Identifier = Unique(r.Identifier, identifiers) })
+            .ToList();
+    }
+
+    /// <summary>
+    /// Keeps the completions whose prompt argument or template variable exists and that no other completion claims;
+    /// orders them prompts first, then by target and argument (ordinal).
+    /// </summary>
+    private static List<CompletionSpec> ValidCompletions(List<CompletionSpec> completions, List<ResourceSpec> resources, List<PromptSpec> prompts)
+    {
+        bool Exists(CompletionSpec completion) => completion.IsPrompt
+            ? prompts.Any(p => p.Name == completion.Target && p.Parameters.Any(a => a.Source == ParameterSource.Json && a.Name == completion.Argument))
+            : resources.Any(r => r.IsTemplate && r.Uri == completion.Target && r.Template.Any(t => t.IsVariable && t.Text == completion.Argument));
+
+        var valid = completions.Where(Exists).ToList();
+        var duplicates = new HashSet<(bool, string, string)>(valid.GroupBy(c => (c.IsPrompt, c.Target, c.Argument)).Where(g => g.Count() > 1).Select(g => g.Key));
+        var identifiers = new HashSet<string>(StringComparer.Ordinal);
+        return valid.Where(c => !duplicates.Contains((c.IsPrompt, c.Target, c.Argument)))
+            .OrderBy(c => c.IsPrompt ? 0 : 1)
+            .ThenBy(c => c.Target, StringComparer.Ordinal)
+            .ThenBy(c => c.Argument, StringComparer.Ordinal)
+            .Select(c => c with { Identifier = Unique(c.Identifier, identifiers) })
+            .ToList();
+    }
+
+    private static string Unique(string identifier, HashSet<string> taken)
+    {
+        string result = identifier;
+        for (int i = 2; !taken.Add(result); i++)
+        {
+            result = identifier + "_" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return result;
+    }
+
     private static bool TryGetConstructorServices(INamedTypeSymbol type, List<ServiceSpec> services)
     {
         IMethodSymbol? constructor = type.InstanceConstructors
@@ -156,7 +242,8 @@ internal static class ServerParser
         return true;
     }
 
-    private static string? NamedString(AttributeData attribute, string name)
+    /// <summary>A named string argument of an attribute, or <see langword="null"/>.</summary>
+    public static string? NamedString(AttributeData attribute, string name)
         => attribute.NamedArguments.FirstOrDefault(a => a.Key == name).Value.Value as string;
 
     private static SessionModeSpec SessionMode(AttributeData attribute)

@@ -17,8 +17,7 @@ internal static class ToolParser
 
     public static ToolSpec? Parse(IMethodSymbol method, AttributeData attribute, Compilation compilation, CancellationToken cancellationToken)
     {
-        if (method.MethodKind != MethodKind.Ordinary || method.IsGenericMethod || (method.IsAsync && method.ReturnsVoid)
-            || method.ReturnsByRef || method.ReturnsByRefReadonly || method.IsAbstract)
+        if (!IsCallable(method))
         {
             return null;
         }
@@ -179,7 +178,8 @@ internal static class ToolParser
             Service: null);
     }
 
-    private static ParameterSpec Special(IParameterSymbol parameter, ParameterSource source)
+    /// <summary>A parameter bound from something other than the JSON arguments.</summary>
+    public static ParameterSpec Special(IParameterSymbol parameter, ParameterSource source)
         => new(
             Name: parameter.Name,
             Source: source,
@@ -194,7 +194,8 @@ internal static class ToolParser
             EnumMembers: default,
             Service: source == ParameterSource.Service ? Service(parameter) : null);
 
-    private static ParameterSource SpecialSource(IParameterSymbol parameter)
+    /// <summary>The special source of a parameter (a service, the token, the request...), or <see cref="ParameterSource.Json"/>.</summary>
+    public static ParameterSource SpecialSource(IParameterSymbol parameter)
     {
         if (TypeFacts.HasAttribute(parameter, "Microsoft.Extensions.DependencyInjection.FromKeyedServicesAttribute")
             || TypeFacts.HasAttribute(parameter, "Microsoft.AspNetCore.Mvc.FromServicesAttribute"))
@@ -216,30 +217,53 @@ internal static class ToolParser
         }
     }
 
-    private static ReturnSpec? Return(ITypeSymbol returnType)
+    /// <summary>
+    /// Whether a method's shape is one the generator can call: an ordinary, non-generic, non-abstract method that does
+    /// not return by reference and is not <c>async void</c>.
+    /// </summary>
+    public static bool IsCallable(IMethodSymbol method)
+        => method.MethodKind == MethodKind.Ordinary && !method.IsGenericMethod && !(method.IsAsync && method.ReturnsVoid)
+            && !method.ReturnsByRef && !method.ReturnsByRefReadonly && !method.IsAbstract;
+
+    /// <summary>Whether a parameter can be passed at all (no <c>ref</c>/<c>out</c>/<c>in</c>, pointers, ref structs, type parameters).</summary>
+    public static bool IsPassable(IParameterSymbol parameter)
+        => parameter.RefKind == RefKind.None && parameter.Type is not (IPointerTypeSymbol or IFunctionPointerTypeSymbol or IErrorTypeSymbol)
+            && !parameter.Type.IsRefLikeType && parameter.Type.TypeKind != TypeKind.TypeParameter;
+
+    /// <summary>Whether an unrecognised parameter type is a DI service (an interface or abstract class that is not a collection).</summary>
+    public static bool IsServiceType(ITypeSymbol type)
+        => !TypeFacts.TryGetCollection(type, out _, out _) && !TypeFacts.TryGetDictionary(type, out _, out _)
+            && (type.TypeKind == TypeKind.Interface || (type.TypeKind == TypeKind.Class && type.IsAbstract));
+
+    /// <summary>
+    /// Splits <c>Task&lt;T&gt;</c>/<c>ValueTask&lt;T&gt;</c> into the await kind and <c>T</c>; the result type is
+    /// <see langword="null"/> for a non-generic task.
+    /// </summary>
+    public static ITypeSymbol? UnwrapTask(ITypeSymbol returnType, out AwaitKind await)
     {
-        AwaitKind await = AwaitKind.None;
-        ITypeSymbol? type = returnType;
+        await = AwaitKind.None;
         switch (TypeFacts.MetadataName(returnType))
         {
             case "System.Threading.Tasks.Task":
                 await = AwaitKind.Task;
-                type = null;
-                break;
+                return null;
             case "System.Threading.Tasks.ValueTask":
                 await = AwaitKind.ValueTask;
-                type = null;
-                break;
+                return null;
             case "System.Threading.Tasks.Task`1":
                 await = AwaitKind.Task;
-                type = ((INamedTypeSymbol)returnType).TypeArguments[0];
-                break;
+                return ((INamedTypeSymbol)returnType).TypeArguments[0];
             case "System.Threading.Tasks.ValueTask`1":
                 await = AwaitKind.ValueTask;
-                type = ((INamedTypeSymbol)returnType).TypeArguments[0];
-                break;
+                return ((INamedTypeSymbol)returnType).TypeArguments[0];
+            default:
+                return returnType;
         }
+    }
 
+    private static ReturnSpec? Return(ITypeSymbol returnType)
+    {
+        ITypeSymbol? type = UnwrapTask(returnType, out AwaitKind await);
         if (type is null || type.SpecialType == SpecialType.System_Void)
         {
             return new ReturnSpec(ReturnKind.Void, await, string.Empty, string.Empty, ArgumentKind.None, false, false);
@@ -285,17 +309,20 @@ internal static class ToolParser
         return new ReturnSpec(kind, await, typeName, valueName, primitive, nullableValue, wrapped);
     }
 
-    private static bool IsContentList(ITypeSymbol type)
+    private static bool IsContentList(ITypeSymbol type) => IsEnumerableOf(type, ContentBlockType);
+
+    /// <summary>Whether the type is an array or <c>IEnumerable&lt;T&gt;</c> of a type deriving from <paramref name="elementMetadataName"/>.</summary>
+    public static bool IsEnumerableOf(ITypeSymbol type, string elementMetadataName)
     {
         if (type is IArrayTypeSymbol array)
         {
-            return TypeFacts.DerivesFrom(array.ElementType, ContentBlockType);
+            return TypeFacts.DerivesFrom(array.ElementType, elementMetadataName);
         }
 
         IEnumerable<INamedTypeSymbol> candidates = type is INamedTypeSymbol named
             ? type.AllInterfaces.Concat(new[] { named })
             : type.AllInterfaces;
-        return candidates.Any(i => TypeFacts.Is(i, "System.Collections.Generic.IEnumerable`1") && TypeFacts.DerivesFrom(i.TypeArguments[0], ContentBlockType));
+        return candidates.Any(i => TypeFacts.Is(i, "System.Collections.Generic.IEnumerable`1") && TypeFacts.DerivesFrom(i.TypeArguments[0], elementMetadataName));
     }
 
     private static bool IsObjectShaped(ITypeSymbol type)
@@ -377,7 +404,8 @@ internal static class ToolParser
         return null;
     }
 
-    private static string? Description(ISymbol symbol)
+    /// <summary>The text of <c>[Description]</c>, if any.</summary>
+    public static string? Description(ISymbol symbol)
         => TypeFacts.GetAttribute(symbol, DescriptionAttribute) is { ConstructorArguments.Length: 1 } attribute
             && attribute.ConstructorArguments[0].Value is string text
                 ? text
