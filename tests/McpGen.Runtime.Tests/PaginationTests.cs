@@ -86,13 +86,81 @@ public sealed class PaginationTests
     }
 
     [Fact]
-    public async Task EmptyServer_ListsNoTools()
+    public async Task EmptyServer_HasNoToolsMethods()
     {
+        // No tools capability is declared, so tools/list does not exist (the 2026-07-28 schema: -32601 for a method
+        // behind an undeclared capability; conformance sep-2575-discover-capabilities-match-handlers).
         await using McpTestHost host = await StartAsync(new TestServerDefinition("empty", "0.1", []));
 
-        JsonElement result = await AssertResultAsync(await host.SendModernAsync("tools/list"));
+        await AssertErrorAsync(await host.SendModernAsync("tools/list"), 404, -32601, "1");
+        await AssertErrorAsync(await host.SendLegacyAsync("tools/list"), 200, -32601, "1");
+        JsonElement discover = await AssertResultAsync(await host.SendModernAsync("server/discover"));
+        Assert.Equal("{}", discover.GetProperty("capabilities").GetRawText());
+    }
 
-        Assert.Equal(0, result.GetProperty("tools").GetArrayLength());
-        Assert.False(result.TryGetProperty("nextCursor", out _));
+    [Theory]
+    [InlineData("resources/list", "resources", true)]
+    [InlineData("resources/templates/list", "resourceTemplates", true)]
+    [InlineData("prompts/list", "prompts", true)]
+    [InlineData("resources/list", "resources", false)]
+    [InlineData("resources/templates/list", "resourceTemplates", false)]
+    [InlineData("prompts/list", "prompts", false)]
+    public async Task FeatureLists_WalkAllPages(string method, string member, bool modern)
+    {
+        var resources = new List<McpResourceDefinition>();
+        var prompts = new List<McpPromptDefinition>();
+        for (int i = 0; i < 5; i++)
+        {
+            resources.Add(FeatureServers.Resource($"test://r{i}", ctx => { ctx.WriteResourceText("x", null); return ValueTask.CompletedTask; }));
+            resources.Add(FeatureServers.ResourceTemplate($"test://t{i}/{{id}}", ctx => ValueTask.CompletedTask));
+            prompts.Add(FeatureServers.Prompt($"p{i}", ctx => ValueTask.CompletedTask));
+        }
+
+        await using McpTestHost host = await StartAsync(new FeatureServerDefinition([], [.. resources], [.. prompts]), o => o.PageSize = 2);
+        var pageSizes = new List<int>();
+        var keys = new List<string>();
+        string? cursor = null;
+        do
+        {
+            string members = cursor is null ? "" : $"\"cursor\":\"{cursor}\"";
+            HttpResponseMessage response = modern
+                ? await host.SendModernAsync(method, members)
+                : await host.SendLegacyAsync(method, "{" + members + "}");
+            JsonElement result = await AssertResultAsync(response);
+            JsonElement items = result.GetProperty(member);
+            pageSizes.Add(items.GetArrayLength());
+            keys.AddRange(items.EnumerateArray().Select(t => t.GetRawText()));
+            Assert.Equal(modern, result.TryGetProperty("ttlMs", out _));
+            Assert.Equal(modern, result.TryGetProperty("cacheScope", out _));
+            Assert.Equal(modern, result.TryGetProperty("resultType", out _));
+            Assert.Equal(modern, result.TryGetProperty("_meta", out _));
+            cursor = result.TryGetProperty("nextCursor", out JsonElement next) ? next.GetString() : null;
+        }
+        while (cursor is not null);
+
+        Assert.Equal([2, 2, 1], pageSizes);
+        Assert.Equal(5, keys.Distinct().Count());
+        if (member == "resources")
+        {
+            Assert.All(keys, k => Assert.Contains("\"uri\"", k));
+        }
+        else if (member == "resourceTemplates")
+        {
+            Assert.All(keys, k => Assert.Contains("\"uriTemplate\"", k));
+        }
+    }
+
+    [Fact]
+    public async Task CursorOfOneList_IsInvalidForAnother()
+    {
+        var resources = Enumerable.Range(0, 4).Select(i => FeatureServers.Resource($"test://r{i}", ctx => ValueTask.CompletedTask)).ToArray();
+        var prompts = Enumerable.Range(0, 4).Select(i => FeatureServers.Prompt($"p{i}", ctx => ValueTask.CompletedTask)).ToArray();
+        await using McpTestHost host = await StartAsync(new FeatureServerDefinition([], resources, prompts), o => o.PageSize = 2);
+        string cursor = (await AssertResultAsync(await host.SendLegacyAsync("resources/list"))).GetProperty("nextCursor").GetString()!;
+
+        JsonElement error = await AssertErrorAsync(await host.SendLegacyAsync("prompts/list", $"{{\"cursor\":\"{cursor}\"}}"), 200, -32602, "1");
+
+        Assert.Contains("prompts/list", error.GetProperty("message").GetString());
+        await AssertErrorAsync(await host.SendModernAsync("resources/templates/list", "\"cursor\":\"nope\""), 200, -32602, "1");
     }
 }

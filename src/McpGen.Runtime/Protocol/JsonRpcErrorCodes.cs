@@ -15,7 +15,13 @@ internal static class JsonRpcErrorCodes
     /// <summary>Bad parameters: unknown tool, bad cursor, missing required <c>_meta</c> (the last one HTTP 400).</summary>
     public const int InvalidParams = -32602;
 
-    /// <summary>An unexpected server failure.</summary>
+    /// <summary>
+    /// <c>resources/read</c> of an unknown URI, for <c>initialize</c>-era requests (2025-11-25 "Resource not found", with
+    /// <c>data: {uri}</c>). 2026-07-28 retired it (SEP-2164): modern requests get <see cref="InvalidParams"/> with the same data.
+    /// </summary>
+    public const int ResourceNotFound = -32002;
+
+    /// <summary>An unexpected server failure (a resource, prompt or completion handler threw; tools use <c>isError</c>).</summary>
     public const int InternalError = -32603;
 
     /// <summary>

@@ -53,6 +53,7 @@ internal struct JsonRpcMessage
     public JsonSlice MetaClientCapabilities;
     public JsonSlice MetaClientInfo;
     public JsonSlice ProgressToken;
+    public JsonSlice MetaLogLevel;
 
     // params members used by the methods served here
     public JsonSlice Name;
@@ -60,6 +61,10 @@ internal struct JsonRpcMessage
     public JsonSlice Arguments;
     public JsonSlice Cursor;
     public JsonSlice ProtocolVersion;
+    public JsonSlice Level;
+    public JsonSlice Ref;
+    public JsonSlice Argument;
+    public JsonSlice Context;
 
     public readonly ReadOnlySpan<byte> Raw(JsonSlice slice) => Body.Span.Slice(slice.Start, slice.Length);
 

@@ -212,6 +212,26 @@ internal static class JsonRpcMessageReader
                 reader.Read();
                 message.ProtocolVersion = SliceAndSkip(ref reader);
             }
+            else if (reader.ValueTextEquals("level"u8))
+            {
+                reader.Read();
+                message.Level = SliceAndSkip(ref reader);
+            }
+            else if (reader.ValueTextEquals("ref"u8))
+            {
+                reader.Read();
+                message.Ref = SliceAndSkip(ref reader);
+            }
+            else if (reader.ValueTextEquals("argument"u8))
+            {
+                reader.Read();
+                message.Argument = SliceAndSkip(ref reader);
+            }
+            else if (reader.ValueTextEquals("context"u8))
+            {
+                reader.Read();
+                message.Context = SliceAndSkip(ref reader);
+            }
             else
             {
                 reader.Read();
@@ -243,6 +263,11 @@ internal static class JsonRpcMessageReader
             {
                 reader.Read();
                 message.ProgressToken = SliceAndSkip(ref reader);
+            }
+            else if (reader.ValueTextEquals("io.modelcontextprotocol/logLevel"u8))
+            {
+                reader.Read();
+                message.MetaLogLevel = SliceAndSkip(ref reader);
             }
             else
             {

@@ -40,6 +40,11 @@ internal static class JsonRpcWriter
             case McpErrorData.SupportedLegacyVersions:
                 WriteVersionData(writer, McpProtocolVersions.Legacy, error.Requested);
                 break;
+            case McpErrorData.ResourceUri:
+                writer.WriteStartObject("data"u8);
+                writer.WriteString("uri"u8, error.Requested);
+                writer.WriteEndObject();
+                break;
         }
 
         writer.WriteEndObject();

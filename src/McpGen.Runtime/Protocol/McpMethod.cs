@@ -18,6 +18,10 @@ internal enum McpMethod
     ResourcesRead,
     PromptsGet,
     NotificationsInitialized,
+    ResourcesList,
+    ResourcesTemplatesList,
+    PromptsList,
+    CompletionComplete,
 }
 
 /// <summary>Method names and their recognition from UTF-8 JSON without allocating.</summary>
@@ -35,6 +39,11 @@ internal static class McpMethods
     public const string PromptsGet = "prompts/get";
     public const string NotificationsInitialized = "notifications/initialized";
     public const string NotificationsProgress = "notifications/progress";
+    public const string NotificationsMessage = "notifications/message";
+    public const string ResourcesList = "resources/list";
+    public const string ResourcesTemplatesList = "resources/templates/list";
+    public const string PromptsList = "prompts/list";
+    public const string CompletionComplete = "completion/complete";
 
     /// <summary>Recognises the method name at the reader's current string token (escapes allowed).</summary>
     public static McpMethod Recognize(ref Utf8JsonReader reader)
@@ -47,6 +56,36 @@ internal static class McpMethods
         if (reader.ValueTextEquals("tools/list"u8))
         {
             return McpMethod.ToolsList;
+        }
+
+        if (reader.ValueTextEquals("resources/read"u8))
+        {
+            return McpMethod.ResourcesRead;
+        }
+
+        if (reader.ValueTextEquals("resources/list"u8))
+        {
+            return McpMethod.ResourcesList;
+        }
+
+        if (reader.ValueTextEquals("resources/templates/list"u8))
+        {
+            return McpMethod.ResourcesTemplatesList;
+        }
+
+        if (reader.ValueTextEquals("prompts/get"u8))
+        {
+            return McpMethod.PromptsGet;
+        }
+
+        if (reader.ValueTextEquals("prompts/list"u8))
+        {
+            return McpMethod.PromptsList;
+        }
+
+        if (reader.ValueTextEquals("completion/complete"u8))
+        {
+            return McpMethod.CompletionComplete;
         }
 
         if (reader.ValueTextEquals("server/discover"u8))
@@ -84,16 +123,6 @@ internal static class McpMethods
             return McpMethod.ResourcesUnsubscribe;
         }
 
-        if (reader.ValueTextEquals("resources/read"u8))
-        {
-            return McpMethod.ResourcesRead;
-        }
-
-        if (reader.ValueTextEquals("prompts/get"u8))
-        {
-            return McpMethod.PromptsGet;
-        }
-
         return McpMethod.Unknown;
     }
 
@@ -111,6 +140,10 @@ internal static class McpMethods
         McpMethod.ResourcesRead => ResourcesRead,
         McpMethod.PromptsGet => PromptsGet,
         McpMethod.NotificationsInitialized => NotificationsInitialized,
+        McpMethod.ResourcesList => ResourcesList,
+        McpMethod.ResourcesTemplatesList => ResourcesTemplatesList,
+        McpMethod.PromptsList => PromptsList,
+        McpMethod.CompletionComplete => CompletionComplete,
         McpMethod.Unknown => null,
         _ => throw new ArgumentOutOfRangeException(nameof(method)),
     };

@@ -166,12 +166,16 @@ public sealed class McpRequestContext
     }
 }
 
-/// <summary>Where a request's progress notifications go (the request's SSE stream). Implemented by the transport.</summary>
+/// <summary>
+/// Where a request's log messages go (<c>notifications/message</c> on the request's SSE stream, after the client's level
+/// filter). Implemented by the transport; must never block the caller.
+/// </summary>
 internal interface ILogSink
 {
     void Log(McpLogLevel level, string message, string? logger);
 }
 
+/// <summary>Where a request's progress notifications go (the request's SSE stream). Implemented by the transport.</summary>
 internal interface IProgressSink
 {
     void Report(McpProgress progress);

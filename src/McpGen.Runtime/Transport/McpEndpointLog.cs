@@ -26,4 +26,19 @@ internal static partial class McpEndpointLog
 
     [LoggerMessage(6, LogLevel.Debug, "MCP request body not read: the client went away or sent a malformed body.")]
     public static partial void BodyAborted(ILogger logger);
+
+    [LoggerMessage(8, LogLevel.Error, "MCP {Kind} '{Name}' failed; the client was told only that an error occurred.")]
+    public static partial void HandlerFailed(ILogger logger, string kind, string name, Exception exception);
+
+    [LoggerMessage(9, LogLevel.Debug, "MCP {Kind} '{Name}' reported an error to the client: {Message}")]
+    public static partial void HandlerReportedError(ILogger logger, string kind, string name, string message);
+
+    [LoggerMessage(10, LogLevel.Debug, "MCP {Kind} '{Name}' was cancelled: the client went away.")]
+    public static partial void HandlerCancelled(ILogger logger, string kind, string name);
+
+    [LoggerMessage(11, LogLevel.Debug, "MCP {Method} for '{Uri}' acknowledged, but this stateless endpoint keeps no subscriptions: no notifications/resources/updated will be sent (there is no session and no GET stream).")]
+    public static partial void SubscriptionNotKept(ILogger logger, string method, string uri);
+
+    [LoggerMessage(12, LogLevel.Debug, "MCP logging/setLevel '{Level}' acknowledged, but this stateless endpoint keeps no session: initialize-era requests always log at info and above.")]
+    public static partial void LogLevelNotKept(ILogger logger, string level);
 }

@@ -1,6 +1,7 @@
 using System;
 using System.Buffers;
 using System.Collections.Generic;
+using System.Linq;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using McpGen.Protocol;
@@ -9,8 +10,9 @@ namespace McpGen.Transport;
 
 /// <summary>
 /// The results that never change for a server, built once as UTF-8 bytes: <c>serverInfo</c>, the <c>initialize</c>
-/// result per negotiated version, the <c>server/discover</c> result and every <c>tools/list</c> page per era. Also the
-/// tool lookup by name and the cursor codec.
+/// result per negotiated version, the <c>server/discover</c> result, every page of the four lists per era, and the
+/// capabilities (which also decide which methods exist: a method whose capability is not declared gets -32601). Also
+/// the tool lookup by name.
 /// </summary>
 internal sealed class McpServerResults
 {
@@ -20,8 +22,6 @@ internal sealed class McpServerResults
     private readonly McpToolDefinition[] _tools;
     private readonly Dictionary<string, McpToolDefinition>.AlternateLookup<ReadOnlySpan<char>> _toolsByName;
     private readonly byte[][] _initialize;
-    private readonly byte[][] _legacyPages;
-    private readonly byte[][] _modernPages;
     private readonly long _ttlMs;
 
     public McpServerResults(McpServerDefinition definition, McpServerOptions options)
@@ -35,9 +35,16 @@ internal sealed class McpServerResults
         }
 
         _toolsByName = byName.GetAlternateLookup<ReadOnlySpan<char>>();
-        PageSize = options.PageSize > 0 ? options.PageSize : int.MaxValue;
         _ttlMs = Math.Max(0, (long)options.ListTimeToLive.TotalMilliseconds);
-        Cursor = new ToolListCursor(_tools);
+
+        McpResourceDefinition[] resources = [.. definition.Resources ?? []];
+        McpPromptDefinition[] prompts = [.. definition.Prompts ?? []];
+        HasTools = _tools.Length > 0;
+        HasResources = resources.Length > 0;
+        HasSubscribableResources = resources.Any(r => r.Subscribable);
+        HasPrompts = prompts.Length > 0;
+        HasCompletions = definition.HasCompletions;
+        HasLogging = _tools.Any(t => (t.Features & McpToolFeatures.Logging) != 0);
 
         ServerInfo = Build(WriteServerInfo);
         ModernMeta = Build(w =>
@@ -55,20 +62,43 @@ internal sealed class McpServerResults
             _initialize[i] = Build(w => WriteInitialize(w, version));
         }
 
-        int pages = Math.Max(1, (int)((_tools.Length + (long)PageSize - 1) / PageSize));
-        _legacyPages = new byte[pages][];
-        _modernPages = new byte[pages][];
-        for (int page = 0; page < pages; page++)
-        {
-            int offset = (int)Math.Min((long)page * PageSize, _tools.Length);
-            _legacyPages[page] = BuildPage(offset, modern: false);
-            _modernPages[page] = BuildPage(offset, modern: true);
-        }
+        Tools = new PagedList(McpMethods.ToolsList, "tools", [.. _tools.Select(t => t.Json)], options.PageSize, _ttlMs, ModernMeta);
+        Resources = new PagedList(McpMethods.ResourcesList, "resources",
+            [.. resources.Where(r => !r.IsTemplate).Select(r => r.Json)], options.PageSize, _ttlMs, ModernMeta);
+        ResourceTemplates = new PagedList(McpMethods.ResourcesTemplatesList, "resourceTemplates",
+            [.. resources.Where(r => r.IsTemplate).Select(r => r.Json)], options.PageSize, _ttlMs, ModernMeta);
+        Prompts = new PagedList(McpMethods.PromptsList, "prompts", [.. prompts.Select(p => p.Json)], options.PageSize, _ttlMs, ModernMeta);
     }
 
-    public int PageSize { get; }
+    /// <summary>The server has tools (capability <c>tools</c>; else tools/list and tools/call do not exist).</summary>
+    public bool HasTools { get; }
 
-    public ToolListCursor Cursor { get; }
+    /// <summary>The server has resources or templates (capability <c>resources</c>).</summary>
+    public bool HasResources { get; }
+
+    /// <summary>Some resource is subscribable (<c>resources.subscribe</c>).</summary>
+    public bool HasSubscribableResources { get; }
+
+    /// <summary>The server has prompts (capability <c>prompts</c>).</summary>
+    public bool HasPrompts { get; }
+
+    /// <summary>The server has completion methods (capability <c>completions</c>).</summary>
+    public bool HasCompletions { get; }
+
+    /// <summary>Some tool may log to the client (capability <c>logging</c>).</summary>
+    public bool HasLogging { get; }
+
+    /// <summary>The <c>tools/list</c> pages.</summary>
+    public PagedList Tools { get; }
+
+    /// <summary>The <c>resources/list</c> pages (fixed resources only).</summary>
+    public PagedList Resources { get; }
+
+    /// <summary>The <c>resources/templates/list</c> pages.</summary>
+    public PagedList ResourceTemplates { get; }
+
+    /// <summary>The <c>prompts/list</c> pages.</summary>
+    public PagedList Prompts { get; }
 
     /// <summary><c>{"name":..,"version":..,"title":..}</c></summary>
     public byte[] ServerInfo { get; }
@@ -89,51 +119,8 @@ internal sealed class McpServerResults
     /// <summary>The <c>initialize</c> result for a negotiated (legacy) version.</summary>
     public byte[] GetInitialize(string version) => _initialize[Array.IndexOf(McpProtocolVersions.Legacy, version)];
 
-    /// <summary>The <c>tools/list</c> result starting at <paramref name="offset"/> (cached when on a page boundary).</summary>
-    public byte[] GetToolsPage(bool modern, int offset)
-    {
-        if (offset % PageSize == 0)
-        {
-            return (modern ? _modernPages : _legacyPages)[offset / PageSize];
-        }
-
-        return BuildPage(offset, modern); // a cursor from a replica configured with another page size
-    }
-
     /// <summary>Finds a tool by its exact name without allocating.</summary>
     public McpToolDefinition? FindTool(ReadOnlySpan<char> name) => _toolsByName.TryGetValue(name, out McpToolDefinition? tool) ? tool : null;
-
-    private byte[] BuildPage(int offset, bool modern) => Build(w =>
-    {
-        int end = (int)Math.Min(_tools.Length, (long)offset + PageSize);
-        w.WriteStartObject();
-        if (modern)
-        {
-            w.WriteString("resultType"u8, "complete"u8);
-        }
-
-        w.WriteStartArray("tools"u8);
-        for (int i = offset; i < end; i++)
-        {
-            w.WriteRawValue(_tools[i].Json.Span);
-        }
-
-        w.WriteEndArray();
-        if (end < _tools.Length)
-        {
-            w.WriteString("nextCursor"u8, Cursor.Encode(end));
-        }
-
-        if (modern)
-        {
-            w.WriteNumber("ttlMs"u8, _ttlMs);
-            w.WriteString("cacheScope"u8, "public"u8);
-            w.WritePropertyName("_meta"u8);
-            w.WriteRawValue(ModernMeta, skipInputValidation: true);
-        }
-
-        w.WriteEndObject();
-    });
 
     private void WriteServerInfo(Utf8JsonWriter w)
     {
@@ -187,11 +174,48 @@ internal sealed class McpServerResults
         w.WriteEndObject();
     }
 
-    private static void WriteCapabilities(Utf8JsonWriter w)
+    /// <summary>
+    /// Only what the server really offers: <c>tools</c>, <c>resources</c> (<c>subscribe</c> when a resource is
+    /// subscribable), <c>prompts</c>, <c>completions</c>, <c>logging</c>. No <c>listChanged</c>: the sets are fixed at compile time.
+    /// </summary>
+    private void WriteCapabilities(Utf8JsonWriter w)
     {
         w.WriteStartObject("capabilities"u8);
-        w.WriteStartObject("tools"u8);
-        w.WriteEndObject();
+        if (HasTools)
+        {
+            w.WriteStartObject("tools"u8);
+            w.WriteEndObject();
+        }
+
+        if (HasResources)
+        {
+            w.WriteStartObject("resources"u8);
+            if (HasSubscribableResources)
+            {
+                w.WriteBoolean("subscribe"u8, true);
+            }
+
+            w.WriteEndObject();
+        }
+
+        if (HasPrompts)
+        {
+            w.WriteStartObject("prompts"u8);
+            w.WriteEndObject();
+        }
+
+        if (HasCompletions)
+        {
+            w.WriteStartObject("completions"u8);
+            w.WriteEndObject();
+        }
+
+        if (HasLogging)
+        {
+            w.WriteStartObject("logging"u8);
+            w.WriteEndObject();
+        }
+
         w.WriteEndObject();
     }
 

@@ -10,7 +10,8 @@ namespace McpGen.Transport;
 /// <summary>
 /// <c>tools/call</c>: validates the call (-32602 for a missing name, an unknown tool or non-object arguments), runs the
 /// generated handler against a pooled result buffer, maps exceptions to <c>isError</c> results, and answers with JSON,
-/// or with an SSE stream when the tool reports progress and the client sent a progress token.
+/// or with an SSE stream (<see cref="SseRequestStream"/>) once the tool reports progress (when the client sent a progress
+/// token) or logs a message the client's level lets through.
 /// </summary>
 internal sealed class ToolCallHandler(McpServerResults results, JsonSerializerOptions serializerOptions, ILogger logger)
 {
@@ -44,12 +45,13 @@ internal sealed class ToolCallHandler(McpServerResults results, JsonSerializerOp
                 $"Invalid params: params.arguments of tool '{tool.Name}' must be a JSON object (argument names to values), or omitted."), logger);
         }
 
-        SseProgressStream? stream = null;
-        if ((tool.Features & McpToolFeatures.Progress) != 0
-            && message.ProgressToken.Type is JsonTokenType.String or JsonTokenType.Number)
-        {
-            stream = new SseProgressStream(context, message.Raw(message.ProgressToken), logger);
-        }
+        // One event stream carries both progress and log messages, in the order the tool sends them.
+        bool progress = (tool.Features & McpToolFeatures.Progress) != 0
+            && message.ProgressToken.Type is JsonTokenType.String or JsonTokenType.Number;
+        McpLogLevel? logThreshold = (tool.Features & McpToolFeatures.Logging) != 0 ? LogThreshold(message, era) : null;
+        SseRequestStream? stream = progress || logThreshold is not null
+            ? new SseRequestStream(context, progress ? message.Raw(message.ProgressToken) : default, logThreshold, logger)
+            : null;
 
         ReadOnlyMemory<byte> rawIdMemory = message.RawMemory(message.Id);
         var request = new McpRequestContext(
@@ -58,9 +60,22 @@ internal sealed class ToolCallHandler(McpServerResults results, JsonSerializerOp
             era.IsModern,
             rawIdMemory,
             message.MetaClientInfo.IsObject ? message.RawMemory(message.MetaClientInfo) : default,
-            stream);
+            progress ? stream : null);
+        if (logThreshold is not null)
+        {
+            request.LogSink = stream;
+        }
+
         return InvokeAsync(context, tool, request, rawIdMemory, arguments.IsObject ? message.RawMemory(arguments) : default, stream, era.IsModern);
     }
+
+    /// <summary>
+    /// The lowest level sent to the client: for 2026-07-28 the request's <c>_meta["io.modelcontextprotocol/logLevel"]</c>
+    /// (absent: no messages at all, as the spec requires); for <c>initialize</c>-era requests the default, info, since a
+    /// stateless endpoint keeps no <c>logging/setLevel</c> level (that <c>_meta</c> key does not exist before 2026-07-28).
+    /// </summary>
+    internal static McpLogLevel? LogThreshold(in JsonRpcMessage message, McpEra era)
+        => era.IsModern ? McpLogLevels.Parse(message, message.MetaLogLevel) : McpLogLevels.LegacyDefault;
 
     private McpToolDefinition? FindTool(in JsonRpcMessage message)
     {
@@ -75,7 +90,7 @@ internal sealed class ToolCallHandler(McpServerResults results, JsonSerializerOp
         McpRequestContext request,
         ReadOnlyMemory<byte> rawId,
         ReadOnlyMemory<byte> arguments,
-        SseProgressStream? stream,
+        SseRequestStream? stream,
         bool modern)
     {
         ResponseBuffer buffer = ResponseBuffer.Rent();

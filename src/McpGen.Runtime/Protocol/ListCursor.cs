@@ -8,23 +8,33 @@ using System.Text;
 namespace McpGen.Protocol;
 
 /// <summary>
-/// The opaque <c>tools/list</c> cursor: the offset of the next page plus a fingerprint of the tool set, base64url-encoded.
-/// Any replica serving the same tools can continue a listing; a cursor from another tool set (an older deployment, a
-/// different server) or a tampered one fails the fingerprint and gets <c>-32602 Invalid cursor</c>.
+/// The opaque cursor of one paginated list (<c>tools/list</c>, <c>resources/list</c>, <c>resources/templates/list</c>,
+/// <c>prompts/list</c>): the offset of the next page plus a fingerprint of the list (its kind and every item's JSON),
+/// base64url-encoded. Any replica serving the same items can continue a listing; a cursor from another list (another
+/// kind, an older deployment, a different server) or a tampered one fails the fingerprint and gets <c>-32602 Invalid cursor</c>.
 /// </summary>
-internal sealed class ToolListCursor
+internal sealed class ListCursor
 {
     private const string Prefix = "mcpgen1:";
     private readonly string _fingerprint;
     private readonly int _count;
 
-    public ToolListCursor(IReadOnlyList<McpToolDefinition> tools)
+    /// <param name="kind">The list's name (the array member: <c>tools</c>, <c>resources</c>...), part of the fingerprint.</param>
+    /// <param name="items">The UTF-8 JSON of every item, in list order.</param>
+    public ListCursor(string kind, IReadOnlyList<ReadOnlyMemory<byte>> items)
     {
-        _count = tools.Count;
+        _count = items.Count;
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        foreach (McpToolDefinition tool in tools)
+        if (kind != "tools")
         {
-            hash.AppendData(tool.Json.Span);
+            // tools keeps its original fingerprint, so cursors issued before other lists existed stay valid.
+            hash.AppendData(Encoding.UTF8.GetBytes(kind));
+            hash.AppendData([0]);
+        }
+
+        foreach (ReadOnlyMemory<byte> item in items)
+        {
+            hash.AppendData(item.Span);
             hash.AppendData([0]);
         }
 

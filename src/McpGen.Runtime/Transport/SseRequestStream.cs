@@ -12,20 +12,22 @@ using Microsoft.Extensions.Logging;
 namespace McpGen.Transport;
 
 /// <summary>
-/// The <c>text/event-stream</c> response of one tool call that reports progress. <see cref="Report"/> is synchronous and
-/// may come from any thread: it serialises the <c>notifications/progress</c> message under a lock into a pooled buffer
-/// and queues it (unbounded: a slow client never blocks the tool, nothing is dropped). One pump task writes the queue
-/// as SSE <c>message</c> events. The response starts (status 200 and SSE headers) with the first event only: a call that
-/// reports nothing is answered as plain JSON by the caller.
+/// The <c>text/event-stream</c> response of one tool call that reports progress or logs to the client.
+/// <see cref="Report"/> and <see cref="Log"/> are synchronous and may come from any thread: each serialises its
+/// notification (<c>notifications/progress</c>, <c>notifications/message</c>) under one lock into a pooled buffer and
+/// queues it (unbounded: a slow client never blocks the tool, nothing is dropped, and progress and log messages keep the
+/// order the tool sent them in). One pump task writes the queue as SSE <c>message</c> events. The response starts
+/// (status 200 and SSE headers) with the first event only: a call that sends nothing is answered as plain JSON by the caller.
 /// </summary>
-internal sealed class SseProgressStream : IProgressSink
+internal sealed class SseRequestStream : IProgressSink, ILogSink
 {
     private static ReadOnlySpan<byte> EventStart => "event: message\ndata: "u8;
 
     private static ReadOnlySpan<byte> EventEnd => "\n\n"u8;
 
     private readonly HttpContext _context;
-    private readonly byte[] _progressToken;
+    private readonly byte[]? _progressToken;
+    private readonly McpLogLevel? _logThreshold;
     private readonly ILogger _logger;
     private readonly object _gate = new();
     private readonly Channel<Item> _queue = Channel.CreateUnbounded<Item>(new UnboundedChannelOptions { SingleReader = true });
@@ -33,18 +35,31 @@ internal sealed class SseProgressStream : IProgressSink
     private Task? _pump;
     private bool _closed;
 
-    public SseProgressStream(HttpContext context, ReadOnlySpan<byte> rawProgressToken, ILogger logger)
+    /// <param name="context">The HTTP request.</param>
+    /// <param name="rawProgressToken">The raw progress token; empty when the client asked for no progress.</param>
+    /// <param name="logThreshold">The lowest level sent to the client; <see langword="null"/> when it asked for no log messages.</param>
+    /// <param name="logger">The endpoint's logger.</param>
+    public SseRequestStream(HttpContext context, ReadOnlySpan<byte> rawProgressToken, McpLogLevel? logThreshold, ILogger logger)
     {
         _context = context;
-        _progressToken = rawProgressToken.ToArray();
+        _progressToken = rawProgressToken.IsEmpty ? null : rawProgressToken.ToArray();
+        _logThreshold = logThreshold;
         _logger = logger;
     }
+
+    /// <summary>Whether progress reports are sent (the client sent a progress token).</summary>
+    public bool SendsProgress => _progressToken is not null;
 
     /// <summary>Whether the response has started as an event stream.</summary>
     public bool Started => _pump is not null;
 
     public void Report(McpProgress progress)
     {
+        if (_progressToken is null)
+        {
+            return;
+        }
+
         lock (_gate)
         {
             if (_closed)
@@ -52,13 +67,7 @@ internal sealed class SseProgressStream : IProgressSink
                 return; // after the result, or the client went away
             }
 
-            _scratch ??= ResponseBuffer.Rent();
-            _scratch.Clear();
-            Utf8JsonWriter json = _scratch.Json;
-            json.WriteStartObject();
-            json.WriteString("jsonrpc"u8, "2.0"u8);
-            json.WriteString("method"u8, McpMethods.NotificationsProgress);
-            json.WriteStartObject("params"u8);
+            Utf8JsonWriter json = StartNotification(McpMethods.NotificationsProgress);
             json.WritePropertyName("progressToken"u8);
             json.WriteRawValue(_progressToken, skipInputValidation: true);
             json.WriteNumber("progress"u8, progress.Progress);
@@ -72,14 +81,58 @@ internal sealed class SseProgressStream : IProgressSink
                 json.WriteString("message"u8, message);
             }
 
-            json.WriteEndObject();
-            json.WriteEndObject();
-            ReadOnlySpan<byte> written = _scratch.WrittenMemory.Span;
-            byte[] copy = ArrayPool<byte>.Shared.Rent(written.Length);
-            written.CopyTo(copy);
-            _queue.Writer.TryWrite(new Item(copy, copy.AsMemory(0, written.Length)));
-            _pump ??= Task.Run(PumpAsync);
+            EndNotification(json);
         }
+    }
+
+    public void Log(McpLogLevel level, string message, string? logger)
+    {
+        if (_logThreshold is not { } threshold || level < threshold)
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            if (_closed)
+            {
+                return;
+            }
+
+            Utf8JsonWriter json = StartNotification(McpMethods.NotificationsMessage);
+            json.WriteString("level"u8, McpLogLevels.Name(level));
+            if (logger is not null)
+            {
+                json.WriteString("logger"u8, logger);
+            }
+
+            json.WriteString("data"u8, message ?? string.Empty);
+            EndNotification(json);
+        }
+    }
+
+    private Utf8JsonWriter StartNotification(string method)
+    {
+        _scratch ??= ResponseBuffer.Rent();
+        _scratch.Clear();
+        Utf8JsonWriter json = _scratch.Json;
+        json.WriteStartObject();
+        json.WriteString("jsonrpc"u8, "2.0"u8);
+        json.WriteString("method"u8, method);
+        json.WriteStartObject("params"u8);
+        return json;
+    }
+
+    /// <summary>Closes the notification, copies it into a pooled array and queues it (under the lock).</summary>
+    private void EndNotification(Utf8JsonWriter json)
+    {
+        json.WriteEndObject();
+        json.WriteEndObject();
+        ReadOnlySpan<byte> written = _scratch!.WrittenMemory.Span;
+        byte[] copy = ArrayPool<byte>.Shared.Rent(written.Length);
+        written.CopyTo(copy);
+        _queue.Writer.TryWrite(new Item(copy, copy.AsMemory(0, written.Length)));
+        _pump ??= Task.Run(PumpAsync);
     }
 
     /// <summary>
