@@ -96,6 +96,20 @@ public sealed class ModernEraTests
     }
 
     [Fact]
+    public async Task HeaderDisagreeingWithAnUnsupportedMetaVersion_IsAHeaderMismatchNotAnUnsupportedVersion()
+    {
+        await using McpTestHost host = await StartAsync();
+        string meta = Meta.Replace("2026-07-28", "v999.0.0", StringComparison.Ordinal);
+
+        HttpResponseMessage response = await host.Client.SendAsync(Post(ModernBody("server/discover", meta: meta),
+            ("MCP-Protocol-Version", "2026-07-28"), ("Mcp-Method", "server/discover")));
+
+        JsonElement error = await AssertErrorAsync(response, 400, -32020, "1");
+        Assert.Contains("'2026-07-28'", error.GetProperty("message").GetString());
+        Assert.Contains("'v999.0.0'", error.GetProperty("message").GetString());
+    }
+
+    [Fact]
     public async Task MissingProtocolVersionHeader_Gets400HeaderMismatch()
     {
         await using McpTestHost host = await StartAsync();

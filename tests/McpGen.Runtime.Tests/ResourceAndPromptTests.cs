@@ -27,11 +27,14 @@ public sealed class ResourceAndPromptTests
         foreach (JsonElement capabilities in new[] { discover, initialize })
         {
             Assert.Equal("{}", capabilities.GetProperty("tools").GetRawText());
-            Assert.Equal("""{"subscribe":true}""", capabilities.GetProperty("resources").GetRawText());
             Assert.Equal("{}", capabilities.GetProperty("prompts").GetRawText());
             Assert.Equal("{}", capabilities.GetProperty("completions").GetRawText());
             Assert.Equal("{}", capabilities.GetProperty("logging").GetRawText());
         }
+
+        // 2026-07-28 clients subscribe through subscriptions/listen (not served yet), so only initialize offers subscribe.
+        Assert.Equal("""{"subscribe":true}""", initialize.GetProperty("resources").GetRawText());
+        Assert.Equal("{}", discover.GetProperty("resources").GetRawText());
     }
 
     [Fact]

@@ -31,6 +31,13 @@ internal static class McpEraDetector
                     "Invalid params: _meta[\"io.modelcontextprotocol/protocolVersion\"] must be a string such as \"2026-07-28\".");
             }
 
+            // The header mirrors the body: a disagreement is reported as such before the version itself is judged.
+            if (headerVersion is not null && !message.StringEquals(message.MetaProtocolVersion, headerVersion))
+            {
+                return new McpError(400, JsonRpcErrorCodes.HeaderMismatch,
+                    $"Header mismatch: MCP-Protocol-Version header value '{headerVersion}' does not match body value '{message.GetString(message.MetaProtocolVersion)}' (params._meta[\"io.modelcontextprotocol/protocolVersion\"]). Send the same value in the header and the body.");
+            }
+
             if (message.StringEquals(message.MetaProtocolVersion, McpProtocolVersions.Modern))
             {
                 era = new McpEra(true, McpProtocolVersions.Modern);

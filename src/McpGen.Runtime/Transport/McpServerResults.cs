@@ -146,7 +146,7 @@ internal sealed class McpServerResults
         }
 
         w.WriteEndArray();
-        WriteCapabilities(w);
+        WriteCapabilities(w, modern: true);
         if (_definition.Instructions is { } instructions)
         {
             w.WriteString("instructions"u8, instructions);
@@ -163,7 +163,7 @@ internal sealed class McpServerResults
     {
         w.WriteStartObject();
         w.WriteString("protocolVersion"u8, version);
-        WriteCapabilities(w);
+        WriteCapabilities(w, modern: false);
         w.WritePropertyName("serverInfo"u8);
         w.WriteRawValue(ServerInfo, skipInputValidation: true);
         if (_definition.Instructions is { } instructions)
@@ -177,8 +177,10 @@ internal sealed class McpServerResults
     /// <summary>
     /// Only what the server really offers: <c>tools</c>, <c>resources</c> (<c>subscribe</c> when a resource is
     /// subscribable), <c>prompts</c>, <c>completions</c>, <c>logging</c>. No <c>listChanged</c>: the sets are fixed at compile time.
+    /// <c>subscribe</c> is offered to <c>initialize</c>-era clients only: 2026-07-28 clients subscribe through
+    /// <c>subscriptions/listen</c>, which this endpoint does not serve yet.
     /// </summary>
-    private void WriteCapabilities(Utf8JsonWriter w)
+    private void WriteCapabilities(Utf8JsonWriter w, bool modern)
     {
         w.WriteStartObject("capabilities"u8);
         if (HasTools)
@@ -190,7 +192,7 @@ internal sealed class McpServerResults
         if (HasResources)
         {
             w.WriteStartObject("resources"u8);
-            if (HasSubscribableResources)
+            if (HasSubscribableResources && !modern)
             {
                 w.WriteBoolean("subscribe"u8, true);
             }
