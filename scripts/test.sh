@@ -22,6 +22,7 @@ status=0
 dotnet test McpGen.sln -c Release --no-build -nologo \
   --logger "trx" --logger "console;verbosity=minimal" \
   --results-directory "$results" -- RunConfiguration.TestSessionTimeout=2400000 || status=$?
+bash scripts/conformance.sh --no-build || status=1   # the official MCP conformance suite against samples/Everything
 
 passed=0; failed=0; skipped=0; found=0
 for trx in "$results"/*.trx; do

@@ -1,0 +1,202 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using McpGen;
+
+namespace Everything;
+
+/// <summary>
+/// The fixtures the official MCP conformance suite names (tools, resources, prompts, a completion), implemented once
+/// and shared by the three server classes in <c>EverythingServers.cs</c>. The generator reads the <c>[McpTool]</c>,
+/// <c>[McpResource]</c>, <c>[McpPrompt]</c> and <c>[McpCompletion]</c> methods of each <c>[McpServer]</c> class itself,
+/// so each server declares thin methods that delegate here; descriptions are constants so the three stay identical.
+/// </summary>
+public static class EverythingFixtures
+{
+    /// <summary>What the tools that need a server-to-client request answer until sessions exist.</summary>
+    public const string NeedsSession =
+        " needs a session: it sends a server-to-client request ({0}) and waits for the answer, which a stateless endpoint cannot receive. Run the server with --mode sticky.";
+
+    // ----- descriptions (shared by the three servers) -----
+    public const string SimpleTextDescription = "Tests simple text content response.";
+    public const string ImageContentDescription = "Tests image content response (a small PNG).";
+    public const string AudioContentDescription = "Tests audio content response (a short WAV tone).";
+    public const string EmbeddedResourceDescription = "Tests embedded resource content response.";
+    public const string MultipleContentTypesDescription = "Tests response with multiple content types (text, image, embedded resource).";
+    public const string ToolWithLoggingDescription = "Tests a tool that emits three log messages during execution, about 50 ms apart.";
+    public const string ToolWithProgressDescription = "Tests a tool that reports progress 0, 50 and 100 of 100, about 50 ms apart.";
+    public const string ErrorHandlingDescription = "Tests error response handling: always returns a tool error (isError).";
+    public const string SamplingDescription = "Tests server-initiated sampling (an LLM completion request to the client).";
+    public const string SamplingPromptDescription = "The prompt to send to the LLM.";
+    public const string ElicitationDescription = "Tests server-initiated elicitation (a user input request to the client).";
+    public const string ElicitationMessageDescription = "The message to show the user.";
+    public const string ElicitationDefaultsDescription = "Tests elicitation with default values for every primitive type (SEP-1034).";
+    public const string ElicitationEnumsDescription = "Tests elicitation with the enum schema variants of SEP-1330.";
+    public const string ReconnectionDescription = "Tests SSE stream disconnection and client reconnection (SEP-1699): takes about 100 ms, then answers.";
+    public const string JsonSchemaDescription = "Tool with JSON Schema 2020-12 features ($defs, $ref, additionalProperties) for conformance testing (SEP-1613).";
+    public const string JsonSchemaNameDescription = "A name.";
+    public const string JsonSchemaAddressDescription = "An address.";
+    public const string LoggingToolDescription = "Diagnostic tool: logs one info message, which a client sees only when it asked for a log level.";
+    public const string StaticTextDescription = "A static text resource for testing.";
+    public const string StaticBinaryDescription = "A static binary resource (a PNG image) for testing.";
+    public const string TemplateDescription = "A resource template with parameter substitution: the contents name the id.";
+    public const string TemplateIdDescription = "Any identifier.";
+    public const string WatchedResourceDescription = "A resource clients may subscribe to for updates.";
+    public const string SimplePromptDescription = "A simple prompt without arguments.";
+    public const string PromptWithArgumentsDescription = "A prompt with two required arguments.";
+    public const string Arg1Description = "First test argument.";
+    public const string Arg2Description = "Second test argument.";
+    public const string PromptWithEmbeddedResourceDescription = "A prompt that includes an embedded resource.";
+    public const string ResourceUriDescription = "URI of the resource to embed.";
+    public const string PromptWithImageDescription = "A prompt that includes image content.";
+
+    // ----- tools -----
+
+    public static string SimpleText() => "This is a simple text response for testing.";
+
+    public static ImageContent Image() => new(TinyMedia.Png, "image/png");
+
+    public static AudioContent Audio() => new(TinyMedia.Wav, "audio/wav");
+
+    public static EmbeddedResource EmbeddedResource()
+        => new(new TextResourceContents("test://embedded-resource", "This is an embedded resource content.", "text/plain"));
+
+    public static ContentBlock[] MultipleContentTypes() =>
+    [
+        new TextContent("Multiple content types test:"),
+        new ImageContent(TinyMedia.Png, "image/png"),
+        new EmbeddedResource(new TextResourceContents("test://mixed-content-resource", """{"test":"data","value":123}""", "application/json")),
+    ];
+
+    public static async Task<string> ToolWithLogging(McpRequestContext context, CancellationToken cancellationToken)
+    {
+        context.Log(McpLogLevel.Info, "Tool execution started");
+        await Task.Delay(50, cancellationToken);
+        context.Log(McpLogLevel.Info, "Tool processing data");
+        await Task.Delay(50, cancellationToken);
+        context.Log(McpLogLevel.Info, "Tool execution completed");
+        return "Tool with logging executed successfully";
+    }
+
+    public static async Task<string> ToolWithProgress(IProgress<McpProgress> progress, CancellationToken cancellationToken)
+    {
+        for (int step = 0; step <= 100; step += 50)
+        {
+            if (step > 0)
+            {
+                await Task.Delay(50, cancellationToken);
+            }
+
+            progress.Report(new McpProgress(step, 100, $"Completed step {step} of 100"));
+        }
+
+        return "Progress reported: 0, 50 and 100 of 100.";
+    }
+
+    public static string ErrorHandling()
+        => throw new McpToolException("This tool intentionally returns an error for testing.");
+
+    // The four tools below ask the client for something (sampling/createMessage, elicitation/create). That needs a
+    // session whose server-to-client requests and their answers reach this replica, which McpGen does not have yet:
+    // they fail at once with a tool error rather than hang until the client times out.
+
+    public static string Sampling(string prompt)
+    {
+        ArgumentNullException.ThrowIfNull(prompt);
+        throw new McpToolException("test_sampling" + string.Format(System.Globalization.CultureInfo.InvariantCulture, NeedsSession, "sampling/createMessage"));
+    }
+
+    public static string Elicitation(string message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        throw new McpToolException("test_elicitation" + string.Format(System.Globalization.CultureInfo.InvariantCulture, NeedsSession, "elicitation/create"));
+    }
+
+    public static string ElicitationDefaults()
+        => throw new McpToolException("test_elicitation_sep1034_defaults" + string.Format(System.Globalization.CultureInfo.InvariantCulture, NeedsSession, "elicitation/create"));
+
+    public static string ElicitationEnums()
+        => throw new McpToolException("test_elicitation_sep1330_enums" + string.Format(System.Globalization.CultureInfo.InvariantCulture, NeedsSession, "elicitation/create"));
+
+    public static async Task<string> Reconnection(CancellationToken cancellationToken)
+    {
+        await Task.Delay(100, cancellationToken);
+        return "Reconnection test completed successfully. If you received this, the client properly reconnected after stream closure.";
+    }
+
+    public static string JsonSchema(string? name, Address? address)
+        => "JSON Schema 2020-12 tool called with: " + JsonSerializer.Serialize(new JsonSchemaArguments(name, address), EverythingJson.Default.JsonSchemaArguments);
+
+    public static string LoggingTool(McpRequestContext context)
+    {
+        context.Log(McpLogLevel.Info, "Diagnostic trace logging activated");
+        return "Logging evaluated";
+    }
+
+    // ----- resources -----
+
+    public static ResourceContents StaticText()
+        => new TextResourceContents("test://static-text", "This is the content of the static text resource.", "text/plain");
+
+    public static ResourceContents StaticBinary() => new BlobResourceContents("test://static-binary", TinyMedia.Png, "image/png");
+
+    public static ResourceContents Template(string id)
+        => new TextResourceContents(
+            $"test://template/{id}/data",
+            JsonSerializer.Serialize(new TemplateData(id, true, $"Data for ID: {id}"), EverythingJson.Default.TemplateData),
+            "application/json");
+
+    public static ResourceContents WatchedResource() => new TextResourceContents("test://watched-resource", "Watched resource content", "text/plain");
+
+    // ----- prompts -----
+
+    public static GetPromptResult SimplePrompt() => new() { Messages = [PromptMessage.User("This is a simple prompt for testing.")] };
+
+    public static GetPromptResult PromptWithArguments(string arg1, string arg2)
+        => new() { Messages = [PromptMessage.User($"Prompt with arguments: arg1='{arg1}', arg2='{arg2}'")] };
+
+    public static GetPromptResult PromptWithEmbeddedResource(string resourceUri) => new()
+    {
+        Messages =
+        [
+            new PromptMessage(McpRole.User, new EmbeddedResource(new TextResourceContents(resourceUri, "Embedded resource content for testing.", "text/plain"))),
+            PromptMessage.User("Please process the embedded resource above."),
+        ],
+    };
+
+    public static GetPromptResult PromptWithImage() => new()
+    {
+        Messages =
+        [
+            new PromptMessage(McpRole.User, new ImageContent(TinyMedia.Png, "image/png")),
+            PromptMessage.User("Please analyze the image above."),
+        ],
+    };
+
+    // ----- completions -----
+
+    private static readonly string[] Arg1Values = ["test", "testing", "test-value-1", "test-value-2", "example", "sample"];
+
+    /// <summary>Values for <c>test_prompt_with_arguments</c> <c>arg1</c> that start with what the user typed.</summary>
+    public static IEnumerable<string> CompleteArg1(string value)
+        => Arg1Values.Where(v => v.StartsWith(value ?? string.Empty, StringComparison.OrdinalIgnoreCase));
+}
+
+/// <summary>A postal address (the nested object of <c>json_schema_2020_12_tool</c>).</summary>
+/// <param name="Street">The street.</param>
+/// <param name="City">The city.</param>
+public sealed record Address(string? Street = null, string? City = null);
+
+/// <summary>The arguments <c>json_schema_2020_12_tool</c> echoes back.</summary>
+public sealed record JsonSchemaArguments(
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Name,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] Address? Address);
+
+/// <summary>The contents of <c>test://template/{id}/data</c>.</summary>
+public sealed record TemplateData(string Id, bool TemplateTest, string Data);
+
+/// <summary>The JSON contract of the sample's complex types, generated at compile time.</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(Address))]
+[JsonSerializable(typeof(JsonSchemaArguments))]
+[JsonSerializable(typeof(TemplateData))]
+internal sealed partial class EverythingJson : JsonSerializerContext;
