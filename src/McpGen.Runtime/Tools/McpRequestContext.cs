@@ -93,8 +93,16 @@ public sealed class McpRequestContext
     public void Log(McpLogLevel level, string message, string? logger = null) => LogSink?.Log(level, message, logger);
 
     /// <summary>Decodes what a tool may still read after the call, before the request body buffer goes back to its pool.</summary>
-    internal void Detach()
+    internal void Detach(bool decode = true)
     {
+        if (!decode)
+        {
+            // Nobody outside the call can reach this context: drop the slices without decoding them.
+            _rawId = default;
+            _rawClientInfo = default;
+            return;
+        }
+
         if (!_rawId.IsEmpty && _requestId is null)
         {
             _requestId = Encoding.UTF8.GetString(_rawId.Span);

@@ -21,14 +21,14 @@ public sealed class McpToolContext
 
     internal McpToolContext(
         McpRequestContext request,
-        IServiceProvider services,
+        IServiceProvider? services,
         JsonSerializerOptions serializerOptions,
         ReadOnlyMemory<byte> arguments,
         Utf8JsonWriter resultWriter,
         CancellationToken cancellationToken)
     {
         Request = request;
-        Services = services;
+        _services = services;
         SerializerOptions = serializerOptions;
         Arguments = arguments;
         _writer = resultWriter;
@@ -39,7 +39,13 @@ public sealed class McpToolContext
     public McpRequestContext Request { get; }
 
     /// <summary>The request's service scope.</summary>
-    public IServiceProvider Services { get; }
+    /// <remarks>
+    /// Resolved on first use: reading <see cref="Microsoft.AspNetCore.Http.HttpContext.RequestServices"/> creates the
+    /// request's DI scope, which a static tool without services never needs.
+    /// </remarks>
+    public IServiceProvider Services => _services ??= Request.HttpContext.RequestServices;
+
+    private IServiceProvider? _services;
 
     /// <summary>The options whose resolver chain supplies <see cref="JsonTypeInfo"/> for complex argument and result types.</summary>
     public JsonSerializerOptions SerializerOptions { get; }

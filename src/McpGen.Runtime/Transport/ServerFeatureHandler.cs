@@ -187,7 +187,7 @@ internal sealed class ServerFeatureHandler(McpServerDefinition definition, McpSe
         try
         {
             StartResult(buffer, rawId.Span);
-            var call = new McpToolContext(request, context.RequestServices, serializerOptions, arguments, buffer.Json, context.RequestAborted);
+            var call = new McpToolContext(request, services: null, serializerOptions, arguments, buffer.Json, context.RequestAborted);
             McpError? error = null;
             string kindName = kind == Kind.Resource ? "resource" : "prompt";
             try

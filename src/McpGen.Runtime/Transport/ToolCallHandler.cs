@@ -117,7 +117,9 @@ internal sealed class ToolCallHandler(McpServerResults results, JsonSerializerOp
         }
         finally
         {
-            request.Detach();
+            // Only a tool that takes McpRequestContext (flagged Logging by the generator) can keep the context past the
+            // call, so only then are the id and clientInfo decoded before the body goes back to the pool.
+            request.Detach(decode: (tool.Features & McpToolFeatures.Logging) != 0);
             ResponseBuffer.Return(buffer);
         }
     }
@@ -133,7 +135,7 @@ internal sealed class ToolCallHandler(McpServerResults results, JsonSerializerOp
         bool modern)
     {
         StartResult(buffer, rawId.Span);
-        var call = new McpToolContext(request, context.RequestServices, serializerOptions, arguments, buffer.Json, context.RequestAborted);
+        var call = new McpToolContext(request, services: null, serializerOptions, arguments, buffer.Json, context.RequestAborted);
         try
         {
             await tool.Handler(call).ConfigureAwait(false);
