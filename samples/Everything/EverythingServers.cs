@@ -69,8 +69,10 @@ public partial class StatelessEverythingServer
     [McpResource("test://template/{id}/data", Name = "template", Title = "Resource Template", MimeType = "application/json"), Description(F.TemplateDescription)]
     public static ResourceContents Template([Description(F.TemplateIdDescription)] string id) => F.Template(id);
 
+#pragma warning disable MCPG0018 // On purpose: the conformance suite subscribes to this fixture on the stateless server too.
     [McpResource("test://watched-resource", Name = "watched-resource", Title = "Watched Resource", MimeType = "text/plain", Subscribable = true), Description(F.WatchedResourceDescription)]
     public static ResourceContents WatchedResource() => F.WatchedResource();
+#pragma warning restore MCPG0018
 
     // ----- prompts -----
 

@@ -110,6 +110,41 @@ internal static class Descriptors
         messageFormat: "Tool '{0}' asks the client for input ({1}, through '{2}'); on stateless server '{3}' only 2026-07-28 clients can complete it, initialize-era clients cannot; set Session = McpSessionMode.Store or Session = McpSessionMode.Sticky on [McpServer] to serve them too",
         description: "Multi round-trip requests (input_required) are stateless for 2026-07-28 clients; initialize-era clients receive input requests only on the SSE stream of a session.");
 
+    public static readonly DiagnosticDescriptor InvalidResource = Create(
+        DiagnosticIds.InvalidResource,
+        DiagnosticSeverity.Error,
+        title: "MCP resource cannot be served as declared",
+        messageFormat: "Resource '{0}' (method '{1}') cannot be served: {2}",
+        description: "The generator serves RFC 6570 level-1 URI templates ({var}) with reserved expansion ({+var}), binds each variable to the parameter of the same name (string, int, long, double, bool, Guid or an enum), and leaves out any resource whose template, parameters or return type it cannot handle.");
+
+    public static readonly DiagnosticDescriptor NonStringPromptParameter = Create(
+        DiagnosticIds.NonStringPromptParameter,
+        DiagnosticSeverity.Error,
+        title: "MCP prompt parameter must be a string",
+        messageFormat: "Parameter '{0}' of prompt '{1}' is {2}, but prompt arguments are strings on the wire; take a string (string? or a default value makes it optional) and convert it in the method, or take a special value or a service",
+        description: "prompts/get sends every argument as a string. The generator binds string parameters to arguments, special values (CancellationToken, McpRequestContext, HttpContext...) and services from DI, and leaves out a prompt with any other parameter.");
+
+    public static readonly DiagnosticDescriptor InvalidCompletion = Create(
+        DiagnosticIds.InvalidCompletion,
+        DiagnosticSeverity.Error,
+        title: "MCP completion cannot be served as declared",
+        messageFormat: "Completion method '{0}' cannot be served: {1}",
+        description: "A completion method names exactly one prompt (Prompt) or resource template (ResourceTemplate) of its own server and one of its arguments or variables (Argument), takes the partial value as a string, and returns IEnumerable<string> (or a task of it). The generator leaves out any other, and every completion of a target claimed twice.");
+
+    public static readonly DiagnosticDescriptor SubscribableResourceOnStatelessServer = Create(
+        DiagnosticIds.SubscribableResourceOnStatelessServer,
+        DiagnosticSeverity.Warning,
+        title: "Subscribable resource on a stateless server",
+        messageFormat: "Resource '{0}' is subscribable, but stateless server '{1}' cannot deliver its updates (they need a session's GET stream or a subscriptions/listen stream); set Session = McpSessionMode.Store (any replica) or Session = McpSessionMode.Sticky (load-balancer affinity) on [McpServer], or remove Subscribable = true",
+        description: "notifications/resources/updated is sent on a stream that outlives the request: the GET stream of a session, or a subscriptions/listen stream. A stateless endpoint holds neither, so clients can subscribe but never hear of a change.");
+
+    public static readonly DiagnosticDescriptor DuplicateResourceOrPrompt = Create(
+        DiagnosticIds.DuplicateResourceOrPrompt,
+        DiagnosticSeverity.Error,
+        title: "Duplicate MCP resource URI or prompt name",
+        messageFormat: "Server '{0}' already has {1} '{2}' (method '{3}'); the generator leaves out both, so give this one another {4}",
+        description: "Clients read resources by URI (or template) and get prompts by name, so both must be unique within a server. The first declaration is the reference; every later one is reported; the generator leaves out all of them until it is resolved.");
+
     private static DiagnosticDescriptor Create(string id, DiagnosticSeverity severity, string title, string messageFormat, string description)
         => new(id, title, messageFormat, Category, severity, isEnabledByDefault: true, description, HelpLinkBase + id + ".md");
 }

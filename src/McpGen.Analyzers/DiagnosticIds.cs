@@ -20,6 +20,11 @@ internal static class DiagnosticIds
     public const string TypeMissingFromJsonContext = "MCPG0012";
     public const string SessionRequiredOnStatelessServer = "MCPG0013";
     public const string ClientInputOnStatelessServer = "MCPG0014";
+    public const string InvalidResource = "MCPG0015";
+    public const string NonStringPromptParameter = "MCPG0016";
+    public const string InvalidCompletion = "MCPG0017";
+    public const string SubscribableResourceOnStatelessServer = "MCPG0018";
+    public const string DuplicateResourceOrPrompt = "MCPG0019";
 
     /// <summary>Property of an MCPG0012 diagnostic: the type to register, fully qualified (<c>global::...</c>).</summary>
     public const string TypeNameProperty = "TypeName";

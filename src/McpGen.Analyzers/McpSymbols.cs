@@ -13,6 +13,9 @@ internal sealed class McpSymbols
 {
     public const string ServerAttributeName = "McpGen.McpServerAttribute";
     public const string ToolAttributeName = "McpGen.McpToolAttribute";
+    public const string ResourceAttributeName = "McpGen.McpResourceAttribute";
+    public const string PromptAttributeName = "McpGen.McpPromptAttribute";
+    public const string CompletionAttributeName = "McpGen.McpCompletionAttribute";
     public const string RequiresSessionAttributeName = "McpGen.RequiresMcpSessionAttribute";
     public const string RequiresClientInputAttributeName = "McpGen.RequiresMcpClientInputAttribute";
 
@@ -23,6 +26,9 @@ internal sealed class McpSymbols
         Compilation = compilation;
         ServerAttribute = serverAttribute;
         ToolAttribute = toolAttribute;
+        ResourceAttribute = compilation.GetTypeByMetadataName(ResourceAttributeName);
+        PromptAttribute = compilation.GetTypeByMetadataName(PromptAttributeName);
+        CompletionAttribute = compilation.GetTypeByMetadataName(CompletionAttributeName);
         RequiresSession = compilation.GetTypeByMetadataName(RequiresSessionAttributeName);
         RequiresClientInput = compilation.GetTypeByMetadataName(RequiresClientInputAttributeName);
         DescriptionAttribute = compilation.GetTypeByMetadataName("System.ComponentModel.DescriptionAttribute");
@@ -35,6 +41,12 @@ internal sealed class McpSymbols
     public INamedTypeSymbol ServerAttribute { get; }
 
     public INamedTypeSymbol ToolAttribute { get; }
+
+    public INamedTypeSymbol? ResourceAttribute { get; }
+
+    public INamedTypeSymbol? PromptAttribute { get; }
+
+    public INamedTypeSymbol? CompletionAttribute { get; }
 
     public INamedTypeSymbol? RequiresSession { get; }
 
@@ -81,11 +93,20 @@ internal sealed class McpSymbols
 
     /// <summary>The [McpTool] methods of a type, in declaration order (source file, then position).</summary>
     public ImmutableArray<(IMethodSymbol Method, AttributeData Attribute)> ToolsOf(INamedTypeSymbol type)
-        => type.GetMembers()
-            .OfType<IMethodSymbol>()
-            .Select(m => (Method: m, Attribute: ToolAttributeOf(m)!))
-            .Where(t => t.Attribute is not null)
-            .OrderBy(t => t.Method.Locations.FirstOrDefault()?.SourceTree?.FilePath, System.StringComparer.Ordinal)
-            .ThenBy(t => t.Method.Locations.FirstOrDefault()?.SourceSpan.Start ?? 0)
-            .ToImmutableArray();
+        => MethodsWith(type, ToolAttribute);
+
+    /// <summary>The methods of a type carrying <paramref name="attribute"/> (the first one each), in declaration order.</summary>
+    public static ImmutableArray<(IMethodSymbol Method, AttributeData Attribute)> MethodsWith(INamedTypeSymbol type, INamedTypeSymbol? attribute)
+        => attribute is null
+            ? ImmutableArray<(IMethodSymbol, AttributeData)>.Empty
+            : type.GetMembers()
+                .OfType<IMethodSymbol>()
+                .Select(m => (Method: m, Attribute: FindAttribute(m, attribute)!))
+                .Where(t => t.Attribute is not null)
+                .OrderBy(t => t.Method.Locations.FirstOrDefault()?.SourceTree?.FilePath, System.StringComparer.Ordinal)
+                .ThenBy(t => t.Method.Locations.FirstOrDefault()?.SourceSpan.Start ?? 0)
+                .ToImmutableArray();
+
+    /// <summary>Whether the method is declared in source (so it has a location to report at).</summary>
+    public static bool IsInSource(IMethodSymbol method) => method.Locations.Length > 0 && method.Locations[0].IsInSource;
 }

@@ -15,7 +15,7 @@ using Microsoft.CodeAnalysis.Simplification;
 namespace McpGen.CodeFixes;
 
 /// <summary>
-/// The session-mode family. MCPG0013 and MCPG0014: give the server a session (<c>Session = McpSessionMode.Store</c>,
+/// The session-mode family. MCPG0013, MCPG0014 and MCPG0018: give the server a session (<c>Session = McpSessionMode.Store</c>,
 /// or <c>Sticky</c> as a second action), replacing <c>Stateless = ...</c> and any previous <c>Session</c>.
 /// MCPG0003: remove the <c>Stateless</c> argument that disagrees with <c>Session</c>.
 /// </summary>
@@ -37,6 +37,7 @@ public sealed class SessionModeCodeFixProvider : CodeFixProvider
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(
         DiagnosticIds.SessionRequiredOnStatelessServer,
         DiagnosticIds.ClientInputOnStatelessServer,
+        DiagnosticIds.SubscribableResourceOnStatelessServer,
         DiagnosticIds.ConflictingSessionSettings);
 
     /// <inheritdoc />

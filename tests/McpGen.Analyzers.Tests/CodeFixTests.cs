@@ -294,7 +294,7 @@ public sealed class RenameDuplicateToolCodeFixTests
     public void Fixers_offer_the_ids_of_their_family()
     {
         Assert.Equal(["MCPG0001"], new MakePartialCodeFixProvider().FixableDiagnosticIds.ToArray());
-        Assert.Equal(["MCPG0013", "MCPG0014", "MCPG0003"], new SessionModeCodeFixProvider().FixableDiagnosticIds.ToArray());
+        Assert.Equal(["MCPG0013", "MCPG0014", "MCPG0018", "MCPG0003"], new SessionModeCodeFixProvider().FixableDiagnosticIds.ToArray());
         Assert.Equal(["MCPG0009"], new RenameDuplicateToolCodeFixProvider().FixableDiagnosticIds.ToArray());
         Assert.Same(WellKnownFixAllProviders.BatchFixer, new SessionModeCodeFixProvider().GetFixAllProvider());
     }
