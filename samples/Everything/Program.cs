@@ -2,11 +2,10 @@
 //   dotnet run --project samples/Everything -- --mode stateless|sticky|store [--urls http://127.0.0.1:5100]
 // Serves MCP at /mcp and answers GET /healthz with "ok". Binds to 127.0.0.1:5100 unless --urls says otherwise.
 using Everything;
-using McpGen;
 
 var builder = WebApplication.CreateSlimBuilder(args);
 string mode = (builder.Configuration["mode"] ?? "stateless").Trim().ToLowerInvariant();
-if (mode is not ("stateless" or "sticky" or "store"))
+if (!EverythingSetup.IsKnownMode(mode))
 {
     Console.Error.WriteLine($"Unknown --mode '{mode}': use stateless, sticky or store.");
     return 2;
@@ -17,21 +16,10 @@ if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(
     builder.WebHost.UseUrls("http://127.0.0.1:5100");
 }
 
-builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, EverythingJson.Default));
-_ = mode switch
-{
-    "sticky" => builder.Services.AddMcpServer<StickyEverythingServer>(),
-    "store" => builder.Services.AddMcpServer<StoreEverythingServer>(),
-    _ => builder.Services.AddMcpServer<StatelessEverythingServer>(),
-};
+builder.Services.AddEverything(mode);
 
 var app = builder.Build();
-_ = mode switch
-{
-    "sticky" => app.MapMcp<StickyEverythingServer>("/mcp"),
-    "store" => app.MapMcp<StoreEverythingServer>("/mcp"),
-    _ => app.MapMcp<StatelessEverythingServer>("/mcp"),
-};
+app.MapEverything(mode);
 app.MapGet("/healthz", static context => context.Response.WriteAsync("ok"));
 app.Logger.LogInformation("Everything conformance server: mode {Mode}, MCP endpoint /mcp", mode);
 app.Run();

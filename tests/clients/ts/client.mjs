@@ -10,9 +10,15 @@
 //             --era auto -> 'auto' (server/discover probe, falls back to initialize).
 // Script steps (JSON array): {"op":"list"} {"op":"call","name":"echo","args":{},"progress":true} {"op":"ping"} {"op":"listPrompts"}
 //   {"op":"getPrompt","name":"p","args":{}} {"op":"listResources"} {"op":"readResource","uri":"x://y"} {"op":"discover"} (v2)
-//   Any step may carry "expectError": true (the step is ok only if it fails) and "timeoutMs".
+//   {"op":"listTemplates"} {"op":"complete","ref":{"type":"ref/prompt","name":"p"},"argument":{"name":"a","value":"v"}}
+//   {"op":"setLevel","level":"debug"} (logging/setLevel).
+//   Any step may carry "expectError": true (the step is ok only if it fails) and "timeoutMs"; a call step may carry
+//   "logLevel": "info" (sent as params._meta["io.modelcontextprotocol/logLevel"], the 2026-07-28 per-request level; v2 lets
+//   user _meta keys win over its own envelope) and "meta": {...} (more params._meta keys).
+//   notifications/message the client receives while a step runs are reported as the step's "logs" ([{level,logger,data}]):
+//   present when the step has "logs": true or when any arrived.
 // Output: {"ok","sdk","era","connect":{"ok","ms","protocolVersion","era","sessionId","serverInfo","capabilities","instructions"},
-//          "steps":[{"op","ok","ms","result"|"error","progress"}],"close":{"ok","terminated"},"http":[...with --trace],
+//          "steps":[{"op","ok","ms","result"|"error","progress","logs"}],"close":{"ok","terminated"},"http":[...with --trace],
 //          "clientErrors":[...non-fatal transport errors, e.g. a GET answered 400],"error"}
 // --terminate sends DELETE (legacy, only if the server issued Mcp-Session-Id); plain close never sends DELETE in either TS SDK.
 // --probe-timeout sets v2 versionNegotiation.probe.timeoutMs (on HTTP a probe timeout is an error, never a fallback).
@@ -193,8 +199,35 @@ async function loadSdk() {
   return { client, transport, connectOptions: { timeout: opts.timeout } };
 }
 
+// notifications/message received so far; runStep reports the ones that arrived while its step ran.
+const logBuffer = [];
+
+async function registerLogHandler(client) {
+  const record = (n) => {
+    const p = n?.params ?? {};
+    const entry = { level: p.level, data: p.data };
+    if (p.logger !== undefined) entry.logger = p.logger;
+    logBuffer.push(entry);
+  };
+  if (opts.sdk === 'v1') {
+    const { LoggingMessageNotificationSchema } = await import('@modelcontextprotocol/sdk/types.js');
+    client.setNotificationHandler(LoggingMessageNotificationSchema, record);
+  } else {
+    client.setNotificationHandler('notifications/message', record);
+  }
+}
+
+function callParams(step) {
+  const params = { name: step.name, arguments: step.args ?? {} };
+  const meta = { ...(step.meta ?? {}) };
+  if (step.logLevel !== undefined) meta['io.modelcontextprotocol/logLevel'] = step.logLevel;
+  if (Object.keys(meta).length > 0) params._meta = meta;
+  return params;
+}
+
 async function runStep(client, step) {
   const progress = [];
+  const logStart = logBuffer.length;
   const ro = { timeout: step.timeoutMs ?? opts.timeout };
   if (step.progress) ro.onprogress = (p) => progress.push(p);
   const t0 = performance.now();
@@ -205,12 +238,15 @@ async function runStep(client, step) {
     let result;
     switch (step.op) {
       case 'list': result = await client.listTools(step.cursor ? { cursor: step.cursor } : undefined, ro); break;
-      case 'call': result = await client.callTool({ name: step.name, arguments: step.args ?? {} }, undefined, ro); break;
+      case 'call': result = await client.callTool(callParams(step), undefined, ro); break;
       case 'ping': result = await client.ping(ro); break;
       case 'listPrompts': result = await client.listPrompts(undefined, ro); break;
       case 'getPrompt': result = await client.getPrompt({ name: step.name, arguments: step.args ?? {} }, ro); break;
       case 'listResources': result = await client.listResources(undefined, ro); break;
       case 'readResource': result = await client.readResource({ uri: step.uri }, ro); break;
+      case 'listTemplates': result = await client.listResourceTemplates(undefined, ro); break;
+      case 'complete': result = await client.complete({ ref: step.ref, argument: step.argument }, ro); break;
+      case 'setLevel': result = await client.setLoggingLevel(step.level, ro); break;
       case 'discover':
         if (typeof client.discover !== 'function') throw new Error('discover needs --sdk v2');
         result = await client.discover(ro);
@@ -225,6 +261,10 @@ async function runStep(client, step) {
     rec.error = errorInfo(e);
   }
   if (step.progress) rec.progress = progress;
+  // Let notification handlers queued with the response run before the step's logs are collected.
+  await new Promise((resolve) => setImmediate(resolve));
+  const logs = logBuffer.slice(logStart);
+  if (step.logs || logs.length > 0) rec.logs = logs;
   rec.ms = Math.round(performance.now() - t0);
   return rec;
 }
@@ -237,6 +277,7 @@ async function main() {
     client.callTool = (params, _schema, ro) => orig(params, ro);
   }
   client.onerror = (e) => { (out.clientErrors ??= []).push(errorInfo(e)); };
+  await registerLogHandler(client);
   const t0 = performance.now();
   try {
     await client.connect(transport, connectOptions);
