@@ -98,6 +98,16 @@ public ref struct McpArgumentReader
         return Invalid(name, "string");
     }
 
+    /// <summary>
+    /// Consumes the current value when it is a string equal to <paramref name="utf8"/> (escapes decoded): how enum
+    /// arguments are bound without allocating a string. When nothing matches, call <see cref="Invalid"/>.
+    /// </summary>
+    public bool TryMatchString(ReadOnlySpan<byte> utf8)
+    {
+        EnsureValue();
+        return _json.TokenType == JsonTokenType.String && _json.ValueTextEquals(utf8) && Consumed(true);
+    }
+
     /// <summary>Reads a single character (a one-character string).</summary>
     public bool TryReadChar(string name, out char value)
     {

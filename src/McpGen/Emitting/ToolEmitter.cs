@@ -217,22 +217,21 @@ internal static class ToolEmitter
 
     private static void EmitEnumRead(SourceWriter writer, ParameterSpec argument)
     {
-        string name = ServerEmitter.Literal(argument.Name);
-        using (writer.Open($"if (args.TryReadString({name}, out string text))"))
+        // UTF-8 comparisons: a valid enum argument allocates nothing; only the error path describes the value.
+        string keyword = "if";
+        foreach (EnumMemberSpec member in argument.EnumMembers)
         {
-            using (writer.Open("switch (text)"))
+            using (writer.Open($"{keyword} (args.TryMatchString({ServerEmitter.Literal(member.JsonName)}u8))"))
             {
-                foreach (EnumMemberSpec member in argument.EnumMembers)
-                {
-                    writer.WriteLine($"case {ServerEmitter.Literal(member.JsonName)}:");
-                    writer.WriteLine($"    {Local(argument)} = {member.Member};");
-                    writer.WriteLine("    break;");
-                }
-
-                writer.WriteLine("default:");
-                writer.WriteLine($"    context.ReportInvalidArgument({name}, {ServerEmitter.Literal(argument.Expected)}, \"string \\\"\" + text + \"\\\"\");");
-                writer.WriteLine("    break;");
+                writer.WriteLine($"{Local(argument)} = {member.Member};");
             }
+
+            keyword = "else if";
+        }
+
+        using (writer.Open("else"))
+        {
+            writer.WriteLine($"args.Invalid({ServerEmitter.Literal(argument.Name)}, {ServerEmitter.Literal(argument.Expected)});");
         }
     }
 
