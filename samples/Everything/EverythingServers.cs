@@ -1,15 +1,14 @@
-// The three conformance servers: one per session mode, identical fixtures. The generator reads the attributed methods
-// of each [McpServer] class itself (not inherited ones), so each class declares the same thin methods, delegating to
-// EverythingFixtures. Keep the three bodies identical: scripts/conformance.sh tests whichever mode it is given.
+// The three conformance servers: one per session mode, identical fixtures. The fixtures are declared once, with their
+// attributes, on EverythingServerBase; the generator exposes the MCP methods a server inherits from its base classes, so
+// each [McpServer] class below only picks its session mode. scripts/conformance.sh tests whichever mode it is given.
 using System.ComponentModel;
 using McpGen;
 using F = Everything.EverythingFixtures;
 
 namespace Everything;
 
-/// <summary>Every conformance fixture, served statelessly (any replica answers any request).</summary>
-[McpServer(Session = McpSessionMode.Stateless, Name = "mcpgen-everything", Title = "McpGen conformance fixtures (stateless)")]
-public partial class StatelessEverythingServer
+/// <summary>Every conformance fixture, delegating to <see cref="EverythingFixtures"/>; served by the classes below.</summary>
+public abstract class EverythingServerBase
 {
     // ----- tools -----
 
@@ -69,6 +68,8 @@ public partial class StatelessEverythingServer
     [McpResource("test://template/{id}/data", Name = "template", Title = "Resource Template", MimeType = "application/json"), Description(F.TemplateDescription)]
     public static ResourceContents Template([Description(F.TemplateIdDescription)] string id) => F.Template(id);
 
+    // MCPG0018 (subscribable resource on a stateless server) is reported here, at the shared declaration, on behalf of
+    // StatelessEverythingServer only (Sticky and Store deliver updates); a pragma cannot single out one deriving server.
 #pragma warning disable MCPG0018 // On purpose: the conformance suite subscribes to this fixture on the stateless server too.
     [McpResource("test://watched-resource", Name = "watched-resource", Title = "Watched Resource", MimeType = "text/plain", Subscribable = true), Description(F.WatchedResourceDescription)]
     public static ResourceContents WatchedResource() => F.WatchedResource();
@@ -94,172 +95,14 @@ public partial class StatelessEverythingServer
     public static IEnumerable<string> CompleteArg1(string value) => F.CompleteArg1(value);
 }
 
+/// <summary>Every conformance fixture, served statelessly (any replica answers any request).</summary>
+[McpServer(Session = McpSessionMode.Stateless, Name = "mcpgen-everything", Title = "McpGen conformance fixtures (stateless)")]
+public partial class StatelessEverythingServer : EverythingServerBase;
+
 /// <summary>Every conformance fixture, with sticky sessions (state on the replica that ran <c>initialize</c>).</summary>
 [McpServer(Session = McpSessionMode.Sticky, Name = "mcpgen-everything", Title = "McpGen conformance fixtures (sticky sessions)")]
-public partial class StickyEverythingServer
-{
-    // ----- tools -----
-
-    [McpTool("test_simple_text", ReadOnly = true), Description(F.SimpleTextDescription)]
-    public static string TestSimpleText() => F.SimpleText();
-
-    [McpTool("test_image_content", ReadOnly = true), Description(F.ImageContentDescription)]
-    public static ImageContent TestImageContent() => F.Image();
-
-    [McpTool("test_audio_content", ReadOnly = true), Description(F.AudioContentDescription)]
-    public static AudioContent TestAudioContent() => F.Audio();
-
-    [McpTool("test_embedded_resource", ReadOnly = true), Description(F.EmbeddedResourceDescription)]
-    public static EmbeddedResource TestEmbeddedResource() => F.EmbeddedResource();
-
-    [McpTool("test_multiple_content_types", ReadOnly = true), Description(F.MultipleContentTypesDescription)]
-    public static ContentBlock[] TestMultipleContentTypes() => F.MultipleContentTypes();
-
-    [McpTool("test_tool_with_logging", ReadOnly = true), Description(F.ToolWithLoggingDescription)]
-    public static Task<string> TestToolWithLogging(McpRequestContext context, CancellationToken cancellationToken) => F.ToolWithLogging(context, cancellationToken);
-
-    [McpTool("test_tool_with_progress", ReadOnly = true), Description(F.ToolWithProgressDescription)]
-    public static Task<string> TestToolWithProgress(IProgress<McpProgress> progress, CancellationToken cancellationToken) => F.ToolWithProgress(progress, cancellationToken);
-
-    [McpTool("test_error_handling", ReadOnly = true), Description(F.ErrorHandlingDescription)]
-    public static string TestErrorHandling() => F.ErrorHandling();
-
-    [McpTool("test_sampling"), Description(F.SamplingDescription)]
-    public static string TestSampling([Description(F.SamplingPromptDescription)] string prompt) => F.Sampling(prompt);
-
-    [McpTool("test_elicitation"), Description(F.ElicitationDescription)]
-    public static string TestElicitation([Description(F.ElicitationMessageDescription)] string message) => F.Elicitation(message);
-
-    [McpTool("test_elicitation_sep1034_defaults"), Description(F.ElicitationDefaultsDescription)]
-    public static string TestElicitationSep1034Defaults() => F.ElicitationDefaults();
-
-    [McpTool("test_elicitation_sep1330_enums"), Description(F.ElicitationEnumsDescription)]
-    public static string TestElicitationSep1330Enums() => F.ElicitationEnums();
-
-    [McpTool("test_reconnection", ReadOnly = true), Description(F.ReconnectionDescription)]
-    public static Task<string> TestReconnection(CancellationToken cancellationToken) => F.Reconnection(cancellationToken);
-
-    [McpTool("json_schema_2020_12_tool", ReadOnly = true), Description(F.JsonSchemaDescription)]
-    public static string JsonSchema2020Tool([Description(F.JsonSchemaNameDescription)] string? name = null, [Description(F.JsonSchemaAddressDescription)] Address? address = null) => F.JsonSchema(name, address);
-
-    [McpTool("test_logging_tool", ReadOnly = true), Description(F.LoggingToolDescription)]
-    public static string TestLoggingTool(McpRequestContext context) => F.LoggingTool(context);
-
-    // ----- resources -----
-
-    [McpResource("test://static-text", Name = "static-text", Title = "Static Text Resource", MimeType = "text/plain"), Description(F.StaticTextDescription)]
-    public static ResourceContents StaticText() => F.StaticText();
-
-    [McpResource("test://static-binary", Name = "static-binary", Title = "Static Binary Resource", MimeType = "image/png"), Description(F.StaticBinaryDescription)]
-    public static ResourceContents StaticBinary() => F.StaticBinary();
-
-    [McpResource("test://template/{id}/data", Name = "template", Title = "Resource Template", MimeType = "application/json"), Description(F.TemplateDescription)]
-    public static ResourceContents Template([Description(F.TemplateIdDescription)] string id) => F.Template(id);
-
-    [McpResource("test://watched-resource", Name = "watched-resource", Title = "Watched Resource", MimeType = "text/plain", Subscribable = true), Description(F.WatchedResourceDescription)]
-    public static ResourceContents WatchedResource() => F.WatchedResource();
-
-    // ----- prompts -----
-
-    [McpPrompt("test_simple_prompt", Title = "Simple Test Prompt"), Description(F.SimplePromptDescription)]
-    public static GetPromptResult TestSimplePrompt() => F.SimplePrompt();
-
-    [McpPrompt("test_prompt_with_arguments", Title = "Prompt With Arguments"), Description(F.PromptWithArgumentsDescription)]
-    public static GetPromptResult TestPromptWithArguments([Description(F.Arg1Description)] string arg1, [Description(F.Arg2Description)] string arg2) => F.PromptWithArguments(arg1, arg2);
-
-    [McpPrompt("test_prompt_with_embedded_resource", Title = "Prompt With Embedded Resource"), Description(F.PromptWithEmbeddedResourceDescription)]
-    public static GetPromptResult TestPromptWithEmbeddedResource([Description(F.ResourceUriDescription)] string resourceUri) => F.PromptWithEmbeddedResource(resourceUri);
-
-    [McpPrompt("test_prompt_with_image", Title = "Prompt With Image"), Description(F.PromptWithImageDescription)]
-    public static GetPromptResult TestPromptWithImage() => F.PromptWithImage();
-
-    // ----- completions -----
-
-    [McpCompletion(Prompt = "test_prompt_with_arguments", Argument = "arg1")]
-    public static IEnumerable<string> CompleteArg1(string value) => F.CompleteArg1(value);
-}
+public partial class StickyEverythingServer : EverythingServerBase;
 
 /// <summary>Every conformance fixture, with store-backed sessions (state in a shared store).</summary>
 [McpServer(Session = McpSessionMode.Store, Name = "mcpgen-everything", Title = "McpGen conformance fixtures (store-backed sessions)")]
-public partial class StoreEverythingServer
-{
-    // ----- tools -----
-
-    [McpTool("test_simple_text", ReadOnly = true), Description(F.SimpleTextDescription)]
-    public static string TestSimpleText() => F.SimpleText();
-
-    [McpTool("test_image_content", ReadOnly = true), Description(F.ImageContentDescription)]
-    public static ImageContent TestImageContent() => F.Image();
-
-    [McpTool("test_audio_content", ReadOnly = true), Description(F.AudioContentDescription)]
-    public static AudioContent TestAudioContent() => F.Audio();
-
-    [McpTool("test_embedded_resource", ReadOnly = true), Description(F.EmbeddedResourceDescription)]
-    public static EmbeddedResource TestEmbeddedResource() => F.EmbeddedResource();
-
-    [McpTool("test_multiple_content_types", ReadOnly = true), Description(F.MultipleContentTypesDescription)]
-    public static ContentBlock[] TestMultipleContentTypes() => F.MultipleContentTypes();
-
-    [McpTool("test_tool_with_logging", ReadOnly = true), Description(F.ToolWithLoggingDescription)]
-    public static Task<string> TestToolWithLogging(McpRequestContext context, CancellationToken cancellationToken) => F.ToolWithLogging(context, cancellationToken);
-
-    [McpTool("test_tool_with_progress", ReadOnly = true), Description(F.ToolWithProgressDescription)]
-    public static Task<string> TestToolWithProgress(IProgress<McpProgress> progress, CancellationToken cancellationToken) => F.ToolWithProgress(progress, cancellationToken);
-
-    [McpTool("test_error_handling", ReadOnly = true), Description(F.ErrorHandlingDescription)]
-    public static string TestErrorHandling() => F.ErrorHandling();
-
-    [McpTool("test_sampling"), Description(F.SamplingDescription)]
-    public static string TestSampling([Description(F.SamplingPromptDescription)] string prompt) => F.Sampling(prompt);
-
-    [McpTool("test_elicitation"), Description(F.ElicitationDescription)]
-    public static string TestElicitation([Description(F.ElicitationMessageDescription)] string message) => F.Elicitation(message);
-
-    [McpTool("test_elicitation_sep1034_defaults"), Description(F.ElicitationDefaultsDescription)]
-    public static string TestElicitationSep1034Defaults() => F.ElicitationDefaults();
-
-    [McpTool("test_elicitation_sep1330_enums"), Description(F.ElicitationEnumsDescription)]
-    public static string TestElicitationSep1330Enums() => F.ElicitationEnums();
-
-    [McpTool("test_reconnection", ReadOnly = true), Description(F.ReconnectionDescription)]
-    public static Task<string> TestReconnection(CancellationToken cancellationToken) => F.Reconnection(cancellationToken);
-
-    [McpTool("json_schema_2020_12_tool", ReadOnly = true), Description(F.JsonSchemaDescription)]
-    public static string JsonSchema2020Tool([Description(F.JsonSchemaNameDescription)] string? name = null, [Description(F.JsonSchemaAddressDescription)] Address? address = null) => F.JsonSchema(name, address);
-
-    [McpTool("test_logging_tool", ReadOnly = true), Description(F.LoggingToolDescription)]
-    public static string TestLoggingTool(McpRequestContext context) => F.LoggingTool(context);
-
-    // ----- resources -----
-
-    [McpResource("test://static-text", Name = "static-text", Title = "Static Text Resource", MimeType = "text/plain"), Description(F.StaticTextDescription)]
-    public static ResourceContents StaticText() => F.StaticText();
-
-    [McpResource("test://static-binary", Name = "static-binary", Title = "Static Binary Resource", MimeType = "image/png"), Description(F.StaticBinaryDescription)]
-    public static ResourceContents StaticBinary() => F.StaticBinary();
-
-    [McpResource("test://template/{id}/data", Name = "template", Title = "Resource Template", MimeType = "application/json"), Description(F.TemplateDescription)]
-    public static ResourceContents Template([Description(F.TemplateIdDescription)] string id) => F.Template(id);
-
-    [McpResource("test://watched-resource", Name = "watched-resource", Title = "Watched Resource", MimeType = "text/plain", Subscribable = true), Description(F.WatchedResourceDescription)]
-    public static ResourceContents WatchedResource() => F.WatchedResource();
-
-    // ----- prompts -----
-
-    [McpPrompt("test_simple_prompt", Title = "Simple Test Prompt"), Description(F.SimplePromptDescription)]
-    public static GetPromptResult TestSimplePrompt() => F.SimplePrompt();
-
-    [McpPrompt("test_prompt_with_arguments", Title = "Prompt With Arguments"), Description(F.PromptWithArgumentsDescription)]
-    public static GetPromptResult TestPromptWithArguments([Description(F.Arg1Description)] string arg1, [Description(F.Arg2Description)] string arg2) => F.PromptWithArguments(arg1, arg2);
-
-    [McpPrompt("test_prompt_with_embedded_resource", Title = "Prompt With Embedded Resource"), Description(F.PromptWithEmbeddedResourceDescription)]
-    public static GetPromptResult TestPromptWithEmbeddedResource([Description(F.ResourceUriDescription)] string resourceUri) => F.PromptWithEmbeddedResource(resourceUri);
-
-    [McpPrompt("test_prompt_with_image", Title = "Prompt With Image"), Description(F.PromptWithImageDescription)]
-    public static GetPromptResult TestPromptWithImage() => F.PromptWithImage();
-
-    // ----- completions -----
-
-    [McpCompletion(Prompt = "test_prompt_with_arguments", Argument = "arg1")]
-    public static IEnumerable<string> CompleteArg1(string value) => F.CompleteArg1(value);
-}
+public partial class StoreEverythingServer : EverythingServerBase;

@@ -49,7 +49,7 @@ public sealed class CompletionAnalyzer : DiagnosticAnalyzer
         }
 
         CancellationToken cancellationToken = context.CancellationToken;
-        var methods = type.GetMembers().OfType<IMethodSymbol>()
+        var methods = McpMembers.Of(type)
             .Where(McpSymbols.IsInSource)
             .Select(m => (Method: m, Attributes: m.GetAttributes().Where(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, symbols.CompletionAttribute)).ToList()))
             .Where(m => m.Attributes.Count > 0)
@@ -73,7 +73,7 @@ public sealed class CompletionAnalyzer : DiagnosticAnalyzer
         foreach ((IMethodSymbol method, List<AttributeData> attributes) in methods)
         {
             void Report(Location location, string problem)
-                => context.ReportDiagnostic(Diagnostic.Create(Descriptors.InvalidCompletion, location, method.Name, problem));
+                => symbols.Report(context, Diagnostic.Create(Descriptors.InvalidCompletion, location, method.Name, problem));
 
             if (method.Parameters.Any(p => SyntaxLocations.ContainsErrors(p.Type)) || SyntaxLocations.ContainsErrors(method.ReturnType))
             {

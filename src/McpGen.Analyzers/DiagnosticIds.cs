@@ -34,4 +34,7 @@ internal static class DiagnosticIds
 
     /// <summary>Property of an MCPG0009 diagnostic: the duplicated tool name.</summary>
     public const string ToolNameProperty = "ToolName";
+
+    /// <summary>Property of an MCPG0009 diagnostic: the metadata name of the server (the duplicate may be inherited).</summary>
+    public const string ServerTypeProperty = "ServerType";
 }

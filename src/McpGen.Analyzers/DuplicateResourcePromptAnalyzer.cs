@@ -50,7 +50,7 @@ public sealed class DuplicateResourcePromptAnalyzer : DiagnosticAnalyzer
             if (uris.TryGetValue(uri, out IMethodSymbol? owner))
             {
                 bool template = uri.IndexOf('{') >= 0;
-                context.ReportDiagnostic(Diagnostic.Create(
+                symbols.Report(context, Diagnostic.Create(
                     Descriptors.DuplicateResourceOrPrompt,
                     SyntaxLocations.Argument(attribute, null, method.Locations[0], context.CancellationToken),
                     type.Name,
@@ -76,7 +76,7 @@ public sealed class DuplicateResourcePromptAnalyzer : DiagnosticAnalyzer
 
             if (prompts.TryGetValue(name, out IMethodSymbol? owner))
             {
-                context.ReportDiagnostic(Diagnostic.Create(
+                symbols.Report(context, Diagnostic.Create(
                     Descriptors.DuplicateResourceOrPrompt,
                     ToolNames.NameLocation(method, attribute, context.CancellationToken),
                     type.Name,

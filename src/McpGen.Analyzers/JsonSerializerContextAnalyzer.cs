@@ -45,7 +45,7 @@ public sealed class JsonSerializerContextAnalyzer : DiagnosticAnalyzer
     {
         var method = (IMethodSymbol)context.Symbol;
         if (symbols.ToolAttributeOf(method) is null
-            || symbols.ServerAttributeOf(method.ContainingType) is null
+            || !symbols.IsServerMember(method)
             || method.IsGenericMethod
             || method.DeclaringSyntaxReferences.Length == 0
             || method.DeclaringSyntaxReferences[0].GetSyntax(context.CancellationToken) is not MethodDeclarationSyntax declaration)

@@ -56,7 +56,7 @@ public sealed class PromptAnalyzer : DiagnosticAnalyzer
             {
                 if (parameter.Locations.Length > 0 && Problem(parameter) is { } problem)
                 {
-                    context.ReportDiagnostic(Diagnostic.Create(
+                    symbols.Report(context, Diagnostic.Create(
                         Descriptors.NonStringPromptParameter,
                         SyntaxLocations.ParameterType(parameter, context.CancellationToken),
                         parameter.Name,

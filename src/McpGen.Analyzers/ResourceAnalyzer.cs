@@ -60,7 +60,7 @@ public sealed class ResourceAnalyzer : DiagnosticAnalyzer
 
             Location uriLocation = SyntaxLocations.Argument(attribute, null, method.Locations[0], context.CancellationToken);
             string? uri = attribute.ConstructorArguments.FirstOrDefault().Value as string;
-            Analyze(context, method, attribute, uri, uriLocation);
+            Analyze(context, symbols, method, attribute, uri, uriLocation);
             if (string.IsNullOrEmpty(uri))
             {
                 continue;
@@ -68,7 +68,7 @@ public sealed class ResourceAnalyzer : DiagnosticAnalyzer
 
             if (settings.Mode == SessionMode.Stateless && attribute.NamedArguments.Any(a => a.Key == "Subscribable" && a.Value.Value is true))
             {
-                context.ReportDiagnostic(Diagnostic.Create(
+                symbols.Report(context, Diagnostic.Create(
                     Descriptors.SubscribableResourceOnStatelessServer,
                     SyntaxLocations.Argument(attribute, "Subscribable", method.Locations[0], context.CancellationToken),
                     uri,
@@ -78,12 +78,12 @@ public sealed class ResourceAnalyzer : DiagnosticAnalyzer
     }
 
     /// <summary>Reports every MCPG0015 of one resource method.</summary>
-    private static void Analyze(SymbolAnalysisContext context, IMethodSymbol method, AttributeData attribute, string? uri, Location uriLocation)
+    private static void Analyze(SymbolAnalysisContext context, McpSymbols symbols, IMethodSymbol method, AttributeData attribute, string? uri, Location uriLocation)
     {
         CancellationToken cancellationToken = context.CancellationToken;
         string shown = string.IsNullOrEmpty(uri) ? method.Name : uri!;
         void Report(Location location, string problem)
-            => context.ReportDiagnostic(Diagnostic.Create(Descriptors.InvalidResource, location, shown, method.Name, problem));
+            => symbols.Report(context, Diagnostic.Create(Descriptors.InvalidResource, location, shown, method.Name, problem));
 
         if (method.Parameters.Any(p => SyntaxLocations.ContainsErrors(p.Type)) || SyntaxLocations.ContainsErrors(method.ReturnType))
         {

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
@@ -20,7 +21,8 @@ namespace McpGen.Analyzers;
 /// <para>
 /// The analysis is intraprocedural, like the trimming analyzers: a user method that calls a marked API must carry the
 /// marker itself, which passes the requirement to its callers and silences the calls inside it. A tool that carries
-/// [RequiresMcpSession] is reported at its name. Sticky and Store servers are never reported.
+/// [RequiresMcpSession] is reported at its name. Sticky and Store servers are never reported. A tool inherited from a
+/// base class is analyzed in the base, once per stateless server that exposes it (the message names the server).
 /// </para>
 /// </remarks>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
@@ -64,17 +66,20 @@ public sealed class SessionRequirementAnalyzer : DiagnosticAnalyzer
 
     private sealed class Analysis(McpSymbols symbols)
     {
-        private readonly ConcurrentDictionary<IMethodSymbol, string?> _statelessTools = new(SymbolEqualityComparer.Default);
+        private readonly ConcurrentDictionary<IMethodSymbol, ImmutableArray<string>> _statelessTools = new(SymbolEqualityComparer.Default);
 
         /// <summary>A tool that itself carries a marker declares the requirement; it is reported at its name.</summary>
         public void AnalyzeToolDeclaration(SymbolAnalysisContext context)
         {
             var method = (IMethodSymbol)context.Symbol;
             if (method.Locations.Length > 0
-                && ServerOfStatelessTool(method) is { } server
+                && StatelessServersOf(method) is { IsEmpty: false } servers
                 && FindOwnRequirement(method) is { } requirement)
             {
-                context.ReportDiagnostic(Diagnostic.Create(requirement.Descriptor, method.Locations[0], method.Name, requirement.Feature, method.Name, server));
+                foreach (string server in servers)
+                {
+                    context.ReportDiagnostic(Diagnostic.Create(requirement.Descriptor, method.Locations[0], method.Name, requirement.Feature, method.Name, server));
+                }
             }
         }
 
@@ -88,7 +93,7 @@ public sealed class SessionRequirementAnalyzer : DiagnosticAnalyzer
                 IMethodReferenceOperation reference => reference.Method,
                 _ => null,
             };
-            if (target is null || ContainingTool(context.ContainingSymbol) is not { } tool || ServerOfStatelessTool(tool) is not { } server)
+            if (target is null || ContainingTool(context.ContainingSymbol) is not { } tool || StatelessServersOf(tool) is not { IsEmpty: false } servers)
             {
                 return;
             }
@@ -99,23 +104,31 @@ public sealed class SessionRequirementAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            context.ReportDiagnostic(Diagnostic.Create(
-                requirement.Descriptor,
-                context.Operation.Syntax.GetLocation(),
-                tool.Name,
-                requirement.Feature,
-                Describe(target),
-                server));
+            foreach (string server in servers)
+            {
+                context.ReportDiagnostic(Diagnostic.Create(
+                    requirement.Descriptor,
+                    context.Operation.Syntax.GetLocation(),
+                    tool.Name,
+                    requirement.Feature,
+                    Describe(target),
+                    server));
+            }
         }
 
-        /// <summary>The name of the stateless server the method is a tool of, or <see langword="null"/>.</summary>
-        private string? ServerOfStatelessTool(IMethodSymbol method)
+        /// <summary>
+        /// The names of the stateless servers the method is a tool of (its own class, or servers inheriting it from a
+        /// base class), by name; empty when there are none. Each is reported once: the message names the server.
+        /// </summary>
+        private ImmutableArray<string> StatelessServersOf(IMethodSymbol method)
             => _statelessTools.GetOrAdd(method, m =>
-                symbols.ToolAttributeOf(m) is not null
-                && m.ContainingType is { } type
-                && symbols.ServerSettingsOf(type) is { Mode: SessionMode.Stateless }
-                    ? type.Name
-                    : null);
+                symbols.ToolAttributeOf(m) is null
+                    ? ImmutableArray<string>.Empty
+                    : symbols.ServersOf(m)
+                        .Where(server => symbols.ServerSettingsOf(server) is { Mode: SessionMode.Stateless })
+                        .Select(server => server.Name)
+                        .Distinct(System.StringComparer.Ordinal)
+                        .ToImmutableArray());
 
         private static IMethodSymbol? ContainingTool(ISymbol symbol)
         {

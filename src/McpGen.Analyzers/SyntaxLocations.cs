@@ -66,7 +66,7 @@ internal static class SyntaxLocations
             return "it returns by reference; return by value";
         }
 
-        return method.IsAbstract ? "it is abstract; give it a body" : null;
+        return null;
     }
 
     /// <summary>Why a parameter cannot be passed at all (see <c>ToolParser.IsPassable</c>), or <see langword="null"/>.</summary>

@@ -33,7 +33,7 @@ public sealed class ToolDescriptionAnalyzer : DiagnosticAnalyzer
     {
         var method = (IMethodSymbol)context.Symbol;
         if (symbols.ToolAttributeOf(method) is null
-            || symbols.ServerAttributeOf(method.ContainingType) is null
+            || !symbols.IsServerMember(method)
             || method.Locations.Length == 0
             || McpSymbols.FindAttribute(method, symbols.DescriptionAttribute) is { ConstructorArguments.Length: 1 } description
                 && description.ConstructorArguments[0].Value is string { Length: > 0 })

@@ -42,7 +42,7 @@ public sealed class ToolMethodAnalyzer : DiagnosticAnalyzer
         }
 
         Location name = method.Locations[0];
-        if (symbols.ServerAttributeOf(method.ContainingType) is null)
+        if (!symbols.IsServerMember(method))
         {
             context.ReportDiagnostic(Diagnostic.Create(Descriptors.ToolOutsideServer, name, method.Name, method.ContainingType.Name));
         }

@@ -8,6 +8,7 @@ namespace McpGen.Analyzers;
 /// <summary>
 /// Checks the tool names of each [McpServer] class: valid characters and length (MCPG0008) and unique within the
 /// server (MCPG0009: the first declaration, by file path then position, keeps the name; each later one is reported).
+/// Inherited tools count (<c>McpMembers.Of</c>); a duplicate in a base class is reported there.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class ToolNameAnalyzer : DiagnosticAnalyzer
@@ -50,16 +51,18 @@ public sealed class ToolNameAnalyzer : DiagnosticAnalyzer
             Location location = ToolNames.NameLocation(method, attribute, context.CancellationToken);
             if (!ToolNames.IsValid(name))
             {
-                context.ReportDiagnostic(Diagnostic.Create(Descriptors.InvalidToolName, location, name));
+                symbols.Report(context, Diagnostic.Create(Descriptors.InvalidToolName, location, name));
                 continue;
             }
 
             if (first.TryGetValue(name, out IMethodSymbol? owner))
             {
-                context.ReportDiagnostic(Diagnostic.Create(
+                symbols.Report(context, Diagnostic.Create(
                     Descriptors.DuplicateToolName,
                     location,
-                    ImmutableDictionary<string, string?>.Empty.Add(DiagnosticIds.ToolNameProperty, name),
+                    ImmutableDictionary<string, string?>.Empty
+                        .Add(DiagnosticIds.ToolNameProperty, name)
+                        .Add(DiagnosticIds.ServerTypeProperty, McpGen.Generator.Parsing.TypeFacts.MetadataName(type)),
                     type.Name,
                     name,
                     owner.Name));

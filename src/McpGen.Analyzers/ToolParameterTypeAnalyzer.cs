@@ -33,7 +33,7 @@ public sealed class ToolParameterTypeAnalyzer : DiagnosticAnalyzer
     private static void AnalyzeMethod(SymbolAnalysisContext context, McpSymbols symbols)
     {
         var method = (IMethodSymbol)context.Symbol;
-        if (symbols.ToolAttributeOf(method) is null || symbols.ServerAttributeOf(method.ContainingType) is null)
+        if (symbols.ToolAttributeOf(method) is null || !symbols.IsServerMember(method))
         {
             return;
         }

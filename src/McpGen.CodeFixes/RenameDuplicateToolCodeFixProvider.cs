@@ -55,7 +55,12 @@ public sealed class RenameDuplicateToolCodeFixProvider : CodeFixProvider
             string current = diagnostic.Properties.TryGetValue(DiagnosticIds.ToolNameProperty, out string? name) && name is not null
                 ? name
                 : Names.ToSnakeCase(symbol.Name);
-            string unique = UniqueName(current, ToolNamesOf(symbol.ContainingType, toolAttribute));
+            // The duplicate may sit in a base class of the server the diagnostic names: avoid the names of its whole hierarchy.
+            INamedTypeSymbol server = diagnostic.Properties.TryGetValue(DiagnosticIds.ServerTypeProperty, out string? serverName) && serverName is not null
+                && model.Compilation.GetTypeByMetadataName(serverName) is { } named
+                    ? named
+                    : symbol.ContainingType;
+            string unique = UniqueName(current, ToolNamesOf(server, toolAttribute));
             context.RegisterCodeFix(
                 CodeAction.Create(
                     $"Rename tool to '{unique}'",
@@ -70,17 +75,21 @@ public sealed class RenameDuplicateToolCodeFixProvider : CodeFixProvider
             .SelectMany(list => list.Attributes)
             .FirstOrDefault(a => SymbolEqualityComparer.Default.Equals(model.GetTypeInfo(a, cancellationToken).Type, toolAttribute));
 
+    /// <summary>The tool names declared on <paramref name="type"/> and its base classes (a superset of what it serves).</summary>
     private static HashSet<string> ToolNamesOf(INamedTypeSymbol type, INamedTypeSymbol toolAttribute)
     {
         var names = new HashSet<string>(System.StringComparer.Ordinal);
-        foreach (IMethodSymbol method in type.GetMembers().OfType<IMethodSymbol>())
+        for (INamedTypeSymbol? current = type; current is not null; current = current.BaseType)
         {
-            AttributeData? data = method.GetAttributes().FirstOrDefault(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, toolAttribute));
-            if (data is not null)
+            foreach (IMethodSymbol method in current.GetMembers().OfType<IMethodSymbol>())
             {
-                names.Add(data.ConstructorArguments.Length == 1 && data.ConstructorArguments[0].Value is string explicitName
-                    ? explicitName
-                    : Names.ToSnakeCase(method.Name));
+                AttributeData? data = method.GetAttributes().FirstOrDefault(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, toolAttribute));
+                if (data is not null)
+                {
+                    names.Add(data.ConstructorArguments.Length == 1 && data.ConstructorArguments[0].Value is string explicitName
+                        ? explicitName
+                        : Names.ToSnakeCase(method.Name));
+                }
             }
         }
 

@@ -287,6 +287,44 @@ public sealed class RenameDuplicateToolCodeFixTests
             """]);
 
     [Fact]
+    public Task Renames_a_duplicate_in_a_base_class_avoiding_the_names_of_the_server()
+        => CodeFixVerifier.VerifyAsync(
+            new ToolNameAnalyzer(),
+            new RenameDuplicateToolCodeFixProvider(),
+            "MCPG0009",
+            RenameDuplicateToolCodeFixProvider.EquivalenceKey,
+            ["""
+            using McpGen;
+
+            [McpServer]
+            public partial class Server : ToolsBase
+            {
+                [McpTool] public string Echo() => "";
+                [McpTool("echo_2")] public string Other() => "";
+            }
+
+            public abstract class ToolsBase
+            {
+                [McpTool("echo")] public string Again() => "";
+            }
+            """],
+            ["""
+            using McpGen;
+
+            [McpServer]
+            public partial class Server : ToolsBase
+            {
+                [McpTool] public string Echo() => "";
+                [McpTool("echo_2")] public string Other() => "";
+            }
+
+            public abstract class ToolsBase
+            {
+                [McpTool("echo_3")] public string Again() => "";
+            }
+            """]);
+
+    [Fact]
     public void Has_no_fix_all()
         => Assert.Null(new RenameDuplicateToolCodeFixProvider().GetFixAllProvider());
 

@@ -27,7 +27,7 @@ public sealed class PipelineTests
         }
     }
 
-    public static TheoryData<string> CachingSources => new() { TestSources.Weather, TestSources.Resources };
+    public static TheoryData<string> CachingSources => new() { TestSources.Weather, TestSources.Resources, TestSources.Inheritance };
 
     [Theory]
     [MemberData(nameof(CachingSources))]

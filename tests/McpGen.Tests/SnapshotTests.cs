@@ -16,4 +16,7 @@ public sealed class SnapshotTests
 
     [Fact]
     public void Resources() => GeneratorHarness.VerifySnapshots(GeneratorHarness.RunClean(TestSources.Resources));
+
+    [Fact]
+    public void Inheritance() => GeneratorHarness.VerifySnapshots(GeneratorHarness.RunClean(TestSources.Inheritance));
 }

@@ -328,4 +328,54 @@ internal static class TestSources
             public static string Flags(bool on, double ratio, long count) => on + " " + ratio.ToString(System.Globalization.CultureInfo.InvariantCulture) + " " + count;
         }
         """;
+
+    public const string Inheritance = Usings + """
+        namespace Inheritance;
+
+        public abstract class ToolsBase
+        {
+            [McpTool, Description("Static, from the root base.")] public static string RootStatic(string text) => "root:" + text;
+
+            [McpTool, Description("Base greeting.")] public virtual string Greet(string name) => "base hello " + name;
+
+            [McpTool, Description("Hidden by a derived method.")] public string Hidden() => "base hidden";
+
+            [McpTool("protected_tool"), Description("Protected.")] protected string Guarded() => "guarded";
+
+            [McpTool("private_tool"), Description("Private: not reachable, not exposed.")] private static string Secret() => "secret";
+
+            [McpTool, Description("Abstract shape.")] public abstract string Shape();
+
+            [McpResource("inherit://base/text"), Description("A resource from the base.")] public static string BaseText() => "base text";
+
+            [McpPrompt("base_prompt"), Description("A prompt from the base.")] public string BasePrompt(string topic) => "About " + topic;
+
+            [McpCompletion(Prompt = "base_prompt", Argument = "topic")] public static string[] Topics(string value) => new[] { "cats", "dogs" };
+        }
+
+        public abstract class MiddleBase : ToolsBase
+        {
+            [McpTool("middle_static"), Description("Internal static, from the middle.")] internal static string MiddleStatic() => "middle";
+
+            // An override without attributes keeps the tool of the overridden method, and is what it calls.
+            public override string Greet(string name) => "middle hello " + name;
+        }
+
+        [McpServer]
+        public partial class DerivedServer : MiddleBase
+        {
+            [McpTool, Description("Own tool.")] public static string Own() => "own";
+
+            [McpTool, Description("Derived shape.")] public override string Shape() => "circle";
+
+            // Hides ToolsBase.Hidden (same signature) without [McpTool]: "hidden" is not a tool of this server.
+            public new string Hidden() => "derived hidden";
+        }
+
+        [McpServer(Name = "other")]
+        public partial class OtherServer : ToolsBase
+        {
+            public override string Shape() => "square";
+        }
+        """;
 }

@@ -39,7 +39,7 @@ internal static class ServerParser
         var resources = new List<ResourceSpec>();
         var prompts = new List<PromptSpec>();
         var completions = new List<CompletionSpec>();
-        foreach (IMethodSymbol method in type.GetMembers().OfType<IMethodSymbol>())
+        foreach (IMethodSymbol method in McpMembers.Of(type))
         {
             cancellationToken.ThrowIfCancellationRequested();
             if (TypeFacts.GetAttribute(method, ToolAttribute) is { } toolAttribute

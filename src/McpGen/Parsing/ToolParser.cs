@@ -218,12 +218,13 @@ internal static class ToolParser
     }
 
     /// <summary>
-    /// Whether a method's shape is one the generator can call: an ordinary, non-generic, non-abstract method that does
-    /// not return by reference and is not <c>async void</c>.
+    /// Whether a method's shape is one the generator can call: an ordinary, non-generic method that does not return by
+    /// reference and is not <c>async void</c>. (Abstract methods only come from <see cref="McpMembers.Of"/> for a
+    /// concrete server, which overrides them: the call dispatches to the override.)
     /// </summary>
     public static bool IsCallable(IMethodSymbol method)
         => method.MethodKind == MethodKind.Ordinary && !method.IsGenericMethod && !(method.IsAsync && method.ReturnsVoid)
-            && !method.ReturnsByRef && !method.ReturnsByRefReadonly && !method.IsAbstract;
+            && !method.ReturnsByRef && !method.ReturnsByRefReadonly;
 
     /// <summary>Whether a parameter can be passed at all (no <c>ref</c>/<c>out</c>/<c>in</c>, pointers, ref structs, type parameters).</summary>
     public static bool IsPassable(IParameterSymbol parameter)
