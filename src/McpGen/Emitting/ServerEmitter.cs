@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using McpGen.Generator.Model;
@@ -209,12 +210,24 @@ internal static class ServerEmitter
             return;
         }
 
-        writer.WriteLine($"public override {TypeRefs.ToolDefinition}? FindTool(string name) => name switch");
+        EmitLookupSwitch(
+            writer,
+            $"public override {TypeRefs.ToolDefinition}? FindTool(string name) => name switch",
+            server.Tools.Select(tool => (tool.Name, ToolEmitter.FieldName(tool))));
+    }
+
+    /// <summary>
+    /// Emits <paramref name="header"/> followed by a switch expression arm per (key, field) and a null default: the
+    /// exact-match lookup every Find* override starts from.
+    /// </summary>
+    private static void EmitLookupSwitch(SourceWriter writer, string header, IEnumerable<(string Key, string Field)> arms)
+    {
+        writer.WriteLine(header);
         using (writer.Open(string.Empty, "};"))
         {
-            foreach (ToolSpec tool in server.Tools)
+            foreach ((string key, string field) in arms)
             {
-                writer.WriteLine($"{Literal(tool.Name)} => {ToolEmitter.FieldName(tool)},");
+                writer.WriteLine($"{Literal(key)} => {field},");
             }
 
             writer.WriteLine("_ => null,");
@@ -234,17 +247,10 @@ internal static class ServerEmitter
         ResourceSpec[] fixedUris = server.Resources.Where(r => !r.IsTemplate).ToArray();
         if (templates.Length == 0)
         {
-            writer.WriteLine($"public override {TypeRefs.ResourceDefinition}? FindResource(string uri) => uri switch");
-            using (writer.Open(string.Empty, "};"))
-            {
-                foreach (ResourceSpec resource in fixedUris)
-                {
-                    writer.WriteLine($"{Literal(resource.Uri)} => {ResourceEmitter.FieldName(resource)},");
-                }
-
-                writer.WriteLine("_ => null,");
-            }
-
+            EmitLookupSwitch(
+                writer,
+                $"public override {TypeRefs.ResourceDefinition}? FindResource(string uri) => uri switch",
+                fixedUris.Select(resource => (resource.Uri, ResourceEmitter.FieldName(resource))));
             return;
         }
 
@@ -287,16 +293,10 @@ internal static class ServerEmitter
 
         writer.WriteLine();
         writer.WriteLine("/// <inheritdoc/>");
-        writer.WriteLine($"public override {TypeRefs.PromptDefinition}? FindPrompt(string name) => name switch");
-        using (writer.Open(string.Empty, "};"))
-        {
-            foreach (PromptSpec prompt in server.Prompts)
-            {
-                writer.WriteLine($"{Literal(prompt.Name)} => {PromptEmitter.FieldName(prompt)},");
-            }
-
-            writer.WriteLine("_ => null,");
-        }
+        EmitLookupSwitch(
+            writer,
+            $"public override {TypeRefs.PromptDefinition}? FindPrompt(string name) => name switch",
+            server.Prompts.Select(prompt => (prompt.Name, PromptEmitter.FieldName(prompt))));
     }
 
     private static void EmitFindCompletion(SourceWriter writer, ServerSpec server)
