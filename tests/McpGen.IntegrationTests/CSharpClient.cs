@@ -12,7 +12,7 @@ internal static class CSharpClient
     /// Connects with the given protocol version: "2026-07-28" takes the modern (stateless, per-request metadata) path,
     /// an older version the <c>initialize</c> path.
     /// </summary>
-    public static Task<McpClient> ConnectAsync(Uri endpoint, string protocolVersion, CancellationToken cancellationToken = default)
+    public static Task<McpClient> ConnectAsync(Uri endpoint, string protocolVersion, CancellationToken cancellationToken = default, McpClientHandlers? handlers = null)
     {
         var transport = new HttpClientTransport(new HttpClientTransportOptions
         {
@@ -26,6 +26,7 @@ internal static class CSharpClient
             {
                 ClientInfo = new Implementation { Name = "mcpgen-tests", Version = "1.0.0" },
                 ProtocolVersion = protocolVersion,
+                Handlers = handlers ?? new McpClientHandlers(),
             },
             cancellationToken: cancellationToken);
     }

@@ -194,7 +194,7 @@ public sealed class EverythingCSharpClientTests(EverythingHost host) : IClassFix
     [Fact]
     public async Task Legacy_client_receives_the_tool_log_messages_at_the_default_info_threshold()
     {
-        var logs = new LogCollector();
+        var logs = new Collector<LoggingMessageNotificationParams>();
         await using McpClient client = await ConnectWithLogsAsync(Legacy, logs);
 
         CallToolResult result = await client.CallToolAsync("test_tool_with_logging");
@@ -206,7 +206,7 @@ public sealed class EverythingCSharpClientTests(EverythingHost host) : IClassFix
         // between messages but returns right after its last one, so the first two are not racing the response and
         // must arrive; the third is awaited (bounded) and, if it arrived, must be the right one.
         await logs.WaitForCountAsync(3, TimeSpan.FromSeconds(2));
-        IReadOnlyList<LoggingMessageNotificationParams> received = logs.Messages;
+        IReadOnlyList<LoggingMessageNotificationParams> received = logs.Items;
         Assert.InRange(received.Count, 2, 3);
         Assert.All(received, m => Assert.Equal(LoggingLevel.Info, m.Level));
         string[] expected = ["Tool execution started", "Tool processing data", "Tool execution completed"];
@@ -220,7 +220,7 @@ public sealed class EverythingCSharpClientTests(EverythingHost host) : IClassFix
     [Fact]
     public async Task Legacy_set_level_is_acknowledged_and_the_info_messages_still_arrive()
     {
-        var logs = new LogCollector();
+        var logs = new Collector<LoggingMessageNotificationParams>();
         await using McpClient client = await ConnectWithLogsAsync(Legacy, logs);
 
         // The stateless endpoint acknowledges logging/setLevel but keeps no session: legacy requests log at info.
@@ -230,17 +230,17 @@ public sealed class EverythingCSharpClientTests(EverythingHost host) : IClassFix
         Assert.Equal("Tool with logging executed successfully", result.SingleText());
         // As above: the first two messages must arrive, the third (written right before the result) may be dropped.
         await logs.WaitForCountAsync(3, TimeSpan.FromSeconds(2));
-        string[] texts = [.. logs.Messages.Select(m => m.Data.GetString()!)];
+        string[] texts = [.. logs.Items.Select(m => m.Data.GetString()!)];
         Assert.InRange(texts.Length, 2, 3);
         Assert.Contains("Tool execution started", texts);
         Assert.Contains("Tool processing data", texts);
-        Assert.All(logs.Messages, m => Assert.Equal(LoggingLevel.Info, m.Level));
+        Assert.All(logs.Items, m => Assert.Equal(LoggingLevel.Info, m.Level));
     }
 
     [Fact]
     public async Task Modern_client_without_a_log_level_receives_no_log_messages()
     {
-        var logs = new LogCollector();
+        var logs = new Collector<LoggingMessageNotificationParams>();
         await using McpClient client = await ConnectWithLogsAsync(Modern, logs);
 
         CallToolResult result = await client.CallToolAsync("test_tool_with_logging");
@@ -249,13 +249,13 @@ public sealed class EverythingCSharpClientTests(EverythingHost host) : IClassFix
         // 2026-07-28: without _meta io.modelcontextprotocol/logLevel the server must not send log notifications.
         // The first two messages would not race the response (50 ms apart), so this wait would have seen them.
         await Task.Delay(300);
-        Assert.Empty(logs.Messages);
+        Assert.Empty(logs.Items);
     }
 
     [Fact]
     public async Task Modern_client_cannot_ask_for_log_messages_so_none_arrive()
     {
-        var logs = new LogCollector();
+        var logs = new Collector<LoggingMessageNotificationParams>();
         await using McpClient client = await ConnectWithLogsAsync(Modern, logs);
 
         // ModelContextProtocol.Core 2.3.1 has no way to send _meta io.modelcontextprotocol/logLevel (captured on the
@@ -267,7 +267,7 @@ public sealed class EverythingCSharpClientTests(EverythingHost host) : IClassFix
 
         Assert.Equal("Tool with logging executed successfully", result.SingleText());
         await Task.Delay(300);
-        Assert.Empty(logs.Messages);
+        Assert.Empty(logs.Items);
     }
 
     [Fact]
@@ -287,66 +287,20 @@ public sealed class EverythingCSharpClientTests(EverythingHost host) : IClassFix
     }
 
     /// <summary>Connects like <see cref="CSharpClient.ConnectAsync"/>, with a handler for <c>notifications/message</c>.</summary>
-    private Task<McpClient> ConnectWithLogsAsync(string version, LogCollector logs)
-    {
-        var transport = new HttpClientTransport(new HttpClientTransportOptions
+    private Task<McpClient> ConnectWithLogsAsync(string version, Collector<LoggingMessageNotificationParams> logs)
+        => CSharpClient.ConnectAsync(host.Endpoint, version, handlers: new McpClientHandlers
         {
-            Endpoint = host.Endpoint,
-            TransportMode = HttpTransportMode.StreamableHttp,
-            Name = "mcpgen-tests",
+            NotificationHandlers =
+            [
+                new(NotificationMethods.LoggingMessageNotification, (notification, _) =>
+                {
+                    if (notification.Params?.Deserialize<LoggingMessageNotificationParams>(McpJsonUtilities.DefaultOptions) is { } message)
+                    {
+                        logs.Report(message);
+                    }
+
+                    return ValueTask.CompletedTask;
+                }),
+            ],
         });
-        var options = new McpClientOptions
-        {
-            ClientInfo = new Implementation { Name = "mcpgen-tests", Version = "1.0.0" },
-            ProtocolVersion = version,
-            Handlers = new McpClientHandlers
-            {
-                NotificationHandlers =
-                [
-                    new(NotificationMethods.LoggingMessageNotification, logs.OnNotificationAsync),
-                ],
-            },
-        };
-        return McpClient.CreateAsync(transport, options);
-    }
-
-    /// <summary>Collects <c>notifications/message</c> params; the client may call it from several threads at once.</summary>
-    private sealed class LogCollector
-    {
-        private readonly List<LoggingMessageNotificationParams> _messages = [];
-
-        public IReadOnlyList<LoggingMessageNotificationParams> Messages
-        {
-            get
-            {
-                lock (_messages)
-                {
-                    return [.. _messages];
-                }
-            }
-        }
-
-        public ValueTask OnNotificationAsync(JsonRpcNotification notification, CancellationToken cancellationToken)
-        {
-            LoggingMessageNotificationParams? message = notification.Params?.Deserialize<LoggingMessageNotificationParams>(McpJsonUtilities.DefaultOptions);
-            if (message is not null)
-            {
-                lock (_messages)
-                {
-                    _messages.Add(message);
-                }
-            }
-
-            return ValueTask.CompletedTask;
-        }
-
-        public async Task WaitForCountAsync(int count, TimeSpan limit)
-        {
-            DateTime deadline = DateTime.UtcNow + limit;
-            while (Messages.Count < count && DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(20);
-            }
-        }
-    }
 }

@@ -117,48 +117,15 @@ public sealed class CSharpClientProgressTests(ProgressHost host) : IClassFixture
     public async Task Every_progress_report_reaches_the_client(string version)
     {
         await using McpClient client = await CSharpClient.ConnectAsync(host.Endpoint, version);
-        var progress = new CollectingProgress();
+        var progress = new Collector<ProgressNotificationValue>();
 
         CallToolResult result = await client.CallToolAsync("work", new Dictionary<string, object?> { ["steps"] = 5 }, progress);
 
         Assert.Equal("done after 5 steps", result.SingleText());
         // The client hands notifications to the sink concurrently, so their order here is the client's, not the
         // server's (RawStreamTests asserts the order on the wire).
-        Assert.Equal([1d, 2d, 3d, 4d, 5d], progress.Values.Select(p => (double)p.Progress).Order());
-        Assert.All(progress.Values, p => Assert.Equal(5f, p.Total));
-        Assert.All(progress.Values, p => Assert.Equal($"step {p.Progress}", p.Message));
-    }
-
-    private sealed class CollectingProgress : IProgress<ProgressNotificationValue>
-    {
-        private readonly List<ProgressNotificationValue> _values = [];
-
-        public IReadOnlyList<ProgressNotificationValue> Values
-        {
-            get
-            {
-                lock (_values)
-                {
-                    return [.. _values];
-                }
-            }
-        }
-
-        public void Report(ProgressNotificationValue value)
-        {
-            lock (_values)
-            {
-                _values.Add(value);
-            }
-        }
-
-        public async Task WaitForCountAsync(int count, TimeSpan limit)
-        {
-            DateTime deadline = DateTime.UtcNow + limit;
-            while (Values.Count < count && DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(20);
-            }
-        }
+        Assert.Equal([1d, 2d, 3d, 4d, 5d], progress.Items.Select(p => (double)p.Progress).Order());
+        Assert.All(progress.Items, p => Assert.Equal(5f, p.Total));
+        Assert.All(progress.Items, p => Assert.Equal($"step {p.Progress}", p.Message));
     }
 }
