@@ -42,4 +42,7 @@ public sealed class McpServerOptions
 
     /// <summary>How long clients may cache list results (<c>ttlMs</c> on 2026-07-28 lists). Default 5 minutes.</summary>
     public TimeSpan ListTimeToLive { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Options of <c>initialize</c>-era sessions, for sticky and store-backed servers.</summary>
+    public McpSessionOptions Sessions { get; } = new();
 }

@@ -34,6 +34,20 @@ internal static class McpLogLevels
         return null;
     }
 
+    /// <summary>Reads a level from its wire name; <see langword="null"/> when unknown.</summary>
+    public static McpLogLevel? TryParse(string? name)
+    {
+        for (McpLogLevel level = McpLogLevel.Debug; level <= McpLogLevel.Emergency; level++)
+        {
+            if (name is not null && Name(level).SequenceEqual(System.Text.Encoding.UTF8.GetBytes(name)))
+            {
+                return level;
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>The wire name of a level.</summary>
     public static ReadOnlySpan<byte> Name(McpLogLevel level) => level switch
     {

@@ -1,0 +1,45 @@
+using System;
+
+namespace McpGen;
+
+/// <summary>
+/// Options of <c>initialize</c>-era sessions (sticky and store-backed servers), under
+/// <see cref="McpServerOptions.Sessions"/>. Stateless servers ignore them.
+/// </summary>
+public sealed class McpSessionOptions
+{
+    /// <summary>How long a session lives without a request (sliding). Default 30 minutes; an open GET stream keeps it alive.</summary>
+    public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>The most live sessions; <c>initialize</c> beyond it gets 503 with <c>Retry-After</c>. Default 10 000 (0: no limit).</summary>
+    public int MaxSessions { get; set; } = 10_000;
+
+    /// <summary>
+    /// This replica's route key, the first part of every session id it issues (<c>{replicaId}.{random}</c>), so a load
+    /// balancer or gateway can route a session to the replica that owns it. ASCII letters, digits and <c>-</c>, at most 32.
+    /// Default: the <c>MCPGEN_REPLICA_ID</c> environment variable, else the machine name.
+    /// </summary>
+    public string? ReplicaId { get; set; }
+
+    /// <summary>How many events of each SSE stream are kept for resumption with <c>Last-Event-ID</c>. Default 1000.</summary>
+    public int EventLogCapacity { get; set; } = 1000;
+
+    /// <summary>How long a server-to-client request (elicitation, sampling, roots) waits for the client's answer. Default 10 minutes.</summary>
+    public TimeSpan ClientRequestTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>The <c>retry</c> (reconnect delay) sent to 2025-11-25 clients before the server closes a stream. Default 1 second.</summary>
+    public TimeSpan StreamRetryInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Serve the deprecated HTTP+SSE transport of protocol version 2024-11-05 (<c>GET {pattern}/sse</c> announces a message
+    /// endpoint <c>{pattern}/message</c>). Off by default; refused at startup on stateless servers.
+    /// </summary>
+    public bool EnableLegacySse { get; set; }
+
+    /// <summary>
+    /// Serve a request that carries no <c>Mcp-Session-Id</c> statelessly when it needs no session (<c>tools/list</c>, a
+    /// tool without server-to-client traffic), with a warning log, instead of 400: for clients and proxies that drop the
+    /// header. Off by default.
+    /// </summary>
+    public bool SessionlessFallback { get; set; }
+}
