@@ -22,7 +22,9 @@ status=0
 dotnet test McpGen.sln -c Release --no-build -nologo \
   --logger "trx" --logger "console;verbosity=minimal" \
   --results-directory "$results" -- RunConfiguration.TestSessionTimeout=2400000 || status=$?
-bash scripts/conformance.sh --no-build || status=1   # the official MCP conformance suite against samples/Everything
+for mode in stateless sticky store; do   # the official MCP conformance suite against samples/Everything, each session mode
+  bash scripts/conformance.sh --no-build --mode "$mode" || status=1
+done
 
 passed=0; failed=0; skipped=0; found=0
 for trx in "$results"/*.trx; do

@@ -117,8 +117,11 @@ public static class EverythingFixtures
     public static string ElicitationEnums()
         => throw new McpToolException("test_elicitation_sep1330_enums" + string.Format(System.Globalization.CultureInfo.InvariantCulture, NeedsSession, "elicitation/create"));
 
-    public static async Task<string> Reconnection(CancellationToken cancellationToken)
+    // SSE polling (SEP-1699): with a session (sticky and store modes) the tool ends its response stream after the priming
+    // event and answers on the resumed stream (the client reconnects with Last-Event-ID); stateless: a plain answer.
+    public static async Task<string> Reconnection(McpRequestContext context, CancellationToken cancellationToken)
     {
+        context.CloseStreamForPolling();
         await Task.Delay(100, cancellationToken);
         return "Reconnection test completed successfully. If you received this, the client properly reconnected after stream closure.";
     }

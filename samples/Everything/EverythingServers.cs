@@ -49,7 +49,7 @@ public abstract class EverythingServerBase
     public static string TestElicitationSep1330Enums() => F.ElicitationEnums();
 
     [McpTool("test_reconnection", ReadOnly = true), Description(F.ReconnectionDescription)]
-    public static Task<string> TestReconnection(CancellationToken cancellationToken) => F.Reconnection(cancellationToken);
+    public static Task<string> TestReconnection(McpRequestContext context, CancellationToken cancellationToken) => F.Reconnection(context, cancellationToken);
 
     [McpTool("json_schema_2020_12_tool", ReadOnly = true), Description(F.JsonSchemaDescription)]
     public static string JsonSchema2020Tool([Description(F.JsonSchemaNameDescription)] string? name = null, [Description(F.JsonSchemaAddressDescription)] Address? address = null) => F.JsonSchema(name, address);

@@ -1,4 +1,5 @@
 using System;
+using McpGen.Sessions;
 using McpGen.Transport;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -20,6 +21,7 @@ public static class McpServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         AddMcpServerCore(services, configure);
+        services.TryAddSingleton<McpChangeNotifier<TServer>>();
         return services;
     }
 
@@ -33,6 +35,8 @@ public static class McpServiceCollectionExtensions
             services.Configure(configure);
         }
 
+        services.TryAddSingleton<IMcpSessionStore, InMemoryMcpSessionStore>();
+        services.TryAddSingleton<IMcpBackplane, InMemoryMcpBackplane>();
         services.TryAddSingleton<McpEndpointServices>();
         return services;
     }

@@ -65,6 +65,9 @@ internal struct JsonRpcMessage
     public JsonSlice Ref;
     public JsonSlice Argument;
     public JsonSlice Context;
+    public JsonSlice Capabilities;
+    public JsonSlice ClientInfo;
+    public JsonSlice RequestId;
 
     public readonly ReadOnlySpan<byte> Raw(JsonSlice slice) => Body.Span.Slice(slice.Start, slice.Length);
 

@@ -232,6 +232,21 @@ internal static class JsonRpcMessageReader
                 reader.Read();
                 message.Context = SliceAndSkip(ref reader);
             }
+            else if (reader.ValueTextEquals("capabilities"u8))
+            {
+                reader.Read();
+                message.Capabilities = SliceAndSkip(ref reader);
+            }
+            else if (reader.ValueTextEquals("clientInfo"u8))
+            {
+                reader.Read();
+                message.ClientInfo = SliceAndSkip(ref reader);
+            }
+            else if (reader.ValueTextEquals("requestId"u8))
+            {
+                reader.Read();
+                message.RequestId = SliceAndSkip(ref reader);
+            }
             else
             {
                 reader.Read();

@@ -22,6 +22,8 @@ internal enum McpMethod
     ResourcesTemplatesList,
     PromptsList,
     CompletionComplete,
+    NotificationsCancelled,
+    SubscriptionsListen,
 }
 
 /// <summary>Method names and their recognition from UTF-8 JSON without allocating.</summary>
@@ -44,6 +46,13 @@ internal static class McpMethods
     public const string ResourcesTemplatesList = "resources/templates/list";
     public const string PromptsList = "prompts/list";
     public const string CompletionComplete = "completion/complete";
+    public const string NotificationsCancelled = "notifications/cancelled";
+    public const string SubscriptionsListen = "subscriptions/listen";
+    public const string NotificationsSubscriptionsAcknowledged = "notifications/subscriptions/acknowledged";
+    public const string NotificationsToolsListChanged = "notifications/tools/list_changed";
+    public const string NotificationsPromptsListChanged = "notifications/prompts/list_changed";
+    public const string NotificationsResourcesListChanged = "notifications/resources/list_changed";
+    public const string NotificationsResourcesUpdated = "notifications/resources/updated";
 
     /// <summary>Recognises the method name at the reader's current string token (escapes allowed).</summary>
     public static McpMethod Recognize(ref Utf8JsonReader reader)
@@ -123,6 +132,16 @@ internal static class McpMethods
             return McpMethod.ResourcesUnsubscribe;
         }
 
+        if (reader.ValueTextEquals("notifications/cancelled"u8))
+        {
+            return McpMethod.NotificationsCancelled;
+        }
+
+        if (reader.ValueTextEquals("subscriptions/listen"u8))
+        {
+            return McpMethod.SubscriptionsListen;
+        }
+
         return McpMethod.Unknown;
     }
 
@@ -144,6 +163,8 @@ internal static class McpMethods
         McpMethod.ResourcesTemplatesList => ResourcesTemplatesList,
         McpMethod.PromptsList => PromptsList,
         McpMethod.CompletionComplete => CompletionComplete,
+        McpMethod.NotificationsCancelled => NotificationsCancelled,
+        McpMethod.SubscriptionsListen => SubscriptionsListen,
         McpMethod.Unknown => null,
         _ => throw new ArgumentOutOfRangeException(nameof(method)),
     };

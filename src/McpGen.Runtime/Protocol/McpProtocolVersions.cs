@@ -43,4 +43,10 @@ internal static class McpProtocolVersions
     /// <summary>The version an <c>initialize</c> request is answered with: the requested one when we serve it, else the newest legacy one.</summary>
     public static string Negotiate(string? requested)
         => requested is not null && FindLegacy(requested) is { } known ? known : LegacyLatest;
+
+    /// <summary>
+    /// Whether a negotiated version has SSE polling (SEP-1699: a priming event first, <c>retry</c> before the server closes
+    /// a stream): 2025-11-25 and later. Older clients may not tolerate empty-data events, so they never get them.
+    /// </summary>
+    public static bool HasResumablePriming(string version) => string.CompareOrdinal(version, "2025-11-25") >= 0;
 }

@@ -67,10 +67,35 @@ public sealed class McpRequestContext
     /// The client's name and version, when known: modern requests that send <c>io.modelcontextprotocol/clientInfo</c>.
     /// Stateless legacy requests carry none (it was sent once, with <c>initialize</c>).
     /// </summary>
-    public McpClientInfo? ClientInfo => _clientInfo ??= ParseClientInfo(_rawClientInfo.Span);
+    public McpClientInfo? ClientInfo => _clientInfo ??= Session?.ClientInfo ?? ParseClientInfo(_rawClientInfo.Span);
 
-    /// <summary>Signals when the client goes away or cancels the request.</summary>
-    public CancellationToken RequestAborted => HttpContext.RequestAborted;
+    /// <summary>
+    /// Signals when the call is cancelled: the client went away (stateless), or, inside a session, the client sent
+    /// <c>notifications/cancelled</c> (a dropped connection does not cancel a session call: the client can resume its stream).
+    /// </summary>
+    public CancellationToken RequestAborted => CallAborted ?? HttpContext.RequestAborted;
+
+    internal CancellationToken? CallAborted { get; set; }
+
+    /// <summary>The session of an <c>initialize</c>-era request on a sticky or store-backed server, as loaded for this request.</summary>
+    internal McpGen.Sessions.McpSessionState? Session { get; set; }
+
+    /// <summary>The call's SSE stream, when it may have one.</summary>
+    internal McpGen.Transport.SseRequestStream? Stream { get; set; }
+
+    /// <summary>
+    /// The MCP session id of an <c>initialize</c>-era client on a sticky or store-backed server; <see langword="null"/>
+    /// on stateless servers and for 2026-07-28 requests.
+    /// </summary>
+    public string? SessionId => Session?.Id;
+
+    /// <summary>
+    /// Ends the call's SSE response now and lets the client reconnect with <c>Last-Event-ID</c> to receive the rest,
+    /// result included (SSE polling, SEP-1699): for long calls behind proxies that cut long responses. Needs a session
+    /// (sticky or store-backed server, <c>initialize</c>-era client); returns <see langword="false"/> and does nothing otherwise.
+    /// </summary>
+    [RequiresMcpSession("SSE polling")]
+    public bool CloseStreamForPolling() => Stream?.RequestClose() ?? false;
 
     internal IProgressSink? ProgressSink { get; }
 
@@ -116,6 +141,9 @@ public sealed class McpRequestContext
         _rawId = default;
         _rawClientInfo = default;
     }
+
+    /// <summary>Reads a <c>clientInfo</c> object (name, version, title); <see langword="null"/> when it has no name.</summary>
+    internal static McpClientInfo? ParseClientInfoJson(ReadOnlySpan<byte> json) => ParseClientInfo(json);
 
     private static McpClientInfo? ParseClientInfo(ReadOnlySpan<byte> json)
     {

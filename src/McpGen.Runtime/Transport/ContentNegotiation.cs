@@ -14,7 +14,21 @@ internal static class ContentNegotiation
     /// <summary>Whether the <c>Accept</c> values cover both response types the endpoint may choose.</summary>
     public static bool AcceptsJsonAndEventStream(StringValues accept)
     {
-        bool json = false, eventStream = false;
+        Accepts(accept, out bool json, out bool eventStream);
+        return json && eventStream;
+    }
+
+    /// <summary>Whether the <c>Accept</c> values cover <c>text/event-stream</c> (the GET stream).</summary>
+    public static bool AcceptsEventStream(StringValues accept)
+    {
+        Accepts(accept, out _, out bool eventStream);
+        return eventStream;
+    }
+
+    private static void Accepts(StringValues accept, out bool json, out bool eventStream)
+    {
+        json = false;
+        eventStream = false;
         for (int i = 0; i < accept.Count; i++)
         {
             ReadOnlySpan<char> rest = accept[i];
@@ -48,7 +62,6 @@ internal static class ContentNegotiation
             }
         }
 
-        return json && eventStream;
     }
 
     /// <summary>Whether the <c>Content-Type</c> is <c>application/json</c> (parameters such as <c>charset</c> allowed).</summary>

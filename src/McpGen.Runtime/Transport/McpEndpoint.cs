@@ -3,6 +3,7 @@ using System.Buffers;
 using System.Threading.Tasks;
 using McpGen.Protocol;
 using McpGen.Security;
+using McpGen.Sessions;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
@@ -32,7 +33,7 @@ namespace McpGen.Transport;
 /// requests and for invalid parameters (unknown tool, prompt or resource, bad cursor) in either era, so clients surface the JSON-RPC error
 /// itself rather than an HTTP failure.
 /// </summary>
-internal sealed class McpEndpoint
+internal sealed partial class McpEndpoint
 {
     private static ReadOnlySpan<byte> EmptyResult => "{}"u8;
 
@@ -44,6 +45,9 @@ internal sealed class McpEndpoint
     private readonly string _legacyMethods;
     private readonly ILogger _logger;
     private readonly long _maxBodySize;
+    private readonly McpChangeFeed _feed;
+    private readonly McpSessionRuntime? _sessions;
+    private readonly SessionStreamServer? _sessionStreams;
 
     public McpEndpoint(McpServerDefinition definition, McpEndpointServices services)
     {
@@ -57,9 +61,18 @@ internal sealed class McpEndpoint
         _modernMethods = DescribeMethods(modern: true);
         _legacyMethods = DescribeMethods(modern: false);
         _maxBodySize = services.Options.MaxRequestBodySize;
+        _feed = new McpChangeFeed(services.Backplane, definition.Name);
         if (definition.SessionMode != McpSessionMode.Stateless)
         {
-            McpEndpointLog.SessionModeNotSupported(_logger, definition.Name, definition.SessionMode);
+            // Sticky: the session lives in this process. Store: in the application's store, shared by every replica.
+            bool shared = definition.SessionMode == McpSessionMode.Store;
+            _sessions = new McpSessionRuntime(
+                definition.SessionMode,
+                services.Options.Sessions,
+                shared ? services.Store : new InMemoryMcpSessionStore(),
+                shared ? services.Backplane : new InMemoryMcpBackplane(),
+                _logger);
+            _sessionStreams = new SessionStreamServer(_sessions, _feed, _logger);
         }
     }
 
@@ -75,6 +88,11 @@ internal sealed class McpEndpoint
         }
 
         HttpRequest request = context.Request;
+        if (_sessions is not null && !HttpMethods.IsPost(request.Method))
+        {
+            return HandleSessionMethod(context);
+        }
+
         if (!HttpMethods.IsPost(request.Method))
         {
             context.Response.Headers.Allow = "POST";
@@ -133,7 +151,7 @@ internal sealed class McpEndpoint
 
         if (message.Kind != JsonRpcMessageKind.Request)
         {
-            return McpResponses.WriteAcceptedAsync(context);
+            return _sessions is null ? McpResponses.WriteAcceptedAsync(context) : HandleClientMessageAsync(context, message);
         }
 
         IHeaderDictionary headers = context.Request.Headers;
@@ -142,7 +160,12 @@ internal sealed class McpEndpoint
             return Fail(context, message, unsupported);
         }
 
-        return era.IsModern ? DispatchModern(context, message, era) : DispatchLegacy(context, message, era);
+        if (era.IsModern)
+        {
+            return DispatchModern(context, message, era);
+        }
+
+        return _sessions is null ? DispatchLegacy(context, message, era, null) : DispatchLegacySessionAsync(context, message, era);
     }
 
     private Task DispatchModern(HttpContext context, in JsonRpcMessage message, McpEra era)
@@ -199,7 +222,7 @@ internal sealed class McpEndpoint
         }
     }
 
-    private Task DispatchLegacy(HttpContext context, in JsonRpcMessage message, McpEra era)
+    private Task DispatchLegacy(HttpContext context, in JsonRpcMessage message, McpEra era, SessionCall? session)
     {
         if (!Offers(message.Method, modern: false))
         {
@@ -214,16 +237,16 @@ internal sealed class McpEndpoint
             case McpMethod.Ping:
                 return McpResponses.WriteResultAsync(context, message.Raw(message.Id), EmptyResult);
             case McpMethod.ToolsCall:
-                return _toolCalls.HandleAsync(context, message, era);
+                return _toolCalls.HandleAsync(context, message, era, session);
             case McpMethod.ResourcesRead:
                 return _features.ReadResourceAsync(context, message, era);
             case McpMethod.PromptsGet:
                 return _features.GetPromptAsync(context, message, era);
             case McpMethod.ResourcesSubscribe:
             case McpMethod.ResourcesUnsubscribe:
-                return _features.SubscribeAsync(context, message);
+                return session is { } subscriber ? SubscribeInSessionAsync(context, message, subscriber) : _features.SubscribeAsync(context, message);
             case McpMethod.LoggingSetLevel:
-                return _features.SetLevelAsync(context, message);
+                return session is { } leveled ? SetLevelInSessionAsync(context, message, leveled) : _features.SetLevelAsync(context, message);
             case McpMethod.ServerDiscover:
                 // A discovery probe without _meta: answer it anyway, the result only describes the server.
                 return McpResponses.WriteResultAsync(context, message.Raw(message.Id), _results.Discover);

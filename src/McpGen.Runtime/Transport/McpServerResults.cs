@@ -176,16 +176,24 @@ internal sealed class McpServerResults
 
     /// <summary>
     /// Only what the server really offers: <c>tools</c>, <c>resources</c> (<c>subscribe</c> when a resource is
-    /// subscribable), <c>prompts</c>, <c>completions</c>, <c>logging</c>. No <c>listChanged</c>: the sets are fixed at compile time.
+    /// subscribable), <c>prompts</c>, <c>completions</c>, <c>logging</c>. <c>initialize</c>-era clients of a sticky or
+    /// store-backed server also get <c>listChanged</c> (and <c>subscribe</c>): their session has a GET stream that
+    /// <see cref="McpChangeNotifier{TServer}"/> notifications reach. Stateless endpoints have no stream to send them on.
     /// <c>subscribe</c> is offered to <c>initialize</c>-era clients only: 2026-07-28 clients subscribe through
     /// <c>subscriptions/listen</c>, which this endpoint does not serve yet.
     /// </summary>
     private void WriteCapabilities(Utf8JsonWriter w, bool modern)
     {
+        bool push = !modern && _definition.SessionMode != McpSessionMode.Stateless;
         w.WriteStartObject("capabilities"u8);
         if (HasTools)
         {
             w.WriteStartObject("tools"u8);
+            if (push)
+            {
+                w.WriteBoolean("listChanged"u8, true);
+            }
+
             w.WriteEndObject();
         }
 
@@ -197,12 +205,22 @@ internal sealed class McpServerResults
                 w.WriteBoolean("subscribe"u8, true);
             }
 
+            if (push)
+            {
+                w.WriteBoolean("listChanged"u8, true);
+            }
+
             w.WriteEndObject();
         }
 
         if (HasPrompts)
         {
             w.WriteStartObject("prompts"u8);
+            if (push)
+            {
+                w.WriteBoolean("listChanged"u8, true);
+            }
+
             w.WriteEndObject();
         }
 

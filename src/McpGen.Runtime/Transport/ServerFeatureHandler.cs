@@ -120,32 +120,43 @@ internal sealed class ServerFeatureHandler(McpServerDefinition definition, McpSe
     /// </summary>
     public Task SubscribeAsync(HttpContext context, in JsonRpcMessage message)
     {
-        ReadOnlySpan<byte> rawId = message.Raw(message.Id);
+        if (ValidateSubscription(message, out string uri) is { } invalid)
+        {
+            return McpResponses.WriteErrorAsync(context, message.Raw(message.Id), invalid, logger);
+        }
+
+        McpEndpointLog.SubscriptionNotKept(logger, message.MethodText, uri);
+        return McpResponses.WriteResultAsync(context, message.Raw(message.Id), EmptyResult);
+    }
+
+    /// <summary>Checks a <c>resources/(un)subscribe</c> request: a string URI of a subscribable resource (else -32602).</summary>
+    public McpError? ValidateSubscription(in JsonRpcMessage message, out string uri)
+    {
         string method = message.MethodText;
+        uri = "";
         if (!message.Uri.IsString)
         {
-            return Error(context, rawId, JsonRpcErrorCodes.InvalidParams,
+            return new McpError(200, JsonRpcErrorCodes.InvalidParams,
                 $"Invalid params: {method} needs params.uri, a string: the URI of a subscribable resource.");
         }
 
-        string uri = message.GetString(message.Uri)!;
+        uri = message.GetString(message.Uri)!;
         McpResourceDefinition? resource = definition.FindResource(uri);
         if (resource is null)
         {
-            return McpResponses.WriteErrorAsync(context, rawId, new McpError(200, JsonRpcErrorCodes.InvalidParams,
+            return new McpError(200, JsonRpcErrorCodes.InvalidParams,
                 $"Resource not found: '{uri}'. Call resources/list or resources/templates/list for the resources this server offers.",
-                McpErrorData.ResourceUri, uri), logger);
+                McpErrorData.ResourceUri, uri);
         }
 
         if (!resource.Subscribable)
         {
-            return McpResponses.WriteErrorAsync(context, rawId, new McpError(200, JsonRpcErrorCodes.InvalidParams,
+            return new McpError(200, JsonRpcErrorCodes.InvalidParams,
                 $"Invalid params: resource '{uri}' does not support subscriptions. Read it again with resources/read when you need fresh contents.",
-                McpErrorData.ResourceUri, uri), logger);
+                McpErrorData.ResourceUri, uri);
         }
 
-        McpEndpointLog.SubscriptionNotKept(logger, method, uri);
-        return McpResponses.WriteResultAsync(context, rawId, EmptyResult);
+        return null;
     }
 
     /// <summary>

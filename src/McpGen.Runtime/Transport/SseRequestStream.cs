@@ -6,52 +6,105 @@ using System.Threading;
 using System.Threading.Channels;
 using System.Threading.Tasks;
 using McpGen.Protocol;
+using McpGen.Sessions;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
 namespace McpGen.Transport;
 
 /// <summary>
-/// The <c>text/event-stream</c> response of one tool call that reports progress or logs to the client.
-/// <see cref="Report"/> and <see cref="Log"/> are synchronous and may come from any thread: each serialises its
-/// notification (<c>notifications/progress</c>, <c>notifications/message</c>) under one lock into a pooled buffer and
-/// queues it (unbounded: a slow client never blocks the tool, nothing is dropped, and progress and log messages keep the
-/// order the tool sent them in). One pump task writes the queue as SSE <c>message</c> events. The response starts
-/// (status 200 and SSE headers) with the first event only: a call that sends nothing is answered as plain JSON by the caller.
+/// The <c>text/event-stream</c> response of one call that reports progress, logs to the client or sends it requests.
+/// <see cref="Report"/>, <see cref="Log"/> and <see cref="Send"/> are synchronous and may come from any thread: each
+/// serialises its message under one lock into a pooled buffer and queues it (unbounded: a slow client never blocks the
+/// tool, nothing is dropped, and messages keep the order the tool sent them in). One pump task writes the queue as SSE
+/// <c>message</c> events. The response starts (status 200 and SSE headers) with the first event only: a call that sends
+/// nothing is answered as plain JSON by the caller.
 /// </summary>
+/// <remarks>
+/// With a session event log (sticky and store-backed servers) every event carries an id and is logged first; the pump
+/// then outlives the connection, so a client that lost the stream resumes it with <c>Last-Event-ID</c> and misses
+/// nothing, and 2025-11-25 clients get a priming event first.
+/// </remarks>
 internal sealed class SseRequestStream : IProgressSink, ILogSink
 {
-    private static ReadOnlySpan<byte> EventStart => "event: message\ndata: "u8;
-
-    private static ReadOnlySpan<byte> EventEnd => "\n\n"u8;
-
     private readonly HttpContext _context;
     private readonly byte[]? _progressToken;
     private readonly McpLogLevel? _logThreshold;
     private readonly ILogger _logger;
+    private readonly SessionStreamLog? _log;
     private readonly object _gate = new();
     private readonly Channel<Item> _queue = Channel.CreateUnbounded<Item>(new UnboundedChannelOptions { SingleReader = true });
     private ResponseBuffer? _scratch;
     private Task? _pump;
     private bool _closed;
+    private volatile bool _closeRequested;
 
     /// <param name="context">The HTTP request.</param>
     /// <param name="rawProgressToken">The raw progress token; empty when the client asked for no progress.</param>
     /// <param name="logThreshold">The lowest level sent to the client; <see langword="null"/> when it asked for no log messages.</param>
     /// <param name="logger">The endpoint's logger.</param>
-    public SseRequestStream(HttpContext context, ReadOnlySpan<byte> rawProgressToken, McpLogLevel? logThreshold, ILogger logger)
+    /// <param name="log">The session event log of this stream, for sticky and store-backed servers.</param>
+    public SseRequestStream(HttpContext context, ReadOnlySpan<byte> rawProgressToken, McpLogLevel? logThreshold, ILogger logger, SessionStreamLog? log = null)
     {
         _context = context;
         _progressToken = rawProgressToken.IsEmpty ? null : rawProgressToken.ToArray();
         _logThreshold = logThreshold;
         _logger = logger;
+        _log = log;
     }
+
+    /// <summary>The session event log of this stream, if any.</summary>
+    public SessionStreamLog? SessionLog => _log;
 
     /// <summary>Whether progress reports are sent (the client sent a progress token).</summary>
     public bool SendsProgress => _progressToken is not null;
 
     /// <summary>Whether the response has started as an event stream.</summary>
     public bool Started => _pump is not null;
+
+    /// <summary>
+    /// Asks the pump to end the HTTP response after what is queued (with <c>retry</c> for 2025-11-25 clients), so the
+    /// client reconnects with <c>Last-Event-ID</c> (SSE polling); later events go to the session's event log only.
+    /// Returns <see langword="false"/> (and does nothing) without a session event log.
+    /// </summary>
+    public bool RequestClose()
+    {
+        if (_log is null)
+        {
+            return false;
+        }
+
+        lock (_gate)
+        {
+            if (_closed)
+            {
+                return false;
+            }
+
+            _closeRequested = true;
+            _queue.Writer.TryWrite(new Item(null, default));
+            _pump ??= Task.Run(PumpAsync);
+            return true;
+        }
+    }
+
+    /// <summary>Queues a complete JSON-RPC message (a server-to-client request) as an event of this stream.</summary>
+    public bool Send(ReadOnlySpan<byte> message)
+    {
+        lock (_gate)
+        {
+            if (_closed)
+            {
+                return false;
+            }
+
+            byte[] copy = ArrayPool<byte>.Shared.Rent(message.Length);
+            message.CopyTo(copy);
+            _queue.Writer.TryWrite(new Item(copy, copy.AsMemory(0, message.Length)));
+            _pump ??= Task.Run(PumpAsync);
+            return true;
+        }
+    }
 
     public void Report(McpProgress progress)
     {
@@ -174,25 +227,57 @@ internal sealed class SseRequestStream : IProgressSink, ILogSink
         HttpResponse response = _context.Response;
         CancellationToken aborted = _context.RequestAborted;
         ChannelReader<Item> reader = _queue.Reader;
+        PipeWriter body = response.BodyWriter;
+        bool connected = true;
         try
         {
             response.StatusCode = StatusCodes.Status200OK;
             response.ContentType = "text/event-stream";
             response.Headers.CacheControl = "no-cache";
             response.Headers["X-Accel-Buffering"] = "no";
-            PipeWriter body = response.BodyWriter;
-            while (await reader.WaitToReadAsync(aborted).ConfigureAwait(false))
+            if (_log is { Priming: true })
+            {
+                SseFormat.WritePriming(body, _log.EventId(0), _log.RetryInterval);
+            }
+
+            // With a session log the pump outlives the connection: events keep going to the log for resumption.
+            while (await reader.WaitToReadAsync(_log is null ? aborted : CancellationToken.None).ConfigureAwait(false))
             {
                 while (reader.TryRead(out Item item))
                 {
-                    Write(body, item.Json.Span);
+                    if (item.Json.IsEmpty)
+                    {
+                        continue; // the wake-up of RequestClose
+                    }
+
+                    string? id = null;
+                    if (_log is not null)
+                    {
+                        long sequence = await AppendAsync(item).ConfigureAwait(false);
+                        id = sequence > 0 ? _log.EventId(sequence) : null;
+                    }
+
+                    if (connected)
+                    {
+                        SseFormat.WriteMessage(body, id, item.Json.Span);
+                    }
+
                     item.Release();
                 }
 
-                FlushResult flushed = await body.FlushAsync(aborted).ConfigureAwait(false);
-                if (flushed.IsCanceled || flushed.IsCompleted)
+                if (connected)
                 {
-                    break;
+                    connected = await FlushAsync(body, aborted).ConfigureAwait(false);
+                    if (!connected && _log is null)
+                    {
+                        break;
+                    }
+                }
+
+                if (connected && _closeRequested)
+                {
+                    connected = false;
+                    await CloseResponseAsync(response, body).ConfigureAwait(false);
                 }
             }
         }
@@ -215,14 +300,52 @@ internal sealed class SseRequestStream : IProgressSink, ILogSink
         }
     }
 
-    private static void Write(PipeWriter body, ReadOnlySpan<byte> json)
+    private async ValueTask<long> AppendAsync(Item item)
     {
-        int length = EventStart.Length + json.Length + EventEnd.Length;
-        Span<byte> span = body.GetSpan(length);
-        EventStart.CopyTo(span);
-        json.CopyTo(span[EventStart.Length..]);
-        EventEnd.CopyTo(span[(EventStart.Length + json.Length)..]);
-        body.Advance(length);
+        try
+        {
+            // The final message (the response) is the only one queued without a rented buffer.
+            return await _log!.AppendAsync(item.Json, last: item.Rented is null, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (McpStoreUnavailableException ex)
+        {
+            // The event still goes to the open connection; only its resumption is lost.
+            McpSessionLog.StoreUnavailable(_logger, "an SSE event was sent but not logged for resumption", ex);
+            return 0;
+        }
+    }
+
+    private async ValueTask<bool> FlushAsync(PipeWriter body, CancellationToken aborted)
+    {
+        try
+        {
+            FlushResult flushed = await body.FlushAsync(aborted).ConfigureAwait(false);
+            return !flushed.IsCanceled && !flushed.IsCompleted;
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or System.IO.IOException or ObjectDisposedException or InvalidOperationException)
+        {
+            McpEndpointLog.StreamAborted(_logger, ex);
+            return false;
+        }
+    }
+
+    /// <summary>Ends the HTTP response early (SSE polling): <c>retry</c> for clients that understand it, then close.</summary>
+    private async ValueTask CloseResponseAsync(HttpResponse response, PipeWriter body)
+    {
+        try
+        {
+            if (_log is { Priming: true })
+            {
+                SseFormat.WriteRetry(body, _log.RetryInterval);
+            }
+
+            await response.CompleteAsync().ConfigureAwait(false);
+            McpSessionLog.StreamEvent(_logger, _log!.SessionId, _log.StreamId, "closed by the server; the client resumes with Last-Event-ID");
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or System.IO.IOException or ObjectDisposedException or InvalidOperationException)
+        {
+            McpEndpointLog.StreamAborted(_logger, ex);
+        }
     }
 
     private readonly record struct Item(byte[]? Rented, ReadOnlyMemory<byte> Json)

@@ -1,5 +1,7 @@
 using System;
 using System.Text.Json;
+using System.Threading;
+using McpGen.Sessions;
 using System.Threading.Tasks;
 using McpGen.Protocol;
 using Microsoft.AspNetCore.Http;
@@ -19,7 +21,11 @@ internal sealed class ToolCallHandler(McpServerResults results, JsonSerializerOp
     private const int MaxListedToolNames = 30;
 
     /// <summary>Handles a validated <c>tools/call</c> request of either era.</summary>
-    public Task HandleAsync(HttpContext context, in JsonRpcMessage message, McpEra era)
+    /// <param name="context">The HTTP request.</param>
+    /// <param name="message">The request.</param>
+    /// <param name="era">The request's era.</param>
+    /// <param name="session">The session of a sticky or store-backed server's <c>initialize</c>-era request.</param>
+    public Task HandleAsync(HttpContext context, in JsonRpcMessage message, McpEra era, SessionCall? session = null)
     {
         ReadOnlySpan<byte> rawId = message.Raw(message.Id);
         if (!message.Name.IsString)
@@ -48,9 +54,13 @@ internal sealed class ToolCallHandler(McpServerResults results, JsonSerializerOp
         // One event stream carries both progress and log messages, in the order the tool sends them.
         bool progress = (tool.Features & McpToolFeatures.Progress) != 0
             && message.ProgressToken.Type is JsonTokenType.String or JsonTokenType.Number;
-        McpLogLevel? logThreshold = (tool.Features & McpToolFeatures.Logging) != 0 ? LogThreshold(message, era) : null;
+        bool takesRequest = (tool.Features & McpToolFeatures.Logging) != 0;
+        McpLogLevel? logThreshold = !takesRequest ? null
+            : session is { } call ? call.State.LogLevel ?? McpLogLevels.LegacyDefault
+            : LogThreshold(message, era);
         SseRequestStream? stream = progress || logThreshold is not null
-            ? new SseRequestStream(context, progress ? message.Raw(message.ProgressToken) : default, logThreshold, logger)
+            ? new SseRequestStream(context, progress ? message.Raw(message.ProgressToken) : default, logThreshold, logger,
+                session is { } s ? s.Runtime.OpenRequestStream(s.State) : null)
             : null;
 
         ReadOnlyMemory<byte> rawIdMemory = message.RawMemory(message.Id);
@@ -66,7 +76,9 @@ internal sealed class ToolCallHandler(McpServerResults results, JsonSerializerOp
             request.LogSink = stream;
         }
 
-        return InvokeAsync(context, tool, request, rawIdMemory, arguments.IsObject ? message.RawMemory(arguments) : default, stream, era.IsModern);
+        request.Stream = stream;
+        request.Session = session?.State;
+        return InvokeAsync(context, tool, request, rawIdMemory, arguments.IsObject ? message.RawMemory(arguments) : default, stream, era.IsModern, session);
     }
 
     /// <summary>
@@ -91,12 +103,19 @@ internal sealed class ToolCallHandler(McpServerResults results, JsonSerializerOp
         ReadOnlyMemory<byte> rawId,
         ReadOnlyMemory<byte> arguments,
         SseRequestStream? stream,
-        bool modern)
+        bool modern,
+        SessionCall? session)
     {
         ResponseBuffer buffer = ResponseBuffer.Rent();
+
+        // A session call ends only by notifications/cancelled (or its own end): a dropped connection is not a
+        // cancellation (the client may resume the stream), so the tool keeps running and its events are logged.
+        CancellationTokenSource? tracked = session is { } call ? call.Runtime.Track(call.State.Id, rawId.Span) : null;
+        CancellationToken cancellation = tracked?.Token ?? context.RequestAborted;
+        request.CallAborted = cancellation;
         try
         {
-            bool answered = await RunAsync(context, tool, request, rawId, arguments, buffer, modern).ConfigureAwait(false);
+            bool answered = await RunAsync(context, tool, request, rawId, arguments, buffer, modern, cancellation).ConfigureAwait(false);
             if (!answered)
             {
                 if (stream is not null)
@@ -121,6 +140,10 @@ internal sealed class ToolCallHandler(McpServerResults results, JsonSerializerOp
             // call, so only then are the id and clientInfo decoded before the body goes back to the pool.
             request.Detach(decode: (tool.Features & McpToolFeatures.Logging) != 0);
             ResponseBuffer.Return(buffer);
+            if (tracked is not null)
+            {
+                session!.Value.Runtime.Untrack(session.Value.State.Id, rawId.Span, tracked);
+            }
         }
     }
 
@@ -132,10 +155,11 @@ internal sealed class ToolCallHandler(McpServerResults results, JsonSerializerOp
         ReadOnlyMemory<byte> rawId,
         ReadOnlyMemory<byte> arguments,
         ResponseBuffer buffer,
-        bool modern)
+        bool modern,
+        CancellationToken cancellation)
     {
         StartResult(buffer, rawId.Span);
-        var call = new McpToolContext(request, services: null, serializerOptions, arguments, buffer.Json, context.RequestAborted);
+        var call = new McpToolContext(request, services: null, serializerOptions, arguments, buffer.Json, cancellation);
         try
         {
             await tool.Handler(call).ConfigureAwait(false);
@@ -153,7 +177,7 @@ internal sealed class ToolCallHandler(McpServerResults results, JsonSerializerOp
 
             EndResult(buffer, modern);
         }
-        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
         {
             McpEndpointLog.ToolCancelled(logger, tool.Name);
             return false;

@@ -1,0 +1,101 @@
+using System;
+using System.Collections.Concurrent;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace McpGen.Sessions;
+
+/// <summary>What changed on the server, as the notifications <c>list_changed</c> and <c>resources/updated</c> tell clients.</summary>
+internal enum McpChangeKind
+{
+    ToolsListChanged,
+    PromptsListChanged,
+    ResourcesListChanged,
+    ResourceUpdated,
+}
+
+/// <summary>One change; <see cref="Uri"/> is set for <see cref="McpChangeKind.ResourceUpdated"/>.</summary>
+internal readonly record struct McpChange(McpChangeKind Kind, string? Uri)
+{
+    public byte[] Encode() => Kind switch
+    {
+        McpChangeKind.ToolsListChanged => "t"u8.ToArray(),
+        McpChangeKind.PromptsListChanged => "p"u8.ToArray(),
+        McpChangeKind.ResourcesListChanged => "r"u8.ToArray(),
+        _ => Encoding.UTF8.GetBytes("u" + Uri),
+    };
+
+    public static McpChange? Decode(ReadOnlySpan<byte> payload) => payload.IsEmpty ? null : payload[0] switch
+    {
+        (byte)'t' => new McpChange(McpChangeKind.ToolsListChanged, null),
+        (byte)'p' => new McpChange(McpChangeKind.PromptsListChanged, null),
+        (byte)'r' => new McpChange(McpChangeKind.ResourcesListChanged, null),
+        (byte)'u' => new McpChange(McpChangeKind.ResourceUpdated, Encoding.UTF8.GetString(payload[1..])),
+        _ => null,
+    };
+}
+
+/// <summary>
+/// The change feed of one server: changes published by <see cref="McpChangeNotifier{TServer}"/> on any replica arrive
+/// on the backplane channel <c>changes:{server name}</c>, and the feed hands them to the streams held by this replica
+/// (legacy GET streams, <c>subscriptions/listen</c> streams). Subscribes to the backplane on first use.
+/// </summary>
+internal sealed class McpChangeFeed(IMcpBackplane backplane, string serverName)
+{
+    private readonly ConcurrentDictionary<long, Action<McpChange>> _listeners = new();
+    private readonly object _gate = new();
+    private Task<IAsyncDisposable>? _subscription;
+    private long _next;
+
+    public static string Channel(string serverName) => "changes:" + serverName;
+
+    /// <summary>Adds a listener (called on the backplane's thread; must not block) and makes sure the feed is subscribed.</summary>
+    public async ValueTask<IDisposable> ListenAsync(Action<McpChange> listener)
+    {
+        long id = Interlocked.Increment(ref _next);
+        _listeners[id] = listener;
+        try
+        {
+            await EnsureSubscribedAsync().ConfigureAwait(false);
+        }
+        catch
+        {
+            _listeners.TryRemove(id, out _);
+            throw;
+        }
+
+        return new Registration(this, id);
+    }
+
+    private Task EnsureSubscribedAsync()
+    {
+        lock (_gate)
+        {
+            if (_subscription is null || _subscription.IsFaulted || _subscription.IsCanceled)
+            {
+                _subscription = backplane.SubscribeAsync(Channel(serverName), OnMessage, CancellationToken.None).AsTask();
+            }
+
+            return _subscription;
+        }
+    }
+
+    private ValueTask OnMessage(ReadOnlyMemory<byte> payload)
+    {
+        if (McpChange.Decode(payload.Span) is { } change)
+        {
+            foreach (var listener in _listeners)
+            {
+                listener.Value(change);
+            }
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    private sealed class Registration(McpChangeFeed feed, long id) : IDisposable
+    {
+        public void Dispose() => feed._listeners.TryRemove(id, out _);
+    }
+}

@@ -1,0 +1,69 @@
+using System;
+using System.Buffers.Binary;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace McpGen.Sessions;
+
+/// <summary>
+/// The event log of one SSE stream of one session: every message sent on the stream is appended to the store (so a
+/// client can resume it with <c>Last-Event-ID</c>, on any replica of a store-backed server) and published on the
+/// stream's backplane channel (so a replica serving the resumed stream gets what is sent after the replay).
+/// </summary>
+internal sealed class SessionStreamLog(McpSessionRuntime runtime, string sessionId, string streamId, bool priming)
+{
+    private readonly string _digest = McpSessionIds.StreamDigest(sessionId);
+
+    public string SessionId { get; } = sessionId;
+
+    public string StreamId { get; } = streamId;
+
+    /// <summary>Whether the stream starts with a priming event and ends with <c>retry</c> (2025-11-25 and later).</summary>
+    public bool Priming { get; } = priming;
+
+    public TimeSpan RetryInterval => runtime.Options.StreamRetryInterval;
+
+    public string Channel => StreamChannel(SessionId, StreamId);
+
+    public static string StreamChannel(string sessionId, string streamId) => "s:" + sessionId + ":" + streamId;
+
+    public string EventId(long sequence) => McpSessionIds.EventId(_digest, StreamId, sequence);
+
+    /// <summary>Appends a message and publishes it; returns its sequence number.</summary>
+    public async ValueTask<long> AppendAsync(ReadOnlyMemory<byte> message, bool last, CancellationToken cancellationToken)
+    {
+        long sequence = await runtime.Store.AppendEventAsync(SessionId, StreamId, message, last, runtime.Options.EventLogCapacity, cancellationToken).ConfigureAwait(false);
+        if (sequence > 0)
+        {
+            await runtime.Backplane.PublishAsync(Channel, Encode(sequence, last, message.Span), cancellationToken).ConfigureAwait(false);
+        }
+
+        return sequence;
+    }
+
+    /// <summary>Reads the logged events after <paramref name="afterSequence"/>.</summary>
+    public ValueTask<System.Collections.Generic.IReadOnlyList<McpStoredEvent>> ReadAsync(long afterSequence, CancellationToken cancellationToken)
+        => runtime.Store.ReadEventsAsync(SessionId, StreamId, afterSequence, cancellationToken);
+
+    /// <summary>Backplane payload of a stream event: sequence (8 bytes, little endian), last flag (1 byte), message.</summary>
+    public static byte[] Encode(long sequence, bool last, ReadOnlySpan<byte> message)
+    {
+        byte[] payload = new byte[9 + message.Length];
+        BinaryPrimitives.WriteInt64LittleEndian(payload, sequence);
+        payload[8] = last ? (byte)1 : (byte)0;
+        message.CopyTo(payload.AsSpan(9));
+        return payload;
+    }
+
+    public static bool TryDecode(ReadOnlyMemory<byte> payload, out McpStoredEvent storedEvent)
+    {
+        if (payload.Length < 9)
+        {
+            storedEvent = default;
+            return false;
+        }
+
+        storedEvent = new McpStoredEvent(BinaryPrimitives.ReadInt64LittleEndian(payload.Span), payload[9..].ToArray(), payload.Span[8] == 1);
+        return true;
+    }
+}

@@ -1,0 +1,221 @@
+using System;
+using System.Globalization;
+using System.Threading.Tasks;
+using McpGen.Protocol;
+using McpGen.Sessions;
+using Microsoft.AspNetCore.Http;
+
+namespace McpGen.Transport;
+
+/// <summary>
+/// The session side of the endpoint, for sticky and store-backed servers and <c>initialize</c>-era clients:
+/// <c>initialize</c> creates a session and answers with <c>Mcp-Session-Id</c>; every later request must name it (400
+/// missing, 404 unknown or ended, 403 another principal's); GET opens the standalone stream or resumes a stream with
+/// <c>Last-Event-ID</c>; DELETE ends the session; <c>notifications/cancelled</c> cancels a running call; the level and
+/// resource subscriptions are kept per session. A store that cannot be reached answers 503 with <c>Retry-After</c>.
+/// </summary>
+internal sealed partial class McpEndpoint
+{
+    private Task HandleSessionMethod(HttpContext context)
+    {
+        string method = context.Request.Method;
+        if (HttpMethods.IsGet(method))
+        {
+            if (!ContentNegotiation.AcceptsEventStream(context.Request.Headers.Accept))
+            {
+                return Reject(context, StatusCodes.Status406NotAcceptable,
+                    "Not acceptable: the GET stream is text/event-stream; send Accept: text/event-stream.");
+            }
+
+            return WithStoreAsync(context, GetAsync);
+        }
+
+        if (HttpMethods.IsDelete(method))
+        {
+            return WithStoreAsync(context, DeleteAsync);
+        }
+
+        context.Response.Headers.Allow = "GET, POST, DELETE";
+        return Reject(context, StatusCodes.Status405MethodNotAllowed,
+            $"Method not allowed: this MCP endpoint takes POST (JSON-RPC messages), GET (the session's event stream) and DELETE (end the session), not {method}.");
+    }
+
+    private async Task GetAsync(HttpContext context)
+    {
+        SessionLookup lookup = await _sessions!.ResolveAsync(context).ConfigureAwait(false);
+        if (lookup.Error is { } error)
+        {
+            await McpResponses.WriteErrorAsync(context, default, error, _logger).ConfigureAwait(false);
+            return;
+        }
+
+        string? lastEventId = context.Request.Headers["Last-Event-ID"];
+        await _sessionStreams!.ServeAsync(context, lookup.Session!, lastEventId).ConfigureAwait(false);
+    }
+
+    private async Task DeleteAsync(HttpContext context)
+    {
+        SessionLookup lookup = await _sessions!.ResolveAsync(context, touch: false).ConfigureAwait(false);
+        if (lookup.Error is { } error)
+        {
+            await McpResponses.WriteErrorAsync(context, default, error, _logger).ConfigureAwait(false);
+            return;
+        }
+
+        await _sessions.DeleteAsync(lookup.Session!.Id, context.RequestAborted).ConfigureAwait(false);
+        McpSessionLog.SessionEnded(_logger, lookup.Session.Id);
+        context.Response.StatusCode = StatusCodes.Status200OK;
+        context.Response.ContentLength = 0;
+    }
+
+    /// <summary>Notifications and responses from the client: checked against the session when they name one.</summary>
+    private Task HandleClientMessageAsync(HttpContext context, JsonRpcMessage message)
+        => WithStoreAsync(context, c => ClientMessageAsync(c, message));
+
+    private async Task ClientMessageAsync(HttpContext context, JsonRpcMessage message)
+    {
+        if (context.Request.Headers.ContainsKey(McpSessionRuntime.SessionHeader) || message.Method == McpMethod.NotificationsCancelled)
+        {
+            SessionLookup lookup = await _sessions!.ResolveAsync(context).ConfigureAwait(false);
+            if (lookup.Error is { } error)
+            {
+                await McpResponses.WriteErrorAsync(context, default, error, _logger).ConfigureAwait(false);
+                return;
+            }
+
+            if (message.Method == McpMethod.NotificationsCancelled && message.RequestId.Type is System.Text.Json.JsonTokenType.String or System.Text.Json.JsonTokenType.Number)
+            {
+                await _sessions.CancelAsync(lookup.Session!.Id, message.RawMemory(message.RequestId), context.RequestAborted).ConfigureAwait(false);
+            }
+        }
+
+        await McpResponses.WriteAcceptedAsync(context).ConfigureAwait(false);
+    }
+
+    private Task DispatchLegacySessionAsync(HttpContext context, JsonRpcMessage message, McpEra era)
+        => WithStoreAsync(context, c => LegacySessionAsync(c, message, era), message.Id.IsPresent ? message.RawMemory(message.Id) : default);
+
+    private async Task LegacySessionAsync(HttpContext context, JsonRpcMessage message, McpEra era)
+    {
+        McpSessionRuntime sessions = _sessions!;
+        await sessions.EnsureStartedAsync().ConfigureAwait(false);
+        if (message.Method == McpMethod.Initialize)
+        {
+            await InitializeAsync(context, message, era).ConfigureAwait(false);
+            return;
+        }
+
+        SessionLookup lookup = await sessions.ResolveAsync(context).ConfigureAwait(false);
+        if (lookup.Error is { } error)
+        {
+            if (error.HttpStatus == StatusCodes.Status400BadRequest && Services.Options.Sessions.SessionlessFallback
+                && !context.Request.Headers.ContainsKey(McpSessionRuntime.SessionHeader) && CanServeWithoutSession(message))
+            {
+                McpSessionLog.SessionlessFallback(_logger, message.MethodText);
+                await DispatchLegacy(context, message, era, null).ConfigureAwait(false);
+                return;
+            }
+
+            await Fail(context, message, error).ConfigureAwait(false);
+            return;
+        }
+
+        McpSessionState session = lookup.Session!;
+
+        // Without MCP-Protocol-Version the request gets the version initialize negotiated (not the 2025-03-26 default).
+        if (McpHeaders.Get(context.Request.Headers, McpHeaders.ProtocolVersion) is null)
+        {
+            era = new McpEra(false, session.ProtocolVersion);
+        }
+
+        await DispatchLegacy(context, message, era, new SessionCall(sessions, session)).ConfigureAwait(false);
+    }
+
+    private async Task InitializeAsync(HttpContext context, JsonRpcMessage message, McpEra era)
+    {
+        McpClientInfo? clientInfo = message.ClientInfo.IsObject ? McpRequestContext.ParseClientInfoJson(message.Raw(message.ClientInfo)) : null;
+        ReadOnlyMemory<byte> capabilities = message.Capabilities.IsObject ? message.RawMemory(message.Capabilities) : default;
+        McpSessionState? session = await _sessions!.CreateAsync(context, era.Version, capabilities, clientInfo).ConfigureAwait(false);
+        if (session is null)
+        {
+            McpSessionLog.SessionLimitReached(_logger, Services.Options.Sessions.MaxSessions);
+            context.Response.Headers.RetryAfter = "30";
+            await Fail(context, message, new McpError(503, JsonRpcErrorCodes.InternalError,
+                $"Service unavailable: this server holds its maximum of {Services.Options.Sessions.MaxSessions} sessions. Retry later; "
+                + "clients should send DELETE when they are done with a session (McpServerOptions.Sessions.MaxSessions raises the limit).")).ConfigureAwait(false);
+            return;
+        }
+
+        McpSessionLog.SessionStarted(_logger, session.Id, session.ProtocolVersion, clientInfo?.Name);
+        context.Response.Headers[McpSessionRuntime.SessionHeader] = session.Id;
+        await McpResponses.WriteResultAsync(context, message.Raw(message.Id), _results.GetInitialize(era.Version)).ConfigureAwait(false);
+    }
+
+    /// <summary>Whether a request without a session can be served statelessly (SessionlessFallback): nothing in it needs the session.</summary>
+    private bool CanServeWithoutSession(in JsonRpcMessage message) => message.Method switch
+    {
+        McpMethod.ToolsCall => message.Name.IsString && message.GetString(message.Name) is { } name
+            && Definition.FindTool(name) is { } tool && (tool.Features & McpToolFeatures.Logging) == 0,
+        McpMethod.ToolsList or McpMethod.ResourcesList or McpMethod.ResourcesTemplatesList or McpMethod.PromptsList
+            or McpMethod.ResourcesRead or McpMethod.PromptsGet or McpMethod.CompletionComplete or McpMethod.Ping => true,
+        _ => false,
+    };
+
+    private Task SubscribeInSessionAsync(HttpContext context, in JsonRpcMessage message, SessionCall session)
+    {
+        if (_features.ValidateSubscription(message, out string uri) is { } invalid)
+        {
+            return Fail(context, message, invalid);
+        }
+
+        bool subscribe = message.Method == McpMethod.ResourcesSubscribe;
+        bool changed = subscribe ? session.State.Subscriptions.Add(uri) : session.State.Subscriptions.Remove(uri);
+        return UpdateAndAnswerAsync(context, message.RawMemory(message.Id), session, changed);
+    }
+
+    private Task SetLevelInSessionAsync(HttpContext context, in JsonRpcMessage message, SessionCall session)
+    {
+        if (McpLogLevels.Parse(message, message.Level) is not { } level)
+        {
+            return Fail(context, message, new McpError(200, JsonRpcErrorCodes.InvalidParams,
+                $"Invalid params: logging/setLevel needs params.level, one of: {McpLogLevels.Names}."));
+        }
+
+        bool changed = session.State.LogLevel != level;
+        session.State.LogLevel = level;
+        return UpdateAndAnswerAsync(context, message.RawMemory(message.Id), session, changed);
+    }
+
+    private async Task UpdateAndAnswerAsync(HttpContext context, ReadOnlyMemory<byte> rawId, SessionCall session, bool changed)
+    {
+        if (changed && !await session.Runtime.Store.UpdateAsync(session.State, context.RequestAborted).ConfigureAwait(false))
+        {
+            await McpResponses.WriteErrorAsync(context, rawId.Span, new McpError(404, JsonRpcErrorCodes.InvalidRequest,
+                "Session not found: the session ended while this request was served. Send initialize to start a new one."), _logger).ConfigureAwait(false);
+            return;
+        }
+
+        await McpResponses.WriteResultAsync(context, rawId.Span, EmptyResult).ConfigureAwait(false);
+    }
+
+    /// <summary>Runs a session operation; a store outage becomes 503 with <c>Retry-After</c> and a JSON-RPC error.</summary>
+    private async Task WithStoreAsync(HttpContext context, Func<HttpContext, Task> operation, ReadOnlyMemory<byte> rawId = default)
+    {
+        try
+        {
+            await operation(context).ConfigureAwait(false);
+        }
+        catch (McpStoreUnavailableException ex)
+        {
+            McpSessionLog.StoreUnavailable(_logger, ex.Message, ex);
+            if (context.Response.HasStarted)
+            {
+                return; // a stream was already open: it ends here, the client reconnects
+            }
+
+            context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(ex.RetryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+            await McpResponses.WriteErrorAsync(context, rawId.Span, new McpError(503, JsonRpcErrorCodes.InternalError,
+                "Service unavailable: the MCP session store cannot be reached right now. Retry after the Retry-After delay; the session is kept."), _logger).ConfigureAwait(false);
+        }
+    }
+}

@@ -1,0 +1,327 @@
+using System;
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Text;
+using System.Text.Json;
+using System.Threading;
+using System.Threading.Channels;
+using System.Threading.Tasks;
+using McpGen.Protocol;
+using McpGen.Sessions;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace McpGen.Transport;
+
+/// <summary>
+/// The GET side of a session: the standalone stream (<c>list_changed</c>, <c>resources/updated</c>), and the resumption
+/// of any stream of the session with <c>Last-Event-ID</c>: replay from the event log, then live events from the
+/// backplane, without loss or duplicates (events are ordered by their sequence number and the replay is re-read when a
+/// gap shows).
+/// </summary>
+internal sealed class SessionStreamServer(McpSessionRuntime runtime, McpChangeFeed feed, ILogger logger)
+{
+    /// <summary>The stream id of the standalone GET stream of every session.</summary>
+    public const string StandaloneStreamId = "g";
+
+    private static readonly TimeSpan KeepAliveInterval = TimeSpan.FromSeconds(15);
+
+    /// <summary>Serves a validated GET of <paramref name="session"/>.</summary>
+    public Task ServeAsync(HttpContext context, McpSessionState session, string? lastEventId)
+    {
+        if (string.IsNullOrEmpty(lastEventId))
+        {
+            return ServeStandaloneAsync(context, session, afterSequence: -1);
+        }
+
+        if (!McpSessionIds.TryParseEventId(lastEventId, out string digest, out string streamId, out long sequence))
+        {
+            return McpResponses.WriteErrorAsync(context, default, new McpError(400, JsonRpcErrorCodes.InvalidRequest,
+                "Bad request: Last-Event-ID is not an event id of this server. Send the id of the last event you received, unchanged, or reconnect without Last-Event-ID."), logger);
+        }
+
+        if (!string.Equals(digest, McpSessionIds.StreamDigest(session.Id), StringComparison.Ordinal))
+        {
+            return McpResponses.WriteErrorAsync(context, default, new McpError(400, JsonRpcErrorCodes.InvalidRequest,
+                "Bad request: Last-Event-ID belongs to another session. Resume a stream only with the Mcp-Session-Id it was opened with."), logger);
+        }
+
+        return streamId == StandaloneStreamId
+            ? ServeStandaloneAsync(context, session, sequence)
+            : ResumeRequestStreamAsync(context, session, streamId, sequence);
+    }
+
+    private static void StartSse(HttpResponse response)
+    {
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = "text/event-stream";
+        response.Headers.CacheControl = "no-cache";
+        response.Headers["X-Accel-Buffering"] = "no";
+    }
+
+    /// <summary>
+    /// Replays a request stream after <paramref name="afterSequence"/> and follows it live until its last event (the
+    /// response), the client leaves or the session ends.
+    /// </summary>
+    private async Task ResumeRequestStreamAsync(HttpContext context, McpSessionState session, string streamId, long afterSequence)
+    {
+        var log = new SessionStreamLog(runtime, session.Id, streamId, priming: false);
+        var live = Channel.CreateUnbounded<McpStoredEvent>(new UnboundedChannelOptions { SingleReader = true });
+        CancellationToken aborted = context.RequestAborted;
+        await using IAsyncDisposable subscription = await runtime.Backplane.SubscribeAsync(log.Channel, payload =>
+        {
+            if (SessionStreamLog.TryDecode(payload, out McpStoredEvent stored))
+            {
+                live.Writer.TryWrite(stored);
+            }
+
+            return ValueTask.CompletedTask;
+        }, aborted).ConfigureAwait(false);
+        await using IAsyncDisposable control = await SubscribeControlAsync(session.Id, null, live.Writer, aborted).ConfigureAwait(false);
+
+        HttpResponse response = context.Response;
+        StartSse(response);
+        PipeWriter body = response.BodyWriter;
+        long last = afterSequence;
+        McpSessionLog.StreamEvent(logger, session.Id, streamId, $"resumed after event {afterSequence}");
+        try
+        {
+            (long replayedTo, bool finished) = await ReplayAsync(body, log, session.Id, streamId, last, aborted).ConfigureAwait(false);
+            last = replayedTo;
+            if (finished)
+            {
+                return;
+            }
+
+            await body.FlushAsync(aborted).ConfigureAwait(false);
+            while (true)
+            {
+                McpStoredEvent? next = await ReadAsync(live.Reader, body, session.Id, aborted).ConfigureAwait(false);
+                if (next is not { } item)
+                {
+                    return; // the session ended
+                }
+
+                if (item.Sequence <= last)
+                {
+                    continue; // already replayed
+                }
+
+                if (item.Sequence > last + 1)
+                {
+                    // A gap (published before the subscription was active, or lost): read it from the log.
+                    (long to, bool done) = await ReplayAsync(body, log, session.Id, streamId, last, aborted).ConfigureAwait(false);
+                    last = to;
+                    if (done)
+                    {
+                        return;
+                    }
+
+                    continue;
+                }
+
+                SseFormat.WriteMessage(body, log.EventId(item.Sequence), item.Message.Span);
+                last = item.Sequence;
+                await body.FlushAsync(aborted).ConfigureAwait(false);
+                if (item.Last)
+                {
+                    return;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or System.IO.IOException or ObjectDisposedException)
+        {
+            McpEndpointLog.StreamAborted(logger, ex);
+        }
+    }
+
+    /// <summary>Writes the logged events after <paramref name="after"/>; returns the last sequence written and whether the stream ended.</summary>
+    private static async Task<(long Last, bool Ended)> ReplayAsync(PipeWriter body, SessionStreamLog log, string sessionId, string streamId, long after, CancellationToken aborted)
+    {
+        var events = await log.ReadAsync(after, aborted).ConfigureAwait(false);
+        long last = after;
+        foreach (McpStoredEvent stored in events)
+        {
+            SseFormat.WriteMessage(body, log.EventId(stored.Sequence), stored.Message.Span);
+            last = stored.Sequence;
+            if (stored.Last)
+            {
+                await body.FlushAsync(aborted).ConfigureAwait(false);
+                return (last, true);
+            }
+        }
+
+        await body.FlushAsync(aborted).ConfigureAwait(false);
+        return (last, false);
+    }
+
+    /// <summary>
+    /// The standalone stream: change notifications the session wants, each logged (so a reconnect with Last-Event-ID
+    /// replays what was missed), keep-alive comments, and the session kept alive while the stream is open. A newer GET
+    /// of the same session (on any replica) takes over: this one ends.
+    /// </summary>
+    private async Task ServeStandaloneAsync(HttpContext context, McpSessionState session, long afterSequence)
+    {
+        var log = new SessionStreamLog(runtime, session.Id, StandaloneStreamId, priming: false);
+        var changes = Channel.CreateUnbounded<McpStoredEvent>(new UnboundedChannelOptions { SingleReader = true });
+        CancellationToken aborted = context.RequestAborted;
+        string holder = runtime.NewStreamId();
+        await using IAsyncDisposable control = await SubscribeControlAsync(session.Id, holder, changes.Writer, aborted).ConfigureAwait(false);
+        await runtime.Backplane.PublishAsync(McpSessionRuntime.ControlChannel(session.Id), Encoding.UTF8.GetBytes("take:" + holder), aborted).ConfigureAwait(false);
+        using IDisposable listening = await feed.ListenAsync(change =>
+        {
+            if (Notification(change) is { } message)
+            {
+                changes.Writer.TryWrite(new McpStoredEvent(0, message, change.Kind == McpChangeKind.ResourceUpdated));
+            }
+        }).ConfigureAwait(false);
+
+        HttpResponse response = context.Response;
+        StartSse(response);
+        PipeWriter body = response.BodyWriter;
+        McpSessionLog.StreamEvent(logger, session.Id, StandaloneStreamId, "GET stream opened");
+        try
+        {
+            if (afterSequence >= 0)
+            {
+                await ReplayAsync(body, log, session.Id, StandaloneStreamId, afterSequence, aborted).ConfigureAwait(false);
+            }
+
+            await body.FlushAsync(aborted).ConfigureAwait(false);
+            while (true)
+            {
+                McpStoredEvent? next = await ReadAsync(changes.Reader, body, session.Id, aborted).ConfigureAwait(false);
+                if (next is not { } item)
+                {
+                    return; // the session ended, or another GET took over
+                }
+
+                // resources/updated goes only to sessions subscribed to the URI (the flag rides on Last).
+                if (item.Last && !await IsSubscribedAsync(session.Id, item.Message, aborted).ConfigureAwait(false))
+                {
+                    continue;
+                }
+
+                long sequence = await log.AppendAsync(item.Message, last: false, aborted).ConfigureAwait(false);
+                SseFormat.WriteMessage(body, sequence > 0 ? log.EventId(sequence) : null, item.Message.Span);
+                await body.FlushAsync(aborted).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or System.IO.IOException or ObjectDisposedException)
+        {
+            McpEndpointLog.StreamAborted(logger, ex);
+        }
+        catch (McpStoreUnavailableException ex)
+        {
+            McpSessionLog.StoreUnavailable(logger, "a GET stream ended", ex);
+        }
+    }
+
+    /// <summary>
+    /// Waits for the next event; writes a keep-alive comment every 15 s and checks that the session still exists (which
+    /// also keeps an idle session with an open stream alive). <see langword="null"/> when the stream must end.
+    /// </summary>
+    private async Task<McpStoredEvent?> ReadAsync(ChannelReader<McpStoredEvent> reader, PipeWriter body, string sessionId, CancellationToken aborted)
+    {
+        while (true)
+        {
+            if (reader.TryRead(out McpStoredEvent item))
+            {
+                return item.Sequence < 0 ? null : item;
+            }
+
+            using var wait = CancellationTokenSource.CreateLinkedTokenSource(aborted);
+            wait.CancelAfter(KeepAliveInterval);
+            try
+            {
+                if (!await reader.WaitToReadAsync(wait.Token).ConfigureAwait(false))
+                {
+                    return null;
+                }
+            }
+            catch (OperationCanceledException) when (!aborted.IsCancellationRequested)
+            {
+                if (await runtime.Store.GetAsync(sessionId, touch: true, aborted).ConfigureAwait(false) is null)
+                {
+                    return null;
+                }
+
+                SseFormat.WriteKeepAlive(body);
+                await body.FlushAsync(aborted).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Subscribes to the session's control channel: <c>end</c> (session deleted) and <c>take:{holder}</c> (a newer GET
+    /// took over) end this stream by queueing a marker event (sequence -1).
+    /// </summary>
+    private ValueTask<IAsyncDisposable> SubscribeControlAsync(string sessionId, string? holder, ChannelWriter<McpStoredEvent> writer, CancellationToken aborted)
+        => runtime.Backplane.SubscribeAsync(McpSessionRuntime.ControlChannel(sessionId), payload =>
+        {
+            ReadOnlySpan<byte> text = payload.Span;
+            bool end = text.SequenceEqual("end"u8)
+                || (holder is not null && text.StartsWith("take:"u8) && !text[5..].SequenceEqual(Encoding.UTF8.GetBytes(holder)));
+            if (end)
+            {
+                writer.TryWrite(new McpStoredEvent(-1, default, false));
+            }
+
+            return ValueTask.CompletedTask;
+        }, aborted);
+
+    private async ValueTask<bool> IsSubscribedAsync(string sessionId, ReadOnlyMemory<byte> notification, CancellationToken aborted)
+    {
+        McpSessionState? state = await runtime.Store.GetAsync(sessionId, touch: false, aborted).ConfigureAwait(false);
+        if (state is null)
+        {
+            return false;
+        }
+
+        var reader = new Utf8JsonReader(notification.Span);
+        while (reader.Read())
+        {
+            if (reader.TokenType == JsonTokenType.PropertyName && reader.ValueTextEquals("uri"u8) && reader.Read())
+            {
+                return state.Subscriptions.Contains(reader.GetString()!);
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The JSON-RPC notification of a change.</summary>
+    public static byte[]? Notification(McpChange change)
+    {
+        var buffer = new ArrayBufferWriter<byte>(128);
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteString("jsonrpc"u8, "2.0"u8);
+            switch (change.Kind)
+            {
+                case McpChangeKind.ToolsListChanged:
+                    json.WriteString("method"u8, McpMethods.NotificationsToolsListChanged);
+                    break;
+                case McpChangeKind.PromptsListChanged:
+                    json.WriteString("method"u8, McpMethods.NotificationsPromptsListChanged);
+                    break;
+                case McpChangeKind.ResourcesListChanged:
+                    json.WriteString("method"u8, McpMethods.NotificationsResourcesListChanged);
+                    break;
+                case McpChangeKind.ResourceUpdated:
+                    json.WriteString("method"u8, McpMethods.NotificationsResourcesUpdated);
+                    json.WriteStartObject("params"u8);
+                    json.WriteString("uri"u8, change.Uri);
+                    json.WriteEndObject();
+                    break;
+                default:
+                    return null;
+            }
+
+            json.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+}
