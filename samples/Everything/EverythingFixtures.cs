@@ -31,6 +31,9 @@ public static class EverythingFixtures
     public const string ElicitationMessageDescription = "The message to show the user.";
     public const string ElicitationDefaultsDescription = "Tests elicitation with default values for every primitive type (SEP-1034).";
     public const string ElicitationEnumsDescription = "Tests elicitation with the enum schema variants of SEP-1330.";
+    public const string TriggerToolChangeDescription = "Sends notifications/tools/list_changed to every listening client.";
+    public const string TriggerPromptChangeDescription = "Sends notifications/prompts/list_changed to every listening client.";
+    public const string TriggerResourceUpdateDescription = "Sends notifications/resources/updated for test://watched-resource to subscribed clients.";
     public const string ReconnectionDescription = "Tests SSE stream disconnection and client reconnection (SEP-1699): takes about 100 ms, then answers.";
     public const string JsonSchemaDescription = "Tool with JSON Schema 2020-12 features ($defs, $ref, additionalProperties) for conformance testing (SEP-1613).";
     public const string JsonSchemaNameDescription = "A name.";
@@ -128,6 +131,26 @@ public static class EverythingFixtures
 
     public static string JsonSchema(string? name, Address? address)
         => "JSON Schema 2020-12 tool called with: " + JsonSerializer.Serialize(new JsonSchemaArguments(name, address), EverythingJson.Default.JsonSchemaArguments);
+
+    // Change notifications go to every subscriptions/listen stream (2026-07-28) and, in sticky and store modes, to the
+    // GET stream of every session (initialize era). Stateless mode has no stream for initialize-era clients.
+    public static async Task<string> TriggerToolChange(McpRequestContext context)
+    {
+        await context.Changes.NotifyToolsListChangedAsync(context.RequestAborted);
+        return "Sent notifications/tools/list_changed";
+    }
+
+    public static async Task<string> TriggerPromptChange(McpRequestContext context)
+    {
+        await context.Changes.NotifyPromptsListChangedAsync(context.RequestAborted);
+        return "Sent notifications/prompts/list_changed";
+    }
+
+    public static async Task<string> TriggerResourceUpdate(McpRequestContext context)
+    {
+        await context.Changes.NotifyResourceUpdatedAsync("test://watched-resource", context.RequestAborted);
+        return "Sent notifications/resources/updated for test://watched-resource";
+    }
 
     public static string LoggingTool(McpRequestContext context)
     {

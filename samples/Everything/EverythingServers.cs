@@ -57,6 +57,15 @@ public abstract class EverythingServerBase
     [McpTool("test_logging_tool", ReadOnly = true), Description(F.LoggingToolDescription)]
     public static string TestLoggingTool(McpRequestContext context) => F.LoggingTool(context);
 
+    [McpTool("test_trigger_tool_change"), Description(F.TriggerToolChangeDescription)]
+    public static Task<string> TestTriggerToolChange(McpRequestContext context) => F.TriggerToolChange(context);
+
+    [McpTool("test_trigger_prompt_change"), Description(F.TriggerPromptChangeDescription)]
+    public static Task<string> TestTriggerPromptChange(McpRequestContext context) => F.TriggerPromptChange(context);
+
+    [McpTool("test_trigger_resource_update"), Description(F.TriggerResourceUpdateDescription)]
+    public static Task<string> TestTriggerResourceUpdate(McpRequestContext context) => F.TriggerResourceUpdate(context);
+
     // ----- resources -----
 
     [McpResource("test://static-text", Name = "static-text", Title = "Static Text Resource", MimeType = "text/plain"), Description(F.StaticTextDescription)]

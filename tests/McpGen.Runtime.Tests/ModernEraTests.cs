@@ -19,7 +19,7 @@ public sealed class ModernEraTests
         JsonElement result = await AssertResultAsync(response, "\"discover-1\"");
         Assert.Equal("complete", result.GetProperty("resultType").GetString());
         Assert.Equal(AllVersions, result.GetProperty("supportedVersions").EnumerateArray().Select(v => v.GetString()));
-        Assert.Equal("{}", result.GetProperty("capabilities").GetProperty("tools").GetRawText());
+        Assert.Equal("""{"listChanged":true}""", result.GetProperty("capabilities").GetProperty("tools").GetRawText());
         Assert.Equal("Use echo to repeat text.", result.GetProperty("instructions").GetString());
         Assert.Equal(300_000, result.GetProperty("ttlMs").GetInt64());
         Assert.Equal("public", result.GetProperty("cacheScope").GetString());

@@ -26,15 +26,19 @@ public sealed class ResourceAndPromptTests
 
         foreach (JsonElement capabilities in new[] { discover, initialize })
         {
-            Assert.Equal("{}", capabilities.GetProperty("tools").GetRawText());
-            Assert.Equal("{}", capabilities.GetProperty("prompts").GetRawText());
             Assert.Equal("{}", capabilities.GetProperty("completions").GetRawText());
             Assert.Equal("{}", capabilities.GetProperty("logging").GetRawText());
         }
 
-        // 2026-07-28 clients subscribe through subscriptions/listen (not served yet), so only initialize offers subscribe.
+        // A stateless server has no stream for change notifications to initialize-era clients: no listChanged there.
+        Assert.Equal("{}", initialize.GetProperty("tools").GetRawText());
+        Assert.Equal("{}", initialize.GetProperty("prompts").GetRawText());
         Assert.Equal("""{"subscribe":true}""", initialize.GetProperty("resources").GetRawText());
-        Assert.Equal("{}", discover.GetProperty("resources").GetRawText());
+
+        // 2026-07-28 clients receive both through subscriptions/listen, served in every mode.
+        Assert.Equal("""{"listChanged":true}""", discover.GetProperty("tools").GetRawText());
+        Assert.Equal("""{"listChanged":true}""", discover.GetProperty("prompts").GetRawText());
+        Assert.Equal("""{"subscribe":true,"listChanged":true}""", discover.GetProperty("resources").GetRawText());
     }
 
     [Fact]
@@ -45,7 +49,7 @@ public sealed class ResourceAndPromptTests
 
         JsonElement capabilities = (await AssertResultAsync(await host.SendModernAsync("server/discover"))).GetProperty("capabilities");
 
-        Assert.Equal("""{"tools":{},"resources":{}}""", capabilities.GetRawText());
+        Assert.Equal("""{"tools":{"listChanged":true},"resources":{"listChanged":true}}""", capabilities.GetRawText());
         await AssertErrorAsync(await host.SendModernAsync("prompts/list"), 404, -32601, "1");
         await AssertErrorAsync(await host.SendModernAsync("completion/complete"), 404, -32601, "1");
         await AssertErrorAsync(await host.SendLegacyAsync("prompts/get", """{"name":"x"}"""), 200, -32601, "1");

@@ -68,6 +68,7 @@ internal struct JsonRpcMessage
     public JsonSlice Capabilities;
     public JsonSlice ClientInfo;
     public JsonSlice RequestId;
+    public JsonSlice Notifications;
 
     public readonly ReadOnlySpan<byte> Raw(JsonSlice slice) => Body.Span.Slice(slice.Start, slice.Length);
 

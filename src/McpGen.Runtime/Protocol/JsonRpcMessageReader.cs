@@ -247,6 +247,11 @@ internal static class JsonRpcMessageReader
                 reader.Read();
                 message.RequestId = SliceAndSkip(ref reader);
             }
+            else if (reader.ValueTextEquals("notifications"u8))
+            {
+                reader.Read();
+                message.Notifications = SliceAndSkip(ref reader);
+            }
             else
             {
                 reader.Read();

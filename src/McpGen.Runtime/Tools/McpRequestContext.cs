@@ -80,6 +80,14 @@ public sealed class McpRequestContext
     /// <summary>The session of an <c>initialize</c>-era request on a sticky or store-backed server, as loaded for this request.</summary>
     internal McpGen.Sessions.McpSessionState? Session { get; set; }
 
+    /// <summary>
+    /// Tells this server's clients that its tools, prompts or resources changed, or that a resource was updated (see
+    /// <see cref="IMcpChangeNotifier"/>); outside a tool, inject <see cref="McpChangeNotifier{TServer}"/>.
+    /// </summary>
+    public IMcpChangeNotifier Changes => ChangeNotifier ?? throw new InvalidOperationException("Change notifications are available only inside an MCP call.");
+
+    internal IMcpChangeNotifier? ChangeNotifier { get; set; }
+
     /// <summary>The call's SSE stream, when it may have one.</summary>
     internal McpGen.Transport.SseRequestStream? Stream { get; set; }
 

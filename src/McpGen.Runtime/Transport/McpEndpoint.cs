@@ -46,6 +46,7 @@ internal sealed partial class McpEndpoint
     private readonly ILogger _logger;
     private readonly long _maxBodySize;
     private readonly McpChangeFeed _feed;
+    private readonly ListenStreamHandler _listen;
     private readonly McpSessionRuntime? _sessions;
     private readonly SessionStreamServer? _sessionStreams;
 
@@ -56,12 +57,13 @@ internal sealed partial class McpEndpoint
         _logger = services.LoggerFactory.CreateLogger("McpGen.Transport.McpEndpoint");
         _results = new McpServerResults(definition, services.Options);
         _hostOrigin = new HostOriginPolicy(services.Options);
-        _toolCalls = new ToolCallHandler(_results, services.SerializerOptions, _logger);
+        _toolCalls = new ToolCallHandler(_results, services.SerializerOptions, _logger, new ChangeNotifier(services.Backplane, definition.Name));
         _features = new ServerFeatureHandler(definition, _results, services.SerializerOptions, _logger);
         _modernMethods = DescribeMethods(modern: true);
         _legacyMethods = DescribeMethods(modern: false);
         _maxBodySize = services.Options.MaxRequestBodySize;
         _feed = new McpChangeFeed(services.Backplane, definition.Name);
+        _listen = new ListenStreamHandler(definition, _results, _feed, _logger);
         if (definition.SessionMode != McpSessionMode.Stateless)
         {
             // Sticky: the session lives in this process. Store: in the application's store, shared by every replica.
@@ -196,6 +198,8 @@ internal sealed partial class McpEndpoint
         {
             case McpMethod.ServerDiscover:
                 return McpResponses.WriteResultAsync(context, message.Raw(message.Id), _results.Discover);
+            case McpMethod.SubscriptionsListen:
+                return _listen.HandleAsync(context, message);
             case McpMethod.ToolsCall:
                 if (McpHeaders.ValidateName(context.Request.Headers, message, message.Name, "params.name") is { } nameError)
                 {
@@ -275,6 +279,7 @@ internal sealed partial class McpEndpoint
     private bool Offers(McpMethod method, bool modern) => method switch
     {
         McpMethod.ServerDiscover => true,
+        McpMethod.SubscriptionsListen => modern,
         McpMethod.Initialize or McpMethod.Ping => !modern,
         McpMethod.ToolsList or McpMethod.ToolsCall => _results.HasTools,
         McpMethod.ResourcesList or McpMethod.ResourcesTemplatesList or McpMethod.ResourcesRead => _results.HasResources,

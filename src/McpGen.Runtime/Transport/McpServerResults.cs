@@ -179,12 +179,14 @@ internal sealed class McpServerResults
     /// subscribable), <c>prompts</c>, <c>completions</c>, <c>logging</c>. <c>initialize</c>-era clients of a sticky or
     /// store-backed server also get <c>listChanged</c> (and <c>subscribe</c>): their session has a GET stream that
     /// <see cref="McpChangeNotifier{TServer}"/> notifications reach. Stateless endpoints have no stream to send them on.
-    /// <c>subscribe</c> is offered to <c>initialize</c>-era clients only: 2026-07-28 clients subscribe through
-    /// <c>subscriptions/listen</c>, which this endpoint does not serve yet.
+    /// 2026-07-28 clients get <c>listChanged</c> and <c>subscribe</c> in every mode: they receive both through
+    /// <c>subscriptions/listen</c>.
     /// </summary>
     private void WriteCapabilities(Utf8JsonWriter w, bool modern)
     {
-        bool push = !modern && _definition.SessionMode != McpSessionMode.Stateless;
+        // Change notifications reach 2026-07-28 clients through subscriptions/listen (every mode) and initialize-era
+        // clients through the GET stream of a session (sticky and store-backed servers only).
+        bool push = modern || _definition.SessionMode != McpSessionMode.Stateless;
         w.WriteStartObject("capabilities"u8);
         if (HasTools)
         {
@@ -200,7 +202,7 @@ internal sealed class McpServerResults
         if (HasResources)
         {
             w.WriteStartObject("resources"u8);
-            if (HasSubscribableResources && !modern)
+            if (HasSubscribableResources)
             {
                 w.WriteBoolean("subscribe"u8, true);
             }

@@ -15,7 +15,7 @@ namespace McpGen.Transport;
 /// or with an SSE stream (<see cref="SseRequestStream"/>) once the tool reports progress (when the client sent a progress
 /// token) or logs a message the client's level lets through.
 /// </summary>
-internal sealed class ToolCallHandler(McpServerResults results, JsonSerializerOptions serializerOptions, ILogger logger)
+internal sealed class ToolCallHandler(McpServerResults results, JsonSerializerOptions serializerOptions, ILogger logger, IMcpChangeNotifier? changes = null)
 {
     private const int MaxToolNameLength = 256;
     private const int MaxListedToolNames = 30;
@@ -77,6 +77,7 @@ internal sealed class ToolCallHandler(McpServerResults results, JsonSerializerOp
         }
 
         request.Stream = stream;
+        request.ChangeNotifier = changes;
         request.Session = session?.State;
         return InvokeAsync(context, tool, request, rawIdMemory, arguments.IsObject ? message.RawMemory(arguments) : default, stream, era.IsModern, session);
     }

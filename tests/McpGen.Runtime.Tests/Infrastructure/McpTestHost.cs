@@ -26,6 +26,9 @@ internal sealed class McpTestHost : IAsyncDisposable
 
     public HttpClient Client { get; }
 
+    /// <summary>The application's services.</summary>
+    public IServiceProvider Services => _app.Services;
+
     public static async Task<McpTestHost> StartAsync(McpServerDefinition? definition = null, Action<McpServerOptions>? configure = null)
     {
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
