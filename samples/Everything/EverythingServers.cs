@@ -109,9 +109,9 @@ public abstract class EverythingServerBase
 public partial class StatelessEverythingServer : EverythingServerBase;
 
 /// <summary>Every conformance fixture, with sticky sessions (state on the replica that ran <c>initialize</c>).</summary>
-[McpServer(Session = McpSessionMode.Sticky, Name = "mcpgen-everything", Title = "McpGen conformance fixtures (sticky sessions)")]
+[McpServer(Session = McpSessionMode.Sticky, LegacySse = true, Name = "mcpgen-everything", Title = "McpGen conformance fixtures (sticky sessions)")]
 public partial class StickyEverythingServer : EverythingServerBase;
 
 /// <summary>Every conformance fixture, with store-backed sessions (state in a shared store).</summary>
-[McpServer(Session = McpSessionMode.Store, Name = "mcpgen-everything", Title = "McpGen conformance fixtures (store-backed sessions)")]
+[McpServer(Session = McpSessionMode.Store, LegacySse = true, Name = "mcpgen-everything", Title = "McpGen conformance fixtures (store-backed sessions)")]
 public partial class StoreEverythingServer : EverythingServerBase;

@@ -33,6 +33,13 @@ internal static class Descriptors
         messageFormat: "[McpServer] on '{0}' sets Stateless = {1} and Session = McpSessionMode.{2}, which disagree; keep only Session = McpSessionMode.{2}, or remove it",
         description: "Stateless = true means McpSessionMode.Stateless and Stateless = false means a session (McpSessionMode.Sticky unless Session says Store); setting both to disagreeing values leaves the mode ambiguous.");
 
+    public static readonly DiagnosticDescriptor LegacySseNeedsSession = Create(
+        DiagnosticIds.LegacySseNeedsSession,
+        DiagnosticSeverity.Error,
+        title: "Legacy HTTP+SSE transport on a stateless server",
+        messageFormat: "[McpServer] on '{0}' sets LegacySse = true on a stateless server; the HTTP+SSE transport keeps a stream per client and needs Session = McpSessionMode.Sticky or McpSessionMode.Store",
+        description: "The 2024-11-05 HTTP+SSE transport answers every POST on the client's GET /sse stream, so the server must know the client's session: a stateless server cannot serve it (and the endpoint refuses to start). Choose Store to let the message POST land on any replica.");
+
     public static readonly DiagnosticDescriptor ToolOutsideServer = Create(
         DiagnosticIds.ToolOutsideServer,
         DiagnosticSeverity.Warning,

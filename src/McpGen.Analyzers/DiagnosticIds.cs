@@ -9,6 +9,7 @@ internal static class DiagnosticIds
     public const string ServerClassNotPartial = "MCPG0001";
     public const string UnsupportedServerClass = "MCPG0002";
     public const string ConflictingSessionSettings = "MCPG0003";
+    public const string LegacySseNeedsSession = "MCPG0040";
     public const string ToolOutsideServer = "MCPG0004";
     public const string GenericTool = "MCPG0005";
     public const string AsyncVoidTool = "MCPG0006";

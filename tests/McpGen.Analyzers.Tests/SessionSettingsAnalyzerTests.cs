@@ -34,7 +34,26 @@ public sealed class SessionSettingsAnalyzerTests
             [McpServer(Stateless = true, Session = McpSessionMode.Stateless)] public partial class E { }
             [McpServer(Stateless = false, Session = McpSessionMode.Store)] public partial class F { }
             [McpServer(Stateless = false, Session = McpSessionMode.Sticky)] public partial class G { }
+            [McpServer(Session = McpSessionMode.Store, LegacySse = true)] public partial class H { }
+            [McpServer(Stateless = false, LegacySse = true)] public partial class I { }
+            [McpServer(LegacySse = false)] public partial class J { }
             """);
+
+    [Fact]
+    public Task LegacySse_on_a_stateless_server_is_reported_at_the_LegacySse_argument()
+        => AnalyzerVerifier.VerifyAsync(
+            new SessionSettingsAnalyzer(),
+            """
+            using McpGen;
+
+            [McpServer({|MCPG0040:LegacySse = true|})]
+            public partial class A { }
+
+            [McpServer(Session = McpSessionMode.Stateless, {|MCPG0040:LegacySse = true|})]
+            public partial class B { }
+            """,
+            "[McpServer] on 'A' sets LegacySse = true on a stateless server; the HTTP+SSE transport keeps a stream per client and needs Session = McpSessionMode.Sticky or McpSessionMode.Store",
+            "[McpServer] on 'B' sets LegacySse = true on a stateless server; the HTTP+SSE transport keeps a stream per client and needs Session = McpSessionMode.Sticky or McpSessionMode.Store");
 }
 
 public sealed class ToolMethodAnalyzerTests

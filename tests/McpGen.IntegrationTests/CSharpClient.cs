@@ -12,12 +12,12 @@ internal static class CSharpClient
     /// Connects with the given protocol version: "2026-07-28" takes the modern (stateless, per-request metadata) path,
     /// an older version the <c>initialize</c> path.
     /// </summary>
-    public static Task<McpClient> ConnectAsync(Uri endpoint, string protocolVersion, CancellationToken cancellationToken = default, McpClientHandlers? handlers = null)
+    public static Task<McpClient> ConnectAsync(Uri endpoint, string protocolVersion, CancellationToken cancellationToken = default, McpClientHandlers? handlers = null, HttpTransportMode mode = HttpTransportMode.StreamableHttp)
     {
         var transport = new HttpClientTransport(new HttpClientTransportOptions
         {
             Endpoint = endpoint,
-            TransportMode = HttpTransportMode.StreamableHttp,
+            TransportMode = mode,
             Name = "mcpgen-tests",
         });
         return McpClient.CreateAsync(

@@ -35,4 +35,12 @@ public sealed class McpServerAttribute : Attribute
 
     /// <summary>Instructions for the client's model, reported by <c>initialize</c> and <c>server/discover</c>.</summary>
     public string? Instructions { get; set; }
+
+    /// <summary>
+    /// Also serve the deprecated HTTP+SSE transport of protocol version 2024-11-05 for old clients: <c>GET {pattern}/sse</c>
+    /// opens the event stream and announces <c>{pattern}/message?sessionId=...</c>, where the client POSTs its messages.
+    /// Needs a session (<see cref="McpSessionMode.Sticky"/> or <see cref="McpSessionMode.Store"/>; with Store the message
+    /// POST may land on any replica): on a stateless server it is a build error (MCPG0040).
+    /// </summary>
+    public bool LegacySse { get; set; }
 }

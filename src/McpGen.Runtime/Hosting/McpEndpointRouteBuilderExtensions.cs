@@ -27,7 +27,18 @@ public static class McpEndpointRouteBuilderExtensions
             ?? throw new InvalidOperationException(
                 $"McpGen services are not registered. Call builder.Services.AddMcpServer<{definition.Name}>() before app.MapMcp(...).");
         var endpoint = new McpEndpoint(definition, shared);
-        return endpoints.Map(pattern, endpoint.HandleAsync)
-            .WithDisplayName($"MCP {definition.Name}");
+        if (!definition.LegacySse)
+        {
+            return endpoints.Map(pattern, endpoint.HandleAsync)
+                .WithDisplayName($"MCP {definition.Name}");
+        }
+
+        // The deprecated HTTP+SSE transport beside Streamable HTTP: one group, so conventions apply to all three routes.
+        RouteGroupBuilder group = endpoints.MapGroup(pattern);
+        string messagePath = pattern.TrimEnd('/') + "/message";
+        group.Map("", endpoint.HandleAsync).WithDisplayName($"MCP {definition.Name}");
+        group.MapGet("/sse", context => endpoint.HandleLegacySseOpenAsync(context, messagePath)).WithDisplayName($"MCP {definition.Name} HTTP+SSE stream");
+        group.MapPost("/message", endpoint.HandleLegacySseMessageAsync).WithDisplayName($"MCP {definition.Name} HTTP+SSE messages");
+        return group;
     }
 }

@@ -40,6 +40,9 @@ public abstract class McpServerDefinition
     /// <summary>The session mode for <c>initialize</c>-era clients.</summary>
     public McpSessionMode SessionMode { get; }
 
+    /// <summary>Whether the deprecated HTTP+SSE transport (2024-11-05) is served too (<see cref="McpServerAttribute.LegacySse"/>).</summary>
+    public bool LegacySse { get; init; }
+
     /// <summary>The tools, ordered by name (ordinal), as <c>tools/list</c> reports them.</summary>
     public IReadOnlyList<McpToolDefinition> Tools { get; }
 

@@ -31,12 +31,6 @@ public sealed class McpSessionOptions
     public TimeSpan StreamRetryInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
-    /// Serve the deprecated HTTP+SSE transport of protocol version 2024-11-05 (<c>GET {pattern}/sse</c> announces a message
-    /// endpoint <c>{pattern}/message</c>). Off by default; refused at startup on stateless servers.
-    /// </summary>
-    public bool EnableLegacySse { get; set; }
-
-    /// <summary>
     /// Serve a request that carries no <c>Mcp-Session-Id</c> statelessly when it needs no session (<c>tools/list</c>, a
     /// tool without server-to-client traffic), with a warning log, instead of 400: for clients and proxies that drop the
     /// header. Off by default.

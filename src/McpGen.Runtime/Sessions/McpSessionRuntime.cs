@@ -263,6 +263,9 @@ internal static partial class McpSessionLog
     [LoggerMessage(105, LogLevel.Warning, "MCP request without Mcp-Session-Id served statelessly ({Method}): SessionlessFallback is on. A client or proxy drops the header.")]
     public static partial void SessionlessFallback(ILogger logger, string method);
 
+    [LoggerMessage(107, LogLevel.Error, "MCP HTTP+SSE message of session {SessionId} failed.")]
+    public static partial void LegacySseFailed(ILogger logger, string sessionId, Exception exception);
+
     [LoggerMessage(106, LogLevel.Debug, "MCP SSE stream {StreamId} of session {SessionId}: {Message}")]
     public static partial void StreamEvent(ILogger logger, string sessionId, string streamId, string message);
 }

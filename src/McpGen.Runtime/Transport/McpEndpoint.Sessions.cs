@@ -16,6 +16,31 @@ namespace McpGen.Transport;
 /// </summary>
 internal sealed partial class McpEndpoint
 {
+    /// <summary>The HTTP+SSE transport, when the server opts in (<see cref="McpServerDefinition.LegacySse"/>).</summary>
+    public LegacySseTransport? LegacySse => _legacySse;
+
+    /// <summary><c>GET {pattern}/sse</c> of the HTTP+SSE transport.</summary>
+    public Task HandleLegacySseOpenAsync(HttpContext context, string messagePath)
+    {
+        if (_hostOrigin.Check(context) is { } denied)
+        {
+            return Reject(context, StatusCodes.Status403Forbidden, denied);
+        }
+
+        return WithStoreAsync(context, c => _legacySse!.OpenAsync(c, messagePath));
+    }
+
+    /// <summary><c>POST {pattern}/message?sessionId=...</c> of the HTTP+SSE transport.</summary>
+    public Task HandleLegacySseMessageAsync(HttpContext context)
+    {
+        if (_hostOrigin.Check(context) is { } denied)
+        {
+            return Reject(context, StatusCodes.Status403Forbidden, denied);
+        }
+
+        return WithStoreAsync(context, _legacySse!.PostAsync);
+    }
+
     private Task HandleSessionMethod(HttpContext context)
     {
         string method = context.Request.Method;
@@ -135,6 +160,22 @@ internal sealed partial class McpEndpoint
     {
         McpClientInfo? clientInfo = message.ClientInfo.IsObject ? McpRequestContext.ParseClientInfoJson(message.Raw(message.ClientInfo)) : null;
         ReadOnlyMemory<byte> capabilities = message.Capabilities.IsObject ? message.RawMemory(message.Capabilities) : default;
+        if (context.Items[LegacySseTransport.SessionItem] is string legacySessionId)
+        {
+            // HTTP+SSE: the session exists since GET /sse; initialize records what it negotiated.
+            McpSessionState? existing = await _sessions!.Store.GetAsync(legacySessionId, touch: true, context.RequestAborted).ConfigureAwait(false);
+            if (existing is not null)
+            {
+                existing.ProtocolVersion = era.Version;
+                existing.ClientCapabilities = capabilities.IsEmpty ? "{}"u8.ToArray() : capabilities.ToArray();
+                existing.ClientInfo = clientInfo;
+                await _sessions.Store.UpdateAsync(existing, context.RequestAborted).ConfigureAwait(false);
+            }
+
+            await McpResponses.WriteResultAsync(context, message.Raw(message.Id), _results.GetInitialize(era.Version)).ConfigureAwait(false);
+            return;
+        }
+
         McpSessionState? session = await _sessions!.CreateAsync(context, era.Version, capabilities, clientInfo).ConfigureAwait(false);
         if (session is null)
         {

@@ -49,6 +49,7 @@ internal sealed partial class McpEndpoint
     private readonly ListenStreamHandler _listen;
     private readonly McpSessionRuntime? _sessions;
     private readonly SessionStreamServer? _sessionStreams;
+    private readonly LegacySseTransport? _legacySse;
 
     public McpEndpoint(McpServerDefinition definition, McpEndpointServices services)
     {
@@ -64,6 +65,13 @@ internal sealed partial class McpEndpoint
         _maxBodySize = services.Options.MaxRequestBodySize;
         _feed = new McpChangeFeed(services.Backplane, definition.Name);
         _listen = new ListenStreamHandler(definition, _results, _feed, _logger);
+        if (definition.LegacySse && definition.SessionMode == McpSessionMode.Stateless)
+        {
+            throw new InvalidOperationException(
+                $"MCP server '{definition.Name}' sets LegacySse = true but is stateless: the HTTP+SSE transport needs a session. "
+                + "Set Session = McpSessionMode.Store (any replica) or McpSessionMode.Sticky on [McpServer], or remove LegacySse (MCPG0040).");
+        }
+
         if (definition.SessionMode != McpSessionMode.Stateless)
         {
             // Sticky: the session lives in this process. Store: in the application's store, shared by every replica.
@@ -75,6 +83,7 @@ internal sealed partial class McpEndpoint
                 shared ? services.Backplane : new InMemoryMcpBackplane(),
                 _logger);
             _sessionStreams = new SessionStreamServer(_sessions, _feed, _logger);
+            _legacySse = definition.LegacySse ? new LegacySseTransport(this, _sessions, _logger) : null;
         }
     }
 
@@ -118,7 +127,7 @@ internal sealed partial class McpEndpoint
         return HandlePostAsync(context);
     }
 
-    private async Task HandlePostAsync(HttpContext context)
+    internal async Task HandlePostAsync(HttpContext context)
     {
         (BodyReadStatus status, byte[]? buffer, int length) = await RequestBodyReader.ReadAsync(context, _maxBodySize).ConfigureAwait(false);
         if (status == BodyReadStatus.TooLarge)

@@ -184,6 +184,11 @@ internal static class ServerEmitter
                 writer.WriteLine($"Instructions = {Literal(server.Instructions)};");
             }
 
+            if (server.LegacySse)
+            {
+                writer.WriteLine("LegacySse = true;");
+            }
+
             if (server.Resources.Count > 0)
             {
                 writer.WriteLine($"Resources = new {TypeRefs.ResourceDefinition}[] {{ {string.Join(", ", server.Resources.Select(ResourceEmitter.FieldName))} }};");

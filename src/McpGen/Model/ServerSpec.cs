@@ -37,7 +37,8 @@ internal sealed record ServerSpec(
     EquatableArray<ToolSpec> Tools,
     EquatableArray<ResourceSpec> Resources,
     EquatableArray<PromptSpec> Prompts,
-    EquatableArray<CompletionSpec> Completions);
+    EquatableArray<CompletionSpec> Completions,
+    bool LegacySse);
 
 // The resource, prompt and completion specs live in this file because McpGen.Analyzers links it (and not new files).
 

@@ -105,7 +105,8 @@ internal static class ServerParser
             Tools: tools.ToEquatableArray(),
             Resources: resources.ToEquatableArray(),
             Prompts: prompts.ToEquatableArray(),
-            Completions: completions.ToEquatableArray());
+            Completions: completions.ToEquatableArray(),
+            LegacySse: attribute.NamedArguments.Any(a => a.Key == "LegacySse" && a.Value.Value is true));
     }
 
     private static bool IsValidServerType(INamedTypeSymbol type, CancellationToken cancellationToken)
