@@ -27,6 +27,8 @@ public static class McpEndpointRouteBuilderExtensions
             ?? throw new InvalidOperationException(
                 $"McpGen services are not registered. Call builder.Services.AddMcpServer<{definition.Name}>() before app.MapMcp(...).");
         var endpoint = new McpEndpoint(definition, shared);
+        endpoints.ServiceProvider.GetService<Microsoft.Extensions.Hosting.IHostApplicationLifetime>()?.ApplicationStopped
+            .Register(static state => ((McpEndpoint)state!).DisposeAsync().AsTask().GetAwaiter().GetResult(), endpoint);
         if (!definition.LegacySse)
         {
             return endpoints.Map(pattern, endpoint.HandleAsync)

@@ -45,6 +45,43 @@ internal sealed class McpSessionRuntime : IAsyncDisposable
         Span<byte> random = stackalloc byte[6];
         RandomNumberGenerator.Fill(random);
         _streamPrefix = Base64Url.EncodeToString(random);
+
+        // Expired sessions leave memory (and the store) even when nobody asks for them again.
+        TimeSpan sweep = options.IdleTimeout > TimeSpan.Zero
+            ? TimeSpan.FromTicks(Math.Clamp(options.IdleTimeout.Ticks / 2, TimeSpan.FromSeconds(1).Ticks, TimeSpan.FromMinutes(1).Ticks))
+            : TimeSpan.FromMinutes(1);
+        _sweeper = new Timer(static state => ((McpSessionRuntime)state!).Sweep(), this, sweep, sweep);
+    }
+
+    private readonly Timer _sweeper;
+    private int _sweeping;
+
+    private void Sweep()
+    {
+        if (Interlocked.Exchange(ref _sweeping, 1) == 1)
+        {
+            return;
+        }
+
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                int removed = await Store.RemoveExpiredAsync(CancellationToken.None).ConfigureAwait(false);
+                if (removed > 0)
+                {
+                    McpSessionLog.SessionsExpired(_logger, removed);
+                }
+            }
+            catch (Exception ex) when (ex is McpStoreUnavailableException or OperationCanceledException)
+            {
+                McpSessionLog.ShutdownIgnored(_logger, ex);
+            }
+            finally
+            {
+                Volatile.Write(ref _sweeping, 0);
+            }
+        });
     }
 
     public McpSessionMode Mode { get; }
@@ -226,6 +263,7 @@ internal sealed class McpSessionRuntime : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await _sweeper.DisposeAsync().ConfigureAwait(false);
         if (_cancelSubscription is { } subscription)
         {
             try
@@ -262,6 +300,9 @@ internal static partial class McpSessionLog
 
     [LoggerMessage(105, LogLevel.Warning, "MCP request without Mcp-Session-Id served statelessly ({Method}): SessionlessFallback is on. A client or proxy drops the header.")]
     public static partial void SessionlessFallback(ILogger logger, string method);
+
+    [LoggerMessage(108, LogLevel.Debug, "Removed {Count} expired MCP sessions.")]
+    public static partial void SessionsExpired(ILogger logger, int count);
 
     [LoggerMessage(107, LogLevel.Error, "MCP HTTP+SSE message of session {SessionId} failed.")]
     public static partial void LegacySseFailed(ILogger logger, string sessionId, Exception exception);

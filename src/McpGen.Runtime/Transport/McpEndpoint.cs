@@ -89,6 +89,9 @@ internal sealed partial class McpEndpoint
 
     public McpServerDefinition Definition { get; }
 
+    /// <summary>Stops the session machinery (expiry sweeps, backplane subscriptions) when the application stops.</summary>
+    public ValueTask DisposeAsync() => _sessions?.DisposeAsync() ?? ValueTask.CompletedTask;
+
     public McpEndpointServices Services { get; }
 
     public Task HandleAsync(HttpContext context)
