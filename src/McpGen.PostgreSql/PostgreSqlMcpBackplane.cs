@@ -35,7 +35,7 @@ namespace McpGen.PostgreSql;
 /// <see cref="McpStoreUnavailableException"/> within <see cref="PostgreSqlMcpOptions.ConnectTimeout"/>; they never hang.
 /// </para>
 /// </remarks>
-public sealed class PostgreSqlMcpBackplane : IMcpBackplane, IAsyncDisposable
+public sealed class PostgreSqlMcpBackplane : IMcpBackplane, IAsyncDisposable, IDisposable
 {
     /// <summary>The largest <c>channel|message</c> sent inline; PostgreSQL's limit is 8000 bytes.</summary>
     internal const int MaxInlineBytes = 7900;
@@ -213,6 +213,9 @@ public sealed class PostgreSqlMcpBackplane : IMcpBackplane, IAsyncDisposable
             await _database.DisposeAsync().ConfigureAwait(false);
         }
     }
+
+    /// <summary>Like <see cref="DisposeAsync"/>, for containers disposed synchronously.</summary>
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
     /// <summary>Whether the listening connection is up (for tests and health checks).</summary>
     internal bool IsListening

@@ -7,6 +7,7 @@ using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 using McpGen.Sessions;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 
 namespace McpGen.PostgreSql;
@@ -16,7 +17,7 @@ namespace McpGen.PostgreSql;
 /// on first use), and the one place where a failure is judged "database unavailable" (<see cref="McpStoreUnavailableException"/>,
 /// 503 + <c>Retry-After</c>) or "a bug" (rethrown as it is).
 /// </summary>
-internal sealed class PostgreSqlMcpDatabase : IAsyncDisposable
+internal sealed class PostgreSqlMcpDatabase : IAsyncDisposable, IDisposable
 {
     private readonly bool _ownsDataSource;
     private readonly SemaphoreSlim _readyLock = new(1, 1);
@@ -24,7 +25,7 @@ internal sealed class PostgreSqlMcpDatabase : IAsyncDisposable
     private volatile bool _ready;
     private int _disposed;
 
-    public PostgreSqlMcpDatabase(PostgreSqlMcpOptions options)
+    public PostgreSqlMcpDatabase(PostgreSqlMcpOptions options, ILoggerFactory? loggerFactory = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         options = options.Clone();
@@ -36,7 +37,13 @@ internal sealed class PostgreSqlMcpDatabase : IAsyncDisposable
         }
         else
         {
-            DataSource = new NpgsqlSlimDataSourceBuilder(WithTimeouts(options.ConnectionString!, options)).Build();
+            var builder = new NpgsqlSlimDataSourceBuilder(WithTimeouts(options.ConnectionString!, options));
+            if (loggerFactory is not null)
+            {
+                builder.UseLoggerFactory(loggerFactory);
+            }
+
+            DataSource = builder.Build();
             _ownsDataSource = true;
         }
 
@@ -78,8 +85,9 @@ internal sealed class PostgreSqlMcpDatabase : IAsyncDisposable
 
     /// <summary>
     /// Runs <paramref name="operation"/> on a pooled connection. A failure to reach the database becomes
-    /// <see cref="McpStoreUnavailableException"/>; when the connection opened but then broke (a pooled connection that
-    /// did not survive a database restart), an <paramref name="idempotent"/> operation is tried once more on a new one.
+    /// <see cref="McpStoreUnavailableException"/>. When the connection opened but then broke (a pooled connection that
+    /// did not survive a database restart), the operation is tried once more on a new connection if that cannot apply it
+    /// twice: it is <paramref name="idempotent"/>, or the server said it ended the session before running anything.
     /// </summary>
     public async ValueTask<T> RunAsync<T, TState>(TState state, Func<NpgsqlConnection, TState, CancellationToken, Task<T>> operation, bool idempotent, CancellationToken cancellationToken)
     {
@@ -101,7 +109,7 @@ internal sealed class PostgreSqlMcpDatabase : IAsyncDisposable
             {
                 // Idle pooled connections to a restarted server are all dead: drop them, not one per request.
                 DataSource.Clear();
-                if (!(idempotent && opened && attempt == 0))
+                if (!(opened && attempt == 0 && (idempotent || NotExecuted(e))))
                 {
                     throw Unavailable(e);
                 }
@@ -152,6 +160,14 @@ internal sealed class PostgreSqlMcpDatabase : IAsyncDisposable
         };
     }
 
+    /// <summary>
+    /// Whether the server ended the connection before the command could commit: a backend that is shut down
+    /// (57P01 admin_shutdown, 57P02 crash_shutdown) or refused (57P03) reports it instead of a result, while a committed
+    /// command has already been answered. This is what an idle pooled connection says after a database restart.
+    /// </summary>
+    private static bool NotExecuted(Exception exception)
+        => exception is PostgresException { SqlState: PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown or PostgresErrorCodes.CannotConnectNow };
+
     /// <summary>The exception a request gets when the database is down: it names the database and what to do.</summary>
     public McpStoreUnavailableException Unavailable(Exception cause)
     {
@@ -183,6 +199,8 @@ internal sealed class PostgreSqlMcpDatabase : IAsyncDisposable
 
         _readyLock.Dispose();
     }
+
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
     /// <summary>Learns the server's encoding and, when <see cref="PostgreSqlMcpOptions.AutoCreateSchema"/>, creates the schema; once per process.</summary>
     private async ValueTask EnsureReadyAsync(CancellationToken cancellationToken)

@@ -60,7 +60,7 @@ public static class PostgreSqlMcpServiceCollectionExtensions
         services.RemoveAll<IMcpSessionStore>();
         services.RemoveAll<IMcpBackplane>();
 
-        services.AddSingleton(_ => new PostgreSqlMcpDatabase(options));
+        services.AddSingleton(sp => new PostgreSqlMcpDatabase(options, sp.GetService<ILoggerFactory>()));
         services.AddSingleton(sp => new PostgreSqlMcpSessionStore(sp.GetRequiredService<PostgreSqlMcpDatabase>()));
         services.AddSingleton(sp => new PostgreSqlMcpBackplane(
             sp.GetRequiredService<PostgreSqlMcpDatabase>(),

@@ -31,7 +31,7 @@ namespace McpGen.PostgreSql;
 /// server refuses connections); once it is back, calls succeed again with new connections.
 /// </para>
 /// </remarks>
-public sealed class PostgreSqlMcpSessionStore : IMcpSessionStore, IAsyncDisposable
+public sealed class PostgreSqlMcpSessionStore : IMcpSessionStore, IAsyncDisposable, IDisposable
 {
     /// <summary>First key of the advisory lock that serializes creates (<c>'MCPG' + 1</c>); the second is the schema's hash.</summary>
     private const int CreateLockKey = 1296257096;
@@ -327,4 +327,7 @@ public sealed class PostgreSqlMcpSessionStore : IMcpSessionStore, IAsyncDisposab
 
     /// <summary>Disposes the connection pool when the store created it (the constructor with options).</summary>
     public ValueTask DisposeAsync() => _ownsDatabase ? _database.DisposeAsync() : ValueTask.CompletedTask;
+
+    /// <summary>Like <see cref="DisposeAsync"/>, for containers disposed synchronously.</summary>
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 }
