@@ -59,6 +59,7 @@ public sealed class PostgreSqlMcpBackplane : IMcpBackplane, IAsyncDisposable, ID
     private TaskCompletionSource _listening = NewSignal();
     private Exception? _lastListenError;
     private Task? _listener;
+    private int _listens;
     private int _disposed;
 
     /// <summary>Creates a backplane with its own connection pool (the application disposes it). With DI, use <c>AddMcpGenPostgreSql</c>.</summary>
@@ -217,6 +218,9 @@ public sealed class PostgreSqlMcpBackplane : IMcpBackplane, IAsyncDisposable, ID
     /// <summary>Like <see cref="DisposeAsync"/>, for containers disposed synchronously.</summary>
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
+    /// <summary>How many times the listener connected and issued LISTEN (1 + reconnects; for tests).</summary>
+    internal int ListenCount => Volatile.Read(ref _listens);
+
     /// <summary>Whether the listening connection is up (for tests and health checks).</summary>
     internal bool IsListening
     {
@@ -307,6 +311,7 @@ public sealed class PostgreSqlMcpBackplane : IMcpBackplane, IAsyncDisposable, ID
                 }
 
                 delay = FirstReconnectDelay;
+                Interlocked.Increment(ref _listens);
                 SetListening();
                 PostgreSqlMcpLog.Listening(_logger, _notifyChannel);
                 while (true)

@@ -178,7 +178,8 @@ public sealed class PostgreSqlSpecificTests : IAsyncLifetime
         object? killed = await _schemas.ScalarAsync($"SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE query = 'LISTEN \"{schema}\"'");
         Assert.Equal(1L, killed);
 
-        await Eventually.TrueAsync(() => !backplane.IsListening, TimeSpan.FromSeconds(10), "the backplane noticing the lost connection");
+        Assert.Equal(1, backplane.ListenCount);
+        await Eventually.TrueAsync(() => backplane.ListenCount == 2, TimeSpan.FromSeconds(20), "the backplane listening again on a new connection");
         await PublishUntilReceivedAsync(backplane, "survivor", received, TimeSpan.FromSeconds(20));
         Assert.True(backplane.IsListening);
         Assert.Equal("before", received.Texts[0]);

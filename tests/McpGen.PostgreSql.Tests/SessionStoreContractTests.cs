@@ -196,7 +196,7 @@ public abstract class SessionStoreContractTests : IAsyncLifetime
     public async Task Expiry_IsSliding_TouchMovesIt_ReadWithoutTouchDoesNot()
     {
         IMcpSessionStore store = await NewStoreAsync();
-        TimeSpan idle = TimeSpan.FromSeconds(2);
+        TimeSpan idle = TimeSpan.FromSeconds(3);
         McpSessionState touched = NewSession();
         McpSessionState untouched = NewSession();
         var clock = Stopwatch.StartNew();
@@ -204,20 +204,28 @@ public abstract class SessionStoreContractTests : IAsyncLifetime
         Assert.True(await store.CreateAsync(untouched, idle, 0, None));
         DateTimeOffset createdSeen = (await store.GetAsync(touched.Id, touch: false, None))!.LastSeenAt;
 
-        await Task.Delay(TimeSpan.FromSeconds(1.2) - clock.Elapsed);
+        // 1.5 s: both live; touching one moves its expiry to 4.5 s.
+        await DelayUntil(clock, 1.5);
         McpSessionState? slid = await store.GetAsync(touched.Id, touch: true, None);
         Assert.NotNull(slid);
-        Assert.True(slid.LastSeenAt >= createdSeen.AddSeconds(1), $"touch moved LastSeenAt from {createdSeen:O} to {slid.LastSeenAt:O}");
+        Assert.True(slid.LastSeenAt >= createdSeen.AddSeconds(1.2), $"touch moved LastSeenAt from {createdSeen:O} to {slid.LastSeenAt:O}");
         Assert.NotNull(await store.GetAsync(untouched.Id, touch: false, None));
 
-        // 2.6 s after creation, 1.4 s after the touch: only the touched session lives.
-        await Task.Delay(TimeSpan.FromSeconds(2.6) - clock.Elapsed);
+        // 3.7 s: past the untouched session's expiry (3 s), before the touched one's (4.5 s).
+        await DelayUntil(clock, 3.7);
         Assert.NotNull(await store.GetAsync(touched.Id, touch: false, None));
         Assert.Null(await store.GetAsync(untouched.Id, touch: true, None));
         Assert.False(await store.UpdateAsync(untouched, None));
 
-        await Task.Delay(TimeSpan.FromSeconds(4.2) - clock.Elapsed);
+        // 5.7 s: past both.
+        await DelayUntil(clock, 5.7);
         Assert.Null(await store.GetAsync(touched.Id, touch: true, None));
+    }
+
+    private static Task DelayUntil(Stopwatch clock, double seconds)
+    {
+        TimeSpan wait = TimeSpan.FromSeconds(seconds) - clock.Elapsed;
+        return wait > TimeSpan.Zero ? Task.Delay(wait) : Task.CompletedTask;
     }
 
     [Fact]
