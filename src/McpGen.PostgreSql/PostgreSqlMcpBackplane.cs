@@ -89,11 +89,11 @@ public sealed class PostgreSqlMcpBackplane : IMcpBackplane, IAsyncDisposable, ID
 
     /// <inheritdoc/>
     /// <exception cref="McpStoreUnavailableException">The database cannot be reached.</exception>
-    public ValueTask PublishAsync(string channel, ReadOnlyMemory<byte> message, CancellationToken cancellationToken)
+    public async ValueTask PublishAsync(string channel, ReadOnlyMemory<byte> message, CancellationToken cancellationToken)
     {
         ValidateChannel(channel);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        return new ValueTask(_database.RunAsync(
+        await _database.RunAsync(
             (Backplane: this, Channel: channel, Message: message),
             static async (connection, state, cancellationToken) =>
             {
@@ -131,7 +131,7 @@ public sealed class PostgreSqlMcpBackplane : IMcpBackplane, IAsyncDisposable, ID
                 return true;
             },
             idempotent: false,
-            cancellationToken).AsTask());
+            cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
