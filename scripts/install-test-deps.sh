@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs what the test suite needs beyond the .NET SDK, idempotently: the npm clients (from the committed lock file).
+# Installs what the test suite needs beyond the .NET SDK, idempotently: the npm clients (from the committed lock file)
+# and PostgreSQL from Debian packages (the PostgreSQL tests start their own cluster with scripts/services/postgres.sh).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
@@ -15,3 +16,6 @@ if [ -f "$ts/package-lock.json" ]; then
     (cd "$ts" && npm ci --no-audit --no-fund --loglevel=error)
   fi
 fi
+
+# PostgreSQL: installed here so that no test pays for apt-get; the tests start the cluster themselves.
+bash "$root/scripts/services/postgres.sh" install

@@ -14,7 +14,8 @@ namespace McpGen.Sessions;
 /// <remarks>
 /// Delivery is best effort while a subscriber is connected: what must survive a disconnect (SSE events) is also written
 /// to the <see cref="IMcpSessionStore"/> event log, and readers replay from there. A backplane that cannot reach its
-/// backing service throws <see cref="McpStoreUnavailableException"/> from <see cref="PublishAsync"/>.
+/// backing service throws <see cref="McpStoreUnavailableException"/> from <see cref="PublishAsync"/>, and from
+/// <see cref="SubscribeAsync"/> when it cannot make the subscription active (then no subscription exists).
 /// </remarks>
 public interface IMcpBackplane
 {

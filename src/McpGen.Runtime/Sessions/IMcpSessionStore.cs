@@ -45,7 +45,8 @@ public interface IMcpSessionStore
     /// <summary>
     /// Appends one SSE event (a complete JSON-RPC message) to a stream of a session and returns its sequence number:
     /// 1 for the stream's first event, then consecutive. Only the last <paramref name="capacity"/> events of a stream are
-    /// kept. <paramref name="last"/> marks the stream's final event (the response that ends a request stream).
+    /// kept. <paramref name="last"/> marks the stream's final event (the response that ends a request stream). Returns 0
+    /// when the session does not exist (deleted, or removed after expiry): nothing was stored.
     /// </summary>
     ValueTask<long> AppendEventAsync(string sessionId, string streamId, ReadOnlyMemory<byte> message, bool last, int capacity, CancellationToken cancellationToken);
 

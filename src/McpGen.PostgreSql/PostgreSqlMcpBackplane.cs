@@ -1,0 +1,546 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using System.Text;
+using System.Text.Unicode;
+using System.Threading;
+using System.Threading.Channels;
+using System.Threading.Tasks;
+using McpGen.Sessions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+
+namespace McpGen.PostgreSql;
+
+/// <summary>
+/// The <see cref="IMcpBackplane"/> across replicas: PostgreSQL <c>LISTEN</c>/<c>NOTIFY</c> on one PostgreSQL channel
+/// (<see cref="PostgreSqlMcpOptions.NotifyChannel"/>), every backplane channel multiplexed on it as the payload
+/// <c>channel|message</c>. Register it with <c>services.AddMcpGenPostgreSql(connectionString)</c>.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Each process holds one dedicated connection that listens (opened by the first subscription) and dispatches to its
+/// local subscribers; publishing uses a pooled connection. A message that is not UTF-8 text, or is larger than a
+/// <c>NOTIFY</c> payload can carry (about 7900 bytes with the channel), is stored in the <c>payloads</c> table and the
+/// notification carries its id (<c>channel*id</c>); receivers read it once per process and old rows are deleted after
+/// <see cref="PostgreSqlMcpOptions.PayloadRetention"/>. Notifications are delivered in commit order, so the messages
+/// of one publisher arrive in publish order, large and small alike.
+/// </para>
+/// <para>
+/// When the listening connection drops, the backplane reconnects with backoff (100 ms doubling to 5 s) and listens
+/// again; subscriptions stay registered and receive again once it is back. Messages published while this replica was
+/// not listening do not reach it (delivery is best effort; what must survive is in the store's event log).
+/// <see cref="PublishAsync"/>, and <see cref="SubscribeAsync"/> while the listener is down, throw
+/// <see cref="McpStoreUnavailableException"/> within <see cref="PostgreSqlMcpOptions.ConnectTimeout"/>; they never hang.
+/// </para>
+/// </remarks>
+public sealed class PostgreSqlMcpBackplane : IMcpBackplane, IAsyncDisposable, IDisposable
+{
+    /// <summary>The largest <c>channel|message</c> sent inline; PostgreSQL's limit is 8000 bytes.</summary>
+    internal const int MaxInlineBytes = 7900;
+
+    private static readonly TimeSpan FirstReconnectDelay = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan LastReconnectDelay = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan KeepAliveInterval = TimeSpan.FromSeconds(15);
+
+    private readonly PostgreSqlMcpDatabase _database;
+    private readonly bool _ownsDatabase;
+    private readonly ILogger _logger;
+    private readonly string _notifyChannel;
+    private readonly string _listenSql;
+    private readonly string _byReferenceSql;
+    private readonly string _fetchSql;
+    private readonly string _removePayloadsSql;
+    private readonly ConcurrentDictionary<string, ImmutableArray<Subscription>> _channels = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ImmutableArray<Subscription>>.AlternateLookup<ReadOnlySpan<char>> _channelsBySpan;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Lock _gate = new();
+    private TaskCompletionSource _listening = NewSignal();
+    private Exception? _lastListenError;
+    private Task? _listener;
+    private int _listens;
+    private int _disposed;
+
+    /// <summary>Creates a backplane with its own connection pool (the application disposes it). With DI, use <c>AddMcpGenPostgreSql</c>.</summary>
+    /// <param name="options">Connection and channel; checked now (<see cref="ArgumentException"/> names a bad option).</param>
+    /// <param name="logger">Where reconnects and dropped messages are logged.</param>
+    public PostgreSqlMcpBackplane(PostgreSqlMcpOptions options, ILogger<PostgreSqlMcpBackplane>? logger = null)
+        : this(new PostgreSqlMcpDatabase(options), logger, ownsDatabase: true)
+    {
+    }
+
+    internal PostgreSqlMcpBackplane(PostgreSqlMcpDatabase database, ILogger? logger, bool ownsDatabase = false)
+    {
+        _database = database;
+        _ownsDatabase = ownsDatabase;
+        _logger = logger ?? NullLogger.Instance;
+        _notifyChannel = database.Options.EffectiveNotifyChannel;
+        _listenSql = $"LISTEN \"{_notifyChannel}\"";
+        string s = database.Schema;
+        _byReferenceSql = $"""
+            WITH p AS (INSERT INTO {s}.payloads (data) VALUES ($3) RETURNING id)
+            SELECT pg_notify($1, $2 || p.id::text) FROM p
+            """;
+        _fetchSql = $"SELECT data FROM {s}.payloads WHERE id = $1";
+        _removePayloadsSql = $"DELETE FROM {s}.payloads WHERE created_at < now() - $1";
+        _channelsBySpan = _channels.GetAlternateLookup<ReadOnlySpan<char>>();
+    }
+
+    /// <inheritdoc/>
+    /// <exception cref="McpStoreUnavailableException">The database cannot be reached.</exception>
+    public async ValueTask PublishAsync(string channel, ReadOnlyMemory<byte> message, CancellationToken cancellationToken)
+    {
+        ValidateChannel(channel);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        await _database.RunAsync(
+            (Backplane: this, Channel: channel, Message: message),
+            static async (connection, state, cancellationToken) =>
+            {
+                PostgreSqlMcpBackplane self = state.Backplane;
+                NpgsqlCommand command;
+                if (self.CanInline(state.Channel, state.Message.Span))
+                {
+                    command = new NpgsqlCommand("SELECT pg_notify($1, $2)", connection)
+                    {
+                        Parameters =
+                        {
+                            new NpgsqlParameter<string> { TypedValue = self._notifyChannel },
+                            new NpgsqlParameter<string> { TypedValue = InlinePayload(state.Channel, state.Message.Span) },
+                        },
+                    };
+                }
+                else
+                {
+                    command = new NpgsqlCommand(self._byReferenceSql, connection)
+                    {
+                        Parameters =
+                        {
+                            new NpgsqlParameter<string> { TypedValue = self._notifyChannel },
+                            new NpgsqlParameter<string> { TypedValue = state.Channel + "*" },
+                            new NpgsqlParameter<ReadOnlyMemory<byte>> { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bytea, TypedValue = state.Message },
+                        },
+                    };
+                }
+
+                await using (command.ConfigureAwait(false))
+                {
+                    await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                return true;
+            },
+            idempotent: false,
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    /// <exception cref="McpStoreUnavailableException">
+    /// This replica is not listening (the database is down) and did not get back within
+    /// <see cref="PostgreSqlMcpOptions.ConnectTimeout"/>: the subscription could not promise delivery, so none was made.
+    /// </exception>
+    public async ValueTask<IAsyncDisposable> SubscribeAsync(string channel, Func<ReadOnlyMemory<byte>, ValueTask> handler, CancellationToken cancellationToken)
+    {
+        ValidateChannel(channel);
+        ArgumentNullException.ThrowIfNull(handler);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        StartListener();
+        var subscription = new Subscription(this, channel, handler);
+        _channels.AddOrUpdate(channel, static (_, s) => [s], static (_, list, s) => list.Add(s), subscription);
+        try
+        {
+            await WaitUntilListeningAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await subscription.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        return subscription;
+    }
+
+    /// <summary>
+    /// Deletes the stored payloads of large messages older than <see cref="PostgreSqlMcpOptions.PayloadRetention"/>;
+    /// returns how many. The cleanup service registered by <c>AddMcpGenPostgreSql</c> calls it periodically.
+    /// </summary>
+    /// <exception cref="McpStoreUnavailableException">The database cannot be reached.</exception>
+    public ValueTask<int> RemoveExpiredPayloadsAsync(CancellationToken cancellationToken)
+    {
+        return _database.RunAsync(
+            (Sql: _removePayloadsSql, Retention: _database.Options.PayloadRetention),
+            static async (connection, state, cancellationToken) =>
+            {
+                await using NpgsqlCommand command = new(state.Sql, connection)
+                {
+                    Parameters = { new NpgsqlParameter<TimeSpan> { TypedValue = state.Retention } },
+                };
+                return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            },
+            idempotent: true,
+            cancellationToken);
+    }
+
+    /// <summary>Stops listening, ends every subscription's delivery, and disposes the connection pool when the backplane created it.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        Task? listener;
+        lock (_gate)
+        {
+            listener = _listener;
+        }
+
+        if (listener is not null)
+        {
+            await listener.ConfigureAwait(false);
+        }
+
+        foreach (ImmutableArray<Subscription> subscriptions in _channels.Values)
+        {
+            foreach (Subscription subscription in subscriptions)
+            {
+                subscription.Complete();
+            }
+        }
+
+        if (_ownsDatabase)
+        {
+            await _database.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Like <see cref="DisposeAsync"/>, for containers disposed synchronously.</summary>
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
+
+    /// <summary>How many times the listener connected and issued LISTEN (1 + reconnects; for tests).</summary>
+    internal int ListenCount => Volatile.Read(ref _listens);
+
+    /// <summary>Whether the listening connection is up (for tests and health checks).</summary>
+    internal bool IsListening
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _listening.Task.IsCompletedSuccessfully;
+            }
+        }
+    }
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private static void ValidateChannel(string channel)
+    {
+        ArgumentNullException.ThrowIfNull(channel);
+        if (channel.Length is 0 or > 200)
+        {
+            throw new ArgumentException($"A backplane channel has 1 to 200 characters; '{channel}' has {channel.Length}.", nameof(channel));
+        }
+
+        foreach (char c in channel)
+        {
+            if (!char.IsAsciiLetterOrDigit(c) && c is not ('-' or '_' or '.' or ':'))
+            {
+                throw new ArgumentException($"A backplane channel uses ASCII letters, digits and '-_.:' only; '{channel}' has '{c}'.", nameof(channel));
+            }
+        }
+    }
+
+    private static string InlinePayload(string channel, ReadOnlySpan<byte> message) => string.Concat(channel, "|", Encoding.UTF8.GetString(message));
+
+    /// <summary>Whether <paramref name="message"/> can travel inside a NOTIFY payload: UTF-8 text the server can hold, small enough.</summary>
+    private bool CanInline(string channel, ReadOnlySpan<byte> message)
+    {
+        return channel.Length + 1 + message.Length <= MaxInlineBytes
+            && message.IndexOf((byte)0) < 0
+            && (_database.ServerIsUtf8 ? Utf8.IsValid(message) : System.Text.Ascii.IsValid(message));
+    }
+
+    private void StartListener()
+    {
+        lock (_gate)
+        {
+            _listener ??= Task.Run(ListenAsync);
+        }
+    }
+
+    private async Task WaitUntilListeningAsync(CancellationToken cancellationToken)
+    {
+        Task listening;
+        lock (_gate)
+        {
+            listening = _listening.Task;
+        }
+
+        if (listening.IsCompletedSuccessfully)
+        {
+            return;
+        }
+
+        try
+        {
+            await listening.WaitAsync(_database.Options.ConnectTimeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException e)
+        {
+            throw _database.Unavailable(Volatile.Read(ref _lastListenError) ?? e);
+        }
+    }
+
+    /// <summary>The listener: connect, LISTEN, wait for notifications (pinging when idle); on any failure reconnect with backoff.</summary>
+    private async Task ListenAsync()
+    {
+        CancellationToken stopping = _stopping.Token;
+        TimeSpan delay = FirstReconnectDelay;
+        while (!stopping.IsCancellationRequested)
+        {
+            NpgsqlConnection? connection = null;
+            try
+            {
+                connection = await _database.OpenAsync(stopping).ConfigureAwait(false);
+                connection.Notification += OnNotification;
+                await using (var listen = new NpgsqlCommand(_listenSql, connection))
+                {
+                    await listen.ExecuteNonQueryAsync(stopping).ConfigureAwait(false);
+                }
+
+                delay = FirstReconnectDelay;
+                Interlocked.Increment(ref _listens);
+                SetListening();
+                PostgreSqlMcpLog.Listening(_logger, _notifyChannel);
+                while (true)
+                {
+                    if (!await connection.WaitAsync(KeepAliveInterval, stopping).ConfigureAwait(false))
+                    {
+                        // Idle: prove the connection still works (a dead peer is otherwise noticed only by TCP, much later).
+                        await using var ping = new NpgsqlCommand("SELECT 1", connection);
+                        await ping.ExecuteNonQueryAsync(stopping).ConfigureAwait(false);
+                    }
+                }
+            }
+            catch (Exception) when (stopping.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception e)
+            {
+                SetNotListening(e);
+                await CloseAsync(connection).ConfigureAwait(false);
+                connection = null;
+
+                // The pool's idle connections died with this one; new ones are opened once the server is back.
+                _database.DataSource.Clear();
+                PostgreSqlMcpLog.ListenLost(_logger, delay, e);
+                try
+                {
+                    await Task.Delay(delay, stopping).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+
+                delay = delay * 2 < LastReconnectDelay ? delay * 2 : LastReconnectDelay;
+            }
+            finally
+            {
+                await CloseAsync(connection).ConfigureAwait(false);
+            }
+        }
+
+        SetNotListening(new ObjectDisposedException(nameof(PostgreSqlMcpBackplane)));
+    }
+
+    private async ValueTask CloseAsync(NpgsqlConnection? connection)
+    {
+        if (connection is null)
+        {
+            return;
+        }
+
+        connection.Notification -= OnNotification;
+        try
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // A broken connection may fail to close cleanly; it is discarded either way.
+        }
+    }
+
+    private void SetListening()
+    {
+        lock (_gate)
+        {
+            _listening.TrySetResult();
+        }
+    }
+
+    private void SetNotListening(Exception error)
+    {
+        Exception unavailable = _database.Unavailable(error);
+        Volatile.Write(ref _lastListenError, unavailable);
+        lock (_gate)
+        {
+            // Subscribers waiting for this attempt learn at once that it failed; later ones wait for the next attempt.
+            if (_listening.TrySetException(unavailable))
+            {
+                _ = _listening.Task.Exception; // observed: nobody may be waiting
+            }
+
+            _listening = NewSignal();
+        }
+    }
+
+    /// <summary>Runs on the listening connection's read loop: only parses and queues, never waits.</summary>
+    private void OnNotification(object sender, NpgsqlNotificationEventArgs e)
+    {
+        ReadOnlySpan<char> payload = e.Payload;
+        int separator = payload.IndexOfAny('|', '*');
+        if (separator <= 0)
+        {
+            PostgreSqlMcpLog.MalformedNotification(_logger, _notifyChannel);
+            return;
+        }
+
+        if (!_channelsBySpan.TryGetValue(payload[..separator], out ImmutableArray<Subscription> subscribers) || subscribers.IsDefaultOrEmpty)
+        {
+            return;
+        }
+
+        Delivery delivery;
+        if (payload[separator] == '|')
+        {
+            ReadOnlySpan<char> text = payload[(separator + 1)..];
+            byte[] message = new byte[Encoding.UTF8.GetByteCount(text)];
+            Encoding.UTF8.GetBytes(text, message);
+            delivery = new Delivery(message, null);
+        }
+        else if (long.TryParse(payload[(separator + 1)..], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long id))
+        {
+            delivery = new Delivery(null, new PayloadReference(this, id, subscribers[0].Name));
+        }
+        else
+        {
+            PostgreSqlMcpLog.MalformedNotification(_logger, _notifyChannel);
+            return;
+        }
+
+        foreach (Subscription subscriber in subscribers)
+        {
+            subscriber.Post(delivery);
+        }
+    }
+
+    private async Task<byte[]?> FetchAsync(long id, string channel)
+    {
+        try
+        {
+            return await _database.RunAsync(
+                (Sql: _fetchSql, Id: id),
+                static async (connection, state, cancellationToken) =>
+                {
+                    await using NpgsqlCommand command = new(state.Sql, connection)
+                    {
+                        Parameters = { new NpgsqlParameter<long> { TypedValue = state.Id } },
+                    };
+                    await using NpgsqlDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                    return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? reader.GetFieldValue<byte[]>(0) : null;
+                },
+                idempotent: true,
+                _stopping.Token).ConfigureAwait(false) ?? LogLost(null);
+        }
+        catch (Exception e) when (!_stopping.IsCancellationRequested)
+        {
+            return LogLost(e);
+        }
+
+        byte[]? LogLost(Exception? e)
+        {
+            PostgreSqlMcpLog.PayloadLost(_logger, id, channel, e);
+            return null;
+        }
+    }
+
+    private void Remove(Subscription subscription)
+    {
+        while (_channels.TryGetValue(subscription.Name, out ImmutableArray<Subscription> list))
+        {
+            ImmutableArray<Subscription> rest = list.Remove(subscription);
+            bool done = rest.IsEmpty
+                ? _channels.TryRemove(new(subscription.Name, list))
+                : _channels.TryUpdate(subscription.Name, rest, list);
+            if (done)
+            {
+                return;
+            }
+        }
+    }
+
+    private readonly record struct Delivery(byte[]? Message, PayloadReference? Reference);
+
+    /// <summary>A large message's id; read from the database once per process, however many local subscribers want it.</summary>
+    private sealed class PayloadReference(PostgreSqlMcpBackplane owner, long id, string channel)
+    {
+        private readonly Lazy<Task<byte[]?>> _fetch = new(() => owner.FetchAsync(id, channel), LazyThreadSafetyMode.ExecutionAndPublication);
+
+        public Task<byte[]?> GetAsync() => _fetch.Value;
+    }
+
+    private sealed class Subscription : IAsyncDisposable
+    {
+        private readonly PostgreSqlMcpBackplane _owner;
+        private readonly Func<ReadOnlyMemory<byte>, ValueTask> _handler;
+        private readonly Channel<Delivery> _queue = Channel.CreateUnbounded<Delivery>(new UnboundedChannelOptions { SingleReader = true });
+        private readonly Task _pump;
+
+        public Subscription(PostgreSqlMcpBackplane owner, string channel, Func<ReadOnlyMemory<byte>, ValueTask> handler)
+        {
+            _owner = owner;
+            Name = channel;
+            _handler = handler;
+            _pump = Task.Run(PumpAsync);
+        }
+
+        public string Name { get; }
+
+        public void Post(Delivery delivery) => _queue.Writer.TryWrite(delivery);
+
+        public void Complete() => _queue.Writer.TryComplete();
+
+        public async ValueTask DisposeAsync()
+        {
+            _owner.Remove(this);
+            _queue.Writer.TryComplete();
+            await _pump.ConfigureAwait(false);
+        }
+
+        private async Task PumpAsync()
+        {
+            await foreach (Delivery delivery in _queue.Reader.ReadAllAsync().ConfigureAwait(false))
+            {
+                byte[]? message = delivery.Message ?? await delivery.Reference!.GetAsync().ConfigureAwait(false);
+                if (message is null)
+                {
+                    continue;
+                }
+
+                try
+                {
+                    await _handler(message).ConfigureAwait(false);
+                }
+                catch (Exception e)
+                {
+                    PostgreSqlMcpLog.HandlerFailed(_owner._logger, Name, e);
+                }
+            }
+        }
+    }
+}
