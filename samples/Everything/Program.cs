@@ -1,7 +1,10 @@
 // The conformance fixture server. Usage:
 //   dotnet run --project samples/Everything -- --mode stateless|sticky|store [--urls http://127.0.0.1:5100]
+//     [--postgres CONNECTION_STRING] [--keys DIR]
 // Serves MCP at /mcp and answers GET /healthz with "ok". Binds to 127.0.0.1:5100 unless --urls says otherwise.
 using Everything;
+using McpGen;
+using Microsoft.AspNetCore.DataProtection;
 
 var builder = WebApplication.CreateSlimBuilder(args);
 string mode = (builder.Configuration["mode"] ?? "stateless").Trim().ToLowerInvariant();
@@ -17,6 +20,22 @@ if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(
 }
 
 builder.Services.AddEverything(mode);
+
+// Several replicas of the store mode share sessions, SSE event logs and the backplane through PostgreSQL:
+// --postgres "Host=...;Database=..." (or MCPGEN_POSTGRES). Without it the store is in memory (one process).
+string? postgres = builder.Configuration["postgres"] ?? Environment.GetEnvironmentVariable("MCPGEN_POSTGRES");
+if (!string.IsNullOrEmpty(postgres))
+{
+    builder.Services.AddMcpGenPostgreSql(postgres);
+}
+
+// Replicas must share Data Protection keys to accept each other's sealed 2026-07-28 requestState:
+// --keys DIR (or MCPGEN_KEYS_DIR), a directory every replica can read and write.
+string? keys = builder.Configuration["keys"] ?? Environment.GetEnvironmentVariable("MCPGEN_KEYS_DIR");
+if (!string.IsNullOrEmpty(keys))
+{
+    builder.Services.AddDataProtection().SetApplicationName("mcpgen-everything").PersistKeysToFileSystem(new DirectoryInfo(keys));
+}
 
 var app = builder.Build();
 app.MapEverything(mode);
