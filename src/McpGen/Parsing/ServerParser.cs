@@ -105,7 +105,8 @@ internal static class ServerParser
             Tools: tools.ToEquatableArray(),
             Resources: resources.ToEquatableArray(),
             Prompts: prompts.ToEquatableArray(),
-            Completions: completions.ToEquatableArray());
+            Completions: completions.ToEquatableArray(),
+            IconsJson: Decorations.Icons(type)?.ToJson());
     }
 
     private static bool IsValidServerType(INamedTypeSymbol type, CancellationToken cancellationToken)
