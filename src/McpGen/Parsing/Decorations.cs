@@ -37,19 +37,25 @@ internal static class Decorations
     }
 
     /// <summary>Why an <c>[McpIcon]</c> is invalid, or <see langword="null"/>.</summary>
-    public static string? IconError(AttributeData attribute)
+    public static string? IconError(AttributeData attribute) => IconError(attribute, out _);
+
+    /// <summary>Why an <c>[McpIcon]</c> is invalid, and which named argument is wrong (<see langword="null"/>: the source).</summary>
+    public static string? IconError(AttributeData attribute, out string? argument)
     {
+        argument = null;
         string? src = attribute.ConstructorArguments.Length == 1 ? attribute.ConstructorArguments[0].Value as string : null;
         if (SourceError(src) is { } sourceError)
         {
             return sourceError;
         }
 
+        argument = "MimeType";
         if (Named(attribute, "MimeType")?.Value is string mimeType && !IsImageMimeType(mimeType))
         {
             return $"MimeType '{mimeType}' is not an image MIME type; use one such as image/png, image/jpeg, image/svg+xml or image/webp";
         }
 
+        argument = "Sizes";
         if (Named(attribute, "Sizes") is { Kind: TypedConstantKind.Array, IsNull: false } sizes)
         {
             foreach (TypedConstant size in sizes.Values)
@@ -61,6 +67,7 @@ internal static class Decorations
             }
         }
 
+        argument = null;
         return null;
     }
 
@@ -267,7 +274,7 @@ internal static class Decorations
         {
             if (!(IsAlphanumeric(c) || "!#$%&'*+-.^_`|~".IndexOf(c) >= 0))
             {
-                return $"the header name '{name}' contains '{(c < ' ' || c > '~' ? "\\u" + ((int)c).ToString("x4", System.Globalization.CultureInfo.InvariantCulture) : c.ToString())}'; "
+                return $"the header name '{name}' contains '{(char.IsControl(c) ? "\\u" + ((int)c).ToString("x4", System.Globalization.CultureInfo.InvariantCulture) : c.ToString())}'; "
                     + "use letters, digits and !#$%&'*+-.^_`|~ only (an HTTP token)";
             }
         }
