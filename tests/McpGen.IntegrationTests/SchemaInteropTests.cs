@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ModelContextProtocol;
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
 
@@ -68,6 +69,24 @@ public sealed class SchemaInteropTests(EverythingHost host) : IClassFixture<Ever
         Assert.NotEqual(true, zurich.IsError);
         Assert.Equal("Routed to region Zürich.", zurich.SingleText());
         Assert.Equal("Routed to region us-west1.", plain.SingleText());
+    }
+
+    [Fact]
+    public async Task CSharp_client_that_never_listed_the_tools_sends_no_header_and_is_told_why()
+    {
+        await using McpClient client = await CSharpClient.ConnectAsync(host.Endpoint, EverythingCSharpClientTests.Modern);
+
+        // The client mirrors x-mcp-header only for tools it has listed; the spec makes the server reject a value in the body
+        // without its header (a router may have acted on the missing header), and tells the client to list and retry.
+        var error = await Assert.ThrowsAsync<McpProtocolException>(() =>
+            client.CallToolAsync("test_custom_header", new Dictionary<string, object?> { ["region"] = "eu" }).AsTask());
+
+        Assert.Equal((McpErrorCode)(-32020), error.ErrorCode);
+        Assert.Contains("Mcp-Param-Region header is missing", error.Message);
+        Assert.Contains("x-mcp-header in tools/list", error.Message);
+
+        await client.ListToolsAsync();
+        Assert.Equal("Routed to region eu.", (await client.CallToolAsync("test_custom_header", new Dictionary<string, object?> { ["region"] = "eu" })).SingleText());
     }
 
     [Fact]
@@ -160,6 +179,23 @@ public sealed class SchemaInteropTests(EverythingHost host) : IClassFixture<Ever
         {
             Assert.Equal(header, call.GetProperty("headers").GetProperty("mcp-param-region").GetString());
         }
+    }
+
+    [Fact]
+    public async Task TypeScript_v2_modern_client_that_never_listed_the_tools_lists_and_retries_after_the_header_mismatch()
+    {
+        object[] steps = [new { op = "call", name = "test_custom_header", args = new { region = "eu" } }];
+
+        JsonElement report = await TypeScriptClient.RunAsync(host.Endpoint, "v2", "modern", "2026-07-28", steps, trace: true);
+
+        // The spec's SHOULD: on HeaderMismatch, call tools/list and retry with the headers the schema asks for.
+        Assert.Equal("Routed to region eu.", report.Step(0).GetProperty("result").GetProperty("content")[0].GetProperty("text").GetString());
+        var exchanges = report.GetProperty("http").EnumerateArray()
+            .Where(e => e.TryGetProperty("body", out JsonElement body) && body.ValueKind == JsonValueKind.Object)
+            .Select(e => (Method: e.GetProperty("body").GetProperty("method").GetString(), Status: e.GetProperty("status").GetInt32(),
+                Header: e.GetProperty("headers").TryGetProperty("mcp-param-region", out JsonElement h) ? h.GetString() : null))
+            .ToArray();
+        Assert.Equal([("server/discover", 200, null), ("tools/call", 400, null), ("tools/list", 200, null), ("tools/call", 200, "eu")], exchanges);
     }
 
     private static bool[] Valid(JsonElement schemas, string tool)
