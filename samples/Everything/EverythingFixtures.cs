@@ -38,6 +38,26 @@ public static class EverythingFixtures
     public const string JsonSchemaDescription = "Tool with JSON Schema 2020-12 features ($defs, $ref, additionalProperties) for conformance testing (SEP-1613).";
     public const string JsonSchemaNameDescription = "A name.";
     public const string JsonSchemaAddressDescription = "An address.";
+    public const string JsonSchemaContactMethodDescription = "How to reach the person: phone or email.";
+    public const string JsonSchemaPhoneDescription = "A phone number (required when contactMethod is phone).";
+    public const string JsonSchemaEmailDescription = "An email address (required unless contactMethod is phone).";
+
+    /// <summary>The keywords C# types cannot express, added to the input schema of <c>json_schema_2020_12_tool</c>.</summary>
+    public const string JsonSchemaKeywords = """
+        {
+          "$schema": "https://json-schema.org/draft/2020-12/schema",
+          "allOf": [{ "anyOf": [{ "required": ["phone"] }, { "required": ["email"] }] }],
+          "if": { "properties": { "contactMethod": { "const": "phone" } }, "required": ["contactMethod"] },
+          "then": { "required": ["phone"] },
+          "else": { "required": ["email"] }
+        }
+        """;
+
+    public const string CustomHeaderDescription = "Tests x-mcp-header: 2026-07-28 clients mirror the region argument into the Mcp-Param-Region header, which the server checks against the body.";
+    public const string CustomHeaderRegionDescription = "The region to route to, such as us-west1.";
+
+    /// <summary>A small SVG icon (a filled circle) as a data: URI, for the server and one tool.</summary>
+    public const string IconDataUri = "data:image/svg+xml;base64,PHN2ZyB4bWxucz0iaHR0cDovL3d3dy53My5vcmcvMjAwMC9zdmciIHZpZXdCb3g9IjAgMCAxNiAxNiI+PGNpcmNsZSBjeD0iOCIgY3k9IjgiIHI9IjciLz48L3N2Zz4=";
     public const string LoggingToolDescription = "Diagnostic tool: logs one info message, which a client sees only when it asked for a log level.";
     public const string StaticTextDescription = "A static text resource for testing.";
     public const string StaticBinaryDescription = "A static binary resource (a PNG image) for testing.";
@@ -129,8 +149,11 @@ public static class EverythingFixtures
         return "Reconnection test completed successfully. If you received this, the client properly reconnected after stream closure.";
     }
 
-    public static string JsonSchema(string? name, Address? address)
-        => "JSON Schema 2020-12 tool called with: " + JsonSerializer.Serialize(new JsonSchemaArguments(name, address), EverythingJson.Default.JsonSchemaArguments);
+    public static string JsonSchema(string? name, Address? address, ContactMethod? contactMethod, string? phone, string? email)
+        => "JSON Schema 2020-12 tool called with: "
+            + JsonSerializer.Serialize(new JsonSchemaArguments(name, address, contactMethod, phone, email), EverythingJson.Default.JsonSchemaArguments);
+
+    public static string CustomHeader(string region) => $"Routed to region {region}.";
 
     // Change notifications go to every subscriptions/listen stream (2026-07-28) and, in sticky and store modes, to the
     // GET stream of every session (initialize era). Stateless mode has no stream for initialize-era clients.
@@ -207,21 +230,37 @@ public static class EverythingFixtures
         => Arg1Values.Where(v => v.StartsWith(value ?? string.Empty, StringComparison.OrdinalIgnoreCase));
 }
 
-/// <summary>A postal address (the nested object of <c>json_schema_2020_12_tool</c>).</summary>
+/// <summary>A postal address (the nested object of <c>json_schema_2020_12_tool</c>): its <c>$anchor</c> keeps it under <c>$defs</c>.</summary>
 /// <param name="Street">The street.</param>
 /// <param name="City">The city.</param>
+[McpSchema("""{"$anchor": "addressDef"}""")]
 public sealed record Address(string? Street = null, string? City = null);
+
+/// <summary>How to reach someone (<c>contactMethod</c> of <c>json_schema_2020_12_tool</c>).</summary>
+public enum ContactMethod
+{
+    /// <summary>By phone.</summary>
+    [JsonStringEnumMemberName("phone")]
+    Phone,
+
+    /// <summary>By email.</summary>
+    [JsonStringEnumMemberName("email")]
+    Email,
+}
 
 /// <summary>The arguments <c>json_schema_2020_12_tool</c> echoes back.</summary>
 public sealed record JsonSchemaArguments(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Name,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] Address? Address);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] Address? Address,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ContactMethod? ContactMethod,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Phone,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Email);
 
 /// <summary>The contents of <c>test://template/{id}/data</c>.</summary>
 public sealed record TemplateData(string Id, bool TemplateTest, string Data);
 
 /// <summary>The JSON contract of the sample's complex types, generated at compile time.</summary>
-[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, UseStringEnumConverter = true)]
 [JsonSerializable(typeof(Address))]
 [JsonSerializable(typeof(JsonSchemaArguments))]
 [JsonSerializable(typeof(TemplateData))]

@@ -13,6 +13,7 @@ public abstract class EverythingServerBase
     // ----- tools -----
 
     [McpTool("test_simple_text", ReadOnly = true), Description(F.SimpleTextDescription)]
+    [McpIcon(F.IconDataUri, MimeType = "image/svg+xml", Sizes = ["any"]), McpMeta("dev.mcpgen/fixture", "\"simple-text\"")]
     public static string TestSimpleText() => F.SimpleText();
 
     [McpTool("test_image_content", ReadOnly = true), Description(F.ImageContentDescription)]
@@ -51,8 +52,20 @@ public abstract class EverythingServerBase
     [McpTool("test_reconnection", ReadOnly = true), Description(F.ReconnectionDescription)]
     public static Task<string> TestReconnection(McpRequestContext context, CancellationToken cancellationToken) => F.Reconnection(context, cancellationToken);
 
-    [McpTool("json_schema_2020_12_tool", ReadOnly = true), Description(F.JsonSchemaDescription)]
-    public static string JsonSchema2020Tool([Description(F.JsonSchemaNameDescription)] string? name = null, [Description(F.JsonSchemaAddressDescription)] Address? address = null) => F.JsonSchema(name, address);
+    // The JSON Schema 2020-12 fixture (scenario json-schema-2020-12): $schema, allOf/anyOf and if/then/else come from
+    // [McpSchema]; $defs.address from Address's $anchor; additionalProperties:false is what every input schema says.
+    [McpTool("json_schema_2020_12_tool", ReadOnly = true), Description(F.JsonSchemaDescription), McpSchema(F.JsonSchemaKeywords)]
+    public static string JsonSchema2020Tool(
+        [Description(F.JsonSchemaNameDescription)] string? name = null,
+        [Description(F.JsonSchemaAddressDescription)] Address? address = null,
+        [Description(F.JsonSchemaContactMethodDescription)] ContactMethod? contactMethod = null,
+        [Description(F.JsonSchemaPhoneDescription)] string? phone = null,
+        [Description(F.JsonSchemaEmailDescription)] string? email = null)
+        => F.JsonSchema(name, address, contactMethod, phone, email);
+
+    // x-mcp-header (scenario http-custom-header-server-validation): 2026-07-28 clients mirror region into Mcp-Param-Region.
+    [McpTool("test_custom_header", ReadOnly = true), Description(F.CustomHeaderDescription)]
+    public static string TestCustomHeader([McpHeader("Region"), Description(F.CustomHeaderRegionDescription)] string region) => F.CustomHeader(region);
 
     [McpTool("test_logging_tool", ReadOnly = true), Description(F.LoggingToolDescription)]
     public static string TestLoggingTool(McpRequestContext context) => F.LoggingTool(context);
@@ -106,12 +119,15 @@ public abstract class EverythingServerBase
 
 /// <summary>Every conformance fixture, served statelessly (any replica answers any request).</summary>
 [McpServer(Session = McpSessionMode.Stateless, Name = "mcpgen-everything", Title = "McpGen conformance fixtures (stateless)")]
+[McpIcon(F.IconDataUri, MimeType = "image/svg+xml", Sizes = ["any"])]
 public partial class StatelessEverythingServer : EverythingServerBase;
 
 /// <summary>Every conformance fixture, with sticky sessions (state on the replica that ran <c>initialize</c>).</summary>
 [McpServer(Session = McpSessionMode.Sticky, LegacySse = true, Name = "mcpgen-everything", Title = "McpGen conformance fixtures (sticky sessions)")]
+[McpIcon(F.IconDataUri, MimeType = "image/svg+xml", Sizes = ["any"])]
 public partial class StickyEverythingServer : EverythingServerBase;
 
 /// <summary>Every conformance fixture, with store-backed sessions (state in a shared store).</summary>
 [McpServer(Session = McpSessionMode.Store, LegacySse = true, Name = "mcpgen-everything", Title = "McpGen conformance fixtures (store-backed sessions)")]
+[McpIcon(F.IconDataUri, MimeType = "image/svg+xml", Sizes = ["any"])]
 public partial class StoreEverythingServer : EverythingServerBase;

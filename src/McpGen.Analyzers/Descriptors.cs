@@ -152,6 +152,34 @@ internal static class Descriptors
         messageFormat: "Server '{0}' already has {1} '{2}' (method '{3}'); the generator leaves out both, so give this one another {4}",
         description: "Clients read resources by URI (or template) and get prompts by name, so both must be unique within a server. The first declaration is the reference; every later one is reported; the generator leaves out all of them until it is resolved.");
 
+    public static readonly DiagnosticDescriptor InvalidIcon = Create(
+        DiagnosticIds.InvalidIcon,
+        DiagnosticSeverity.Error,
+        title: "Invalid MCP icon",
+        messageFormat: "The [McpIcon] on '{0}' is left out: {1}",
+        description: "Icons are listed for clients to fetch and show. Clients must refuse sources other than https: URLs and data: URIs with base64 image data, sizes are WxH or 'any', and the MIME type names an image; the generator leaves out any icon that breaks these rules.");
+
+    public static readonly DiagnosticDescriptor InvalidMeta = Create(
+        DiagnosticIds.InvalidMeta,
+        DiagnosticSeverity.Error,
+        title: "Invalid MCP _meta entry",
+        messageFormat: "The [McpMeta] on '{0}' is left out: {1}",
+        description: "A _meta key is an optional reverse-DNS prefix ending in '/' and a name; prefixes whose second label is 'modelcontextprotocol' or 'mcp' belong to the specification. The value is JSON text. The generator leaves out an entry with an invalid key or value, and every repeat of a key.");
+
+    public static readonly DiagnosticDescriptor InvalidSchemaKeywords = Create(
+        DiagnosticIds.InvalidSchemaKeywords,
+        DiagnosticSeverity.Error,
+        title: "Invalid JSON Schema keywords",
+        messageFormat: "The [McpSchema] on '{0}' is left out: {1}",
+        description: "[McpSchema] adds JSON Schema keywords to a generated schema: a JSON object of keywords, without the ones the C# type decides (type, properties, required, items, prefixItems, enum, $ref, $defs) or [McpHeader] decides (x-mcp-header), and with $schema only on a tool method. The generator leaves out keywords it cannot add.");
+
+    public static readonly DiagnosticDescriptor InvalidHeaderParameter = Create(
+        DiagnosticIds.InvalidHeaderParameter,
+        DiagnosticSeverity.Error,
+        title: "Invalid MCP header parameter",
+        messageFormat: "[McpHeader] on parameter '{0}' of '{1}' is left out: {2}",
+        description: "x-mcp-header mirrors a tool argument into an Mcp-Param-{Name} header: the name must be an HTTP token unique in the tool regardless of case, and the argument a string, a boolean, an integer up to 32 bits or a value read from a JSON string. Clients drop a whole tool whose x-mcp-header breaks these rules, so the generator leaves the header out.");
+
     private static DiagnosticDescriptor Create(string id, DiagnosticSeverity severity, string title, string messageFormat, string description)
         => new(id, title, messageFormat, Category, severity, isEnabledByDefault: true, description, HelpLinkBase + id + ".md");
 }

@@ -27,6 +27,12 @@ internal static class DiagnosticIds
     public const string SubscribableResourceOnStatelessServer = "MCPG0018";
     public const string DuplicateResourceOrPrompt = "MCPG0019";
 
+    // MCPG0020-MCPG0029: reserved for the elicitation form types.
+    public const string InvalidIcon = "MCPG0030";
+    public const string InvalidMeta = "MCPG0031";
+    public const string InvalidSchemaKeywords = "MCPG0032";
+    public const string InvalidHeaderParameter = "MCPG0033";
+
     /// <summary>Property of an MCPG0012 diagnostic: the type to register, fully qualified (<c>global::...</c>).</summary>
     public const string TypeNameProperty = "TypeName";
 

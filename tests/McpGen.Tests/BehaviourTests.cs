@@ -171,8 +171,12 @@ public sealed class BehaviourTests
         Assert.Equal(["name", "age", "e_mail", "home", "tags", "urlValue"], names);
         Assert.Equal(["name"], person.GetProperty("required").EnumerateArray().Select(e => e.GetString()));
 
+        // A recursive type lives once under $defs (camelCase, like properties); every use, the root one included, refers to it.
         JsonElement recursive = ToolJson(Schemas, "recursive").GetProperty("inputSchema");
-        Assert.True(recursive.GetProperty("$defs").TryGetProperty("TreeNode", out _));
+        Assert.Equal("""{"$ref":"#/$defs/treeNode"}""", recursive.GetProperty("properties").GetProperty("tree").GetRawText());
+        JsonElement treeNode = recursive.GetProperty("$defs").GetProperty("treeNode");
+        Assert.Equal("#/$defs/treeNode", treeNode.GetProperty("properties").GetProperty("children").GetProperty("items").GetProperty("$ref").GetString());
+        Assert.Equal(["treeNode"], recursive.GetProperty("$defs").EnumerateObject().Select(p => p.Name));
     }
 
     [Fact]

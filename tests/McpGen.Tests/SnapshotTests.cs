@@ -18,5 +18,8 @@ public sealed class SnapshotTests
     public void Resources() => GeneratorHarness.VerifySnapshots(GeneratorHarness.RunClean(TestSources.Resources));
 
     [Fact]
+    public void Metadata() => GeneratorHarness.VerifySnapshots(GeneratorHarness.RunClean(TestSources.Metadata));
+
+    [Fact]
     public void Inheritance() => GeneratorHarness.VerifySnapshots(GeneratorHarness.RunClean(TestSources.Inheritance));
 }

@@ -378,4 +378,88 @@ internal static class TestSources
             public override string Shape() => "square";
         }
         """;
+
+    public const string Metadata = Usings + """"
+        namespace Metadata;
+
+        public enum ContactMethod
+        {
+            [JsonStringEnumMemberName("phone")] Phone,
+            [JsonStringEnumMemberName("email")] Email,
+        }
+
+        /// <summary>A postal address.</summary>
+        [McpSchema("""{"$anchor": "addressDef", "description": "A postal address."}""")]
+        public sealed class Address
+        {
+            public string Street { get; set; } = "";
+
+            public string City { get; set; } = "";
+        }
+
+        /// <summary>A point, used twice by one tool: it goes to $defs.</summary>
+        public sealed record Point(int X, int Y);
+
+        /// <summary>A bag that keeps unknown members, so its schema stays open.</summary>
+        public sealed class Bag
+        {
+            public string? Label { get; set; }
+
+            [JsonExtensionData]
+            public Dictionary<string, object>? Extra { get; set; }
+        }
+
+        public sealed record Range(
+            [property: McpSchema("""{"minimum": 0}""")] int Low,
+            [McpSchema("""{"maximum": 100}""")] int High);
+
+        [McpServer(Name = "metadata")]
+        [McpIcon("https://example.com/server.png", MimeType = "image/png", Sizes = new[] { "48x48", "96x96" })]
+        [McpIcon("data:image/svg+xml;base64,PHN2Zy8+", Theme = McpIconTheme.Dark)]
+        public partial class MetadataServer
+        {
+            [McpTool("json_schema_2020_12_tool"), Description("Tool with JSON Schema 2020-12 features.")]
+            [McpSchema("""
+                {
+                  "$schema": "https://json-schema.org/draft/2020-12/schema",
+                  "allOf": [{ "anyOf": [{ "required": ["phone"] }, { "required": ["email"] }] }],
+                  "if": { "properties": { "contactMethod": { "const": "phone" } }, "required": ["contactMethod"] },
+                  "then": { "required": ["phone"] },
+                  "else": { "required": ["email"] }
+                }
+                """)]
+            public static string Contact(string? name = null, Address? address = null, ContactMethod? contactMethod = null, string? phone = null, string? email = null)
+                => (name ?? "-") + "|" + (address?.City ?? "-") + "|" + (contactMethod?.ToString() ?? "-") + "|" + (phone ?? email ?? "-");
+
+            [McpTool, Description("Runs a query in a region.")]
+            [McpIcon("https://example.com/query.svg", MimeType = "image/svg+xml", Sizes = new[] { "any" }, Theme = McpIconTheme.Light)]
+            [McpMeta("com.example/team", "\"search\""), McpMeta("com.example/cost", """{"tier": 2}""")]
+            public static string Query(
+                [McpHeader("Region")] string region,
+                [McpHeader("Priority")] int priority,
+                [McpHeader("Verbose")] bool verbose,
+                [McpHeader("Tenant")] string? tenant = null,
+                [McpHeader("Contact")] ContactMethod? via = null,
+                [McpSchema("""{"minLength": 1, "pattern": "^SELECT"}""")] string sql = "SELECT 1")
+                => region + "|" + priority + "|" + verbose + "|" + (tenant ?? "-") + "|" + (via?.ToString() ?? "-") + "|" + sql;
+
+            [McpTool, Description("Shared, open and annotated types.")]
+            [McpSchema("""{"additionalProperties": true}""")]
+            public static string Shapes(Point from, Point to, Point? via, Bag bag, Range range) => from.X + "," + to.Y + "|" + (bag.Label ?? "-") + "|" + range.Low;
+
+            [McpResource("meta://readme", MimeType = "text/plain"), Description("A readme.")]
+            [McpIcon("https://example.com/readme.png")]
+            [McpMeta("com.example/audience", """["user"]""")]
+            public static string Readme() => "read me";
+
+            [McpResource("meta://items/{id}"), Description("An item.")]
+            [McpMeta("com.example/kind", "\"item\"")]
+            public static string Item(string id) => "item " + id;
+
+            [McpPrompt, Description("Summarizes a text.")]
+            [McpIcon("https://example.com/summarize.png", Theme = McpIconTheme.Light)]
+            [McpMeta("com.example/version", "2")]
+            public static string Summarize(string text) => "Summarize: " + text;
+        }
+        """";
 }

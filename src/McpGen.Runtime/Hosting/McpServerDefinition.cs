@@ -37,6 +37,12 @@ public abstract class McpServerDefinition
     /// <summary>Instructions for the client's model, if any.</summary>
     public string? Instructions { get; init; }
 
+    /// <summary>
+    /// The UTF-8 JSON array of the server's icons (<see cref="McpIconAttribute"/> on the class), reported in
+    /// <c>serverInfo</c> to clients of protocol version 2025-11-25 and later; empty when the server has none.
+    /// </summary>
+    public ReadOnlyMemory<byte> Icons { get; init; }
+
     /// <summary>The session mode for <c>initialize</c>-era clients.</summary>
     public McpSessionMode SessionMode { get; }
 

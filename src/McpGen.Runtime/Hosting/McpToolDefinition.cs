@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Threading.Tasks;
 
 namespace McpGen;
@@ -51,4 +52,38 @@ public sealed class McpToolDefinition
 
     /// <summary>What the tool may send besides its result.</summary>
     public McpToolFeatures Features { get; }
+
+    /// <summary>
+    /// The arguments mirrored into <c>Mcp-Param-{Name}</c> headers (<c>x-mcp-header</c> in the input schema), which the
+    /// endpoint checks against the body of 2026-07-28 calls. Empty for most tools.
+    /// </summary>
+    public IReadOnlyList<McpToolHeader> Headers { get; init; } = [];
+}
+
+/// <summary>
+/// A tool argument mirrored into an HTTP header (<see cref="McpHeaderAttribute"/>, <c>x-mcp-header</c>). Produced by
+/// the McpGen source generator.
+/// </summary>
+public sealed class McpToolHeader
+{
+    /// <summary>Creates a mirrored header. Called by generated code only.</summary>
+    /// <param name="name">The header name after <c>Mcp-Param-</c>, an HTTP token such as <c>Region</c>.</param>
+    /// <param name="argument">The argument (input schema property) whose value the header carries.</param>
+    public McpToolHeader(string name, string argument)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentException.ThrowIfNullOrEmpty(argument);
+        Name = name;
+        HeaderName = "Mcp-Param-" + name;
+        Argument = argument;
+    }
+
+    /// <summary>The header name after <c>Mcp-Param-</c>.</summary>
+    public string Name { get; }
+
+    /// <summary>The full header name, <c>Mcp-Param-{Name}</c>.</summary>
+    public string HeaderName { get; }
+
+    /// <summary>The argument whose value the header carries.</summary>
+    public string Argument { get; }
 }

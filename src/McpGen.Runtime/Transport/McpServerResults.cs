@@ -23,6 +23,7 @@ internal sealed class McpServerResults
     private readonly Dictionary<string, McpToolDefinition>.AlternateLookup<ReadOnlySpan<char>> _toolsByName;
     private readonly byte[][] _initialize;
     private readonly long _ttlMs;
+    private readonly byte[] _legacyServerInfo;
 
     public McpServerResults(McpServerDefinition definition, McpServerOptions options)
     {
@@ -46,7 +47,8 @@ internal sealed class McpServerResults
         HasCompletions = definition.HasCompletions;
         HasLogging = _tools.Any(t => (t.Features & McpToolFeatures.Logging) != 0);
 
-        ServerInfo = Build(WriteServerInfo);
+        ServerInfo = Build(w => WriteServerInfo(w, icons: true));
+        _legacyServerInfo = definition.Icons.IsEmpty ? ServerInfo : Build(w => WriteServerInfo(w, icons: false));
         ModernMeta = Build(w =>
         {
             w.WriteStartObject();
@@ -100,7 +102,7 @@ internal sealed class McpServerResults
     /// <summary>The <c>prompts/list</c> pages.</summary>
     public PagedList Prompts { get; }
 
-    /// <summary><c>{"name":..,"version":..,"title":..}</c></summary>
+    /// <summary><c>{"name":..,"version":..,"title":..,"icons":[..]}</c>, for 2025-11-25 and later.</summary>
     public byte[] ServerInfo { get; }
 
     /// <summary>The <c>_meta</c> object of every modern result: <c>{"io.modelcontextprotocol/serverInfo":{...}}</c>.</summary>
@@ -122,7 +124,12 @@ internal sealed class McpServerResults
     /// <summary>Finds a tool by its exact name without allocating.</summary>
     public McpToolDefinition? FindTool(ReadOnlySpan<char> name) => _toolsByName.TryGetValue(name, out McpToolDefinition? tool) ? tool : null;
 
-    private void WriteServerInfo(Utf8JsonWriter w)
+    /// <summary>
+    /// The <c>Implementation</c> object. <c>icons</c> joined it in 2025-11-25, so an <c>initialize</c> that negotiates an
+    /// earlier version gets <c>serverInfo</c> without them (no schema forbids the member; this keeps each answer within
+    /// the vocabulary of its version). List entries carry icons in every era: they are prebuilt once per era, not per version.
+    /// </summary>
+    private void WriteServerInfo(Utf8JsonWriter w, bool icons)
     {
         w.WriteStartObject();
         w.WriteString("name"u8, _definition.Name);
@@ -130,6 +137,12 @@ internal sealed class McpServerResults
         if (_definition.Title is { } title)
         {
             w.WriteString("title"u8, title);
+        }
+
+        if (icons && !_definition.Icons.IsEmpty)
+        {
+            w.WritePropertyName("icons"u8);
+            w.WriteRawValue(_definition.Icons.Span);
         }
 
         w.WriteEndObject();
@@ -165,7 +178,8 @@ internal sealed class McpServerResults
         w.WriteString("protocolVersion"u8, version);
         WriteCapabilities(w, modern: false);
         w.WritePropertyName("serverInfo"u8);
-        w.WriteRawValue(ServerInfo, skipInputValidation: true);
+        bool hasIcons = string.CompareOrdinal(version, "2025-11-25") >= 0;
+        w.WriteRawValue(hasIcons ? ServerInfo : _legacyServerInfo, skipInputValidation: true);
         if (_definition.Instructions is { } instructions)
         {
             w.WriteString("instructions"u8, instructions);

@@ -10,7 +10,8 @@ using Microsoft.Extensions.Logging;
 namespace McpGen.Transport;
 
 /// <summary>
-/// <c>tools/call</c>: validates the call (-32602 for a missing name, an unknown tool or non-object arguments), runs the
+/// <c>tools/call</c>: validates the call (-32602 for a missing name, an unknown tool or non-object arguments; for 2026-07-28
+/// requests, 400 + -32020 when the <c>Mcp-Param-*</c> headers do not mirror the arguments), runs the
 /// generated handler against a pooled result buffer, maps exceptions to <c>isError</c> results, and answers with JSON,
 /// or with an SSE stream (<see cref="SseRequestStream"/>) once the tool reports progress (when the client sent a progress
 /// token) or logs a message the client's level lets through.
@@ -49,6 +50,12 @@ internal sealed class ToolCallHandler(McpServerResults results, JsonSerializerOp
         {
             return McpResponses.WriteErrorAsync(context, rawId, new McpError(200, JsonRpcErrorCodes.InvalidParams,
                 $"Invalid params: params.arguments of tool '{tool.Name}' must be a JSON object (argument names to values), or omitted."), logger);
+        }
+
+        // 2026-07-28: the Mcp-Param-{Name} headers of x-mcp-header arguments must mirror the arguments (400 + -32020).
+        if (era.IsModern && tool.Headers.Count > 0 && McpHeaders.ValidateParams(context.Request.Headers, message, tool) is { } headerError)
+        {
+            return McpResponses.WriteErrorAsync(context, rawId, headerError, logger);
         }
 
         // One event stream carries both progress and log messages, in the order the tool sends them.

@@ -189,6 +189,11 @@ internal static class ServerEmitter
                 writer.WriteLine("LegacySse = true;");
             }
 
+            if (server.IconsJson is not null)
+            {
+                writer.WriteLine($"Icons = {Utf8Literal(server.IconsJson)}.ToArray();");
+            }
+
             if (server.Resources.Count > 0)
             {
                 writer.WriteLine($"Resources = new {TypeRefs.ResourceDefinition}[] {{ {string.Join(", ", server.Resources.Select(ResourceEmitter.FieldName))} }};");

@@ -27,13 +27,36 @@ internal static class ToolEmitter
         writer.WriteLine(ServerEmitter.Literal(tool.Name) + ",");
         writer.WriteLine(ServerEmitter.Utf8Literal(tool.Json) + ".ToArray(),");
         string features = Features(tool);
-        writer.WriteLine(features.Length == 0 ? HandlerName(tool) + ");" : HandlerName(tool) + ",");
+        string end = tool.Headers.Count == 0 ? ");" : ")";
+        writer.WriteLine(features.Length == 0 ? HandlerName(tool) + end : HandlerName(tool) + ",");
         if (features.Length > 0)
         {
-            writer.WriteLine(features + ");");
+            writer.WriteLine(features + end);
         }
 
         writer.Indentation--;
+        if (tool.Headers.Count > 0)
+        {
+            EmitHeaders(tool, writer);
+        }
+    }
+
+    /// <summary>The <c>Mcp-Param-*</c> headers the transport checks against the arguments of 2026-07-28 calls.</summary>
+    private static void EmitHeaders(ToolSpec tool, SourceWriter writer)
+    {
+        writer.WriteLine("{");
+        writer.Indentation++;
+        writer.WriteLine($"Headers = new {TypeRefs.ToolHeader}[]");
+        using (writer.Open(string.Empty, "},"))
+        {
+            foreach (HeaderSpec header in tool.Headers)
+            {
+                writer.WriteLine($"new({ServerEmitter.Literal(header.Name)}, {ServerEmitter.Literal(header.Argument)}),");
+            }
+        }
+
+        writer.Indentation--;
+        writer.WriteLine("};");
     }
 
     public static void EmitHandler(this ToolSpec tool, SourceWriter writer, ServerSpec server)

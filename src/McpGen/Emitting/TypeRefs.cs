@@ -6,6 +6,7 @@ internal static class TypeRefs
     public const string IMcpServer = "global::McpGen.IMcpServer";
     public const string ServerDefinition = "global::McpGen.McpServerDefinition";
     public const string ToolDefinition = "global::McpGen.McpToolDefinition";
+    public const string ToolHeader = "global::McpGen.McpToolHeader";
     public const string ResourceDefinition = "global::McpGen.McpResourceDefinition";
     public const string PromptDefinition = "global::McpGen.McpPromptDefinition";
     public const string CompletionHandler = "global::McpGen.McpCompletionHandler";

@@ -21,6 +21,8 @@ namespace McpGen.Generator.Model;
 /// <param name="Resources">The resources: fixed URIs by URI (ordinal), then templates by template (ordinal).</param>
 /// <param name="Prompts">The prompts, ordered by name (ordinal).</param>
 /// <param name="Completions">The completion methods, ordered by target and argument (ordinal).</param>
+/// <param name="IconsJson">The server's <c>icons</c> array as JSON text (<c>[McpIcon]</c> on the class), or <see langword="null"/>.</param>
+/// <param name="LegacySse">Whether the HTTP+SSE transport (2024-11-05) is served too.</param>
 internal sealed record ServerSpec(
     string HintName,
     string Namespace,
@@ -38,7 +40,8 @@ internal sealed record ServerSpec(
     EquatableArray<ResourceSpec> Resources,
     EquatableArray<PromptSpec> Prompts,
     EquatableArray<CompletionSpec> Completions,
-    bool LegacySse);
+    string? IconsJson = null,
+    bool LegacySse = false);
 
 // The resource, prompt and completion specs live in this file because McpGen.Analyzers links it (and not new files).
 

@@ -10,6 +10,7 @@ namespace McpGen.Generator.Model;
 /// <param name="Return">How the result is written.</param>
 /// <param name="Progress">Whether the tool may report progress.</param>
 /// <param name="Logging">Whether the tool may send log messages.</param>
+/// <param name="Headers">The arguments mirrored into <c>Mcp-Param-{Name}</c> headers (<c>[McpHeader]</c>), in parameter order.</param>
 internal sealed record ToolSpec(
     string Name,
     string Identifier,
@@ -19,7 +20,13 @@ internal sealed record ToolSpec(
     EquatableArray<ParameterSpec> Parameters,
     ReturnSpec Return,
     bool Progress,
-    bool Logging);
+    bool Logging,
+    EquatableArray<HeaderSpec> Headers = default);
+
+/// <summary>An argument mirrored into an HTTP header on 2026-07-28 requests (<c>x-mcp-header</c>).</summary>
+/// <param name="Name">The header name after <c>Mcp-Param-</c>, as declared.</param>
+/// <param name="Argument">The argument (the input schema property) it mirrors.</param>
+internal readonly record struct HeaderSpec(string Name, string Argument);
 
 /// <summary>One method parameter and how it is bound.</summary>
 /// <param name="Name">The parameter name as declared (no <c>@</c>).</param>

@@ -56,7 +56,7 @@ internal static class Literals
         ITypeSymbol target = TypeFacts.UnwrapNullable(type) ?? type;
         if (target is INamedTypeSymbol { TypeKind: TypeKind.Enum } enumType)
         {
-            return EnumMember(enumType, value) is { } member ? JsonValue.String(member.Name) : null;
+            return EnumMember(enumType, value) is { } member ? JsonValue.String(TypeFacts.EnumMemberJsonName(member)) : null;
         }
 
         return value switch

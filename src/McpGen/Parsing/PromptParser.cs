@@ -59,7 +59,17 @@ internal static class PromptParser
             json.Add("description", description);
         }
 
+        if (Decorations.Icons(method) is { } icons)
+        {
+            json.Add("icons", icons);
+        }
+
         json.Add("arguments", arguments);
+        if (Decorations.Meta(method) is { } meta)
+        {
+            json.Add("_meta", meta);
+        }
+
         return new PromptSpec(
             Name: name,
             Identifier: Names.ToIdentifier(name),

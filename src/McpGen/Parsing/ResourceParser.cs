@@ -72,6 +72,16 @@ internal static class ResourceParser
             json.Add("mimeType", mimeType);
         }
 
+        if (Decorations.Icons(method) is { } icons)
+        {
+            json.Add("icons", icons);
+        }
+
+        if (Decorations.Meta(method) is { } meta)
+        {
+            json.Add("_meta", meta);
+        }
+
         bool subscribable = attribute.NamedArguments.Any(a => a.Key == "Subscribable" && a.Value.Value is true);
         return new ResourceSpec(
             Uri: uri,

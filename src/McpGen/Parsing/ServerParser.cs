@@ -106,6 +106,7 @@ internal static class ServerParser
             Resources: resources.ToEquatableArray(),
             Prompts: prompts.ToEquatableArray(),
             Completions: completions.ToEquatableArray(),
+            IconsJson: Decorations.Icons(type)?.ToJson(),
             LegacySse: attribute.NamedArguments.Any(a => a.Key == "LegacySse" && a.Value.Value is true));
     }
 

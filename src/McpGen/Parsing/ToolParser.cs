@@ -24,13 +24,14 @@ internal static class ToolParser
 
         string name = attribute.ConstructorArguments.FirstOrDefault().Value as string ?? Names.ToSnakeCase(method.Name);
         XElement? docs = DocComments.Read(method, cancellationToken);
-        var inputBuilder = new SchemaBuilder(compilation, cancellationToken);
+        var inputBuilder = new SchemaBuilder(compilation, cancellationToken, closeObjects: true);
         var properties = new JsonObject();
         var required = new JsonArray();
         var parameters = new List<ParameterSpec>();
+        var headers = new List<HeaderSpec>();
         foreach (IParameterSymbol parameter in method.Parameters)
         {
-            ParameterSpec? spec = Parameter(parameter, docs, inputBuilder, properties, required);
+            ParameterSpec? spec = Parameter(parameter, docs, inputBuilder, properties, required, headers);
             if (spec is null)
             {
                 return null;
@@ -62,7 +63,12 @@ internal static class ToolParser
             tool.Add("description", description);
         }
 
-        tool.Add("inputSchema", InputSchema(properties, required, inputBuilder));
+        if (Decorations.Icons(method) is { } icons)
+        {
+            tool.Add("icons", icons);
+        }
+
+        tool.Add("inputSchema", InputSchema(properties, required, inputBuilder, method));
         if (outputSchema is not null)
         {
             tool.Add("outputSchema", outputSchema);
@@ -71,6 +77,11 @@ internal static class ToolParser
         if (Annotations(attribute) is { } annotations)
         {
             tool.Add("annotations", annotations);
+        }
+
+        if (Decorations.Meta(method) is { } meta)
+        {
+            tool.Add("_meta", meta);
         }
 
         return new ToolSpec(
@@ -82,7 +93,8 @@ internal static class ToolParser
             Parameters: parameters.ToEquatableArray(),
             Return: result,
             Progress: parameters.Any(p => p.Source is ParameterSource.Progress or ParameterSource.RequestContext),
-            Logging: parameters.Any(p => p.Source is ParameterSource.RequestContext));
+            Logging: parameters.Any(p => p.Source is ParameterSource.RequestContext),
+            Headers: headers.ToEquatableArray());
     }
 
     /// <summary>A value taken from dependency injection (constructor or service parameter).</summary>
@@ -99,7 +111,7 @@ internal static class ToolParser
         return new ServiceSpec(TypeFacts.ValueName(parameter.Type), optional, key, nullForgiving);
     }
 
-    private static ParameterSpec? Parameter(IParameterSymbol parameter, XElement? docs, SchemaBuilder builder, JsonObject properties, JsonArray required)
+    private static ParameterSpec? Parameter(IParameterSymbol parameter, XElement? docs, SchemaBuilder builder, JsonObject properties, JsonArray required, List<HeaderSpec> headers)
     {
         ITypeSymbol type = parameter.Type;
         if (parameter.RefKind != RefKind.None || type is IPointerTypeSymbol or IFunctionPointerTypeSymbol or IErrorTypeSymbol
@@ -115,7 +127,8 @@ internal static class ToolParser
         }
 
         bool nullable = TypeFacts.IsNullableAnnotated(type);
-        JsonObject? schema = builder.Build(type, nullable);
+        string? header = Header(parameter, headers);
+        JsonObject? schema = header is null ? builder.Build(type, nullable) : builder.Build(TypeFacts.UnwrapNullable(type) ?? type, nullable: false);
         if (schema is null)
         {
             // No JSON mapping: interfaces and abstract classes (ILogger<T>, IForecasts) come from DI; anything else is unsupported.
@@ -149,10 +162,23 @@ internal static class ToolParser
         if (parameter.HasExplicitDefaultValue)
         {
             defaultLiteral = Literals.CSharp(parameter.ExplicitDefaultValue, type);
-            if (Literals.Json(parameter.ExplicitDefaultValue, type) is { } defaultJson)
+            if (Literals.Json(parameter.ExplicitDefaultValue, type) is { } defaultJson && !(header is not null && parameter.ExplicitDefaultValue is null))
             {
                 property.Add("default", defaultJson);
             }
+        }
+
+        if (SchemaKeywords.Read(parameter, isToolRoot: false, out _) is { } keywords)
+        {
+            property = SchemaKeywords.Merge(property, keywords);
+        }
+
+        if (header is not null)
+        {
+            // A mirrored value is a plain string, integer or boolean: clients refuse x-mcp-header on a "type" array, so a
+            // nullable parameter keeps its single type (null stays accepted, and sends no header).
+            property.Add("x-mcp-header", header);
+            headers.Add(new HeaderSpec(header, parameter.Name));
         }
 
         bool isRequired = !nullable && !parameter.HasExplicitDefaultValue;
@@ -176,6 +202,24 @@ internal static class ToolParser
             Expected: Expected(kind, valueType, schema),
             EnumMembers: kind == ArgumentKind.Enum ? EnumMembers((INamedTypeSymbol)valueType) : default,
             Service: null);
+    }
+
+    /// <summary>
+    /// The valid <c>[McpHeader]</c> name of a JSON parameter: an HTTP token, on a string, integer or boolean parameter,
+    /// not already used by another parameter (case-insensitively). Invalid ones are left out (MCPG0033 reports them).
+    /// </summary>
+    private static string? Header(IParameterSymbol parameter, List<HeaderSpec> taken)
+    {
+        if (Decorations.HeaderOf(parameter) is not { } attribute)
+        {
+            return null;
+        }
+
+        string name = Decorations.HeaderName(attribute);
+        return Decorations.HeaderNameError(name) is null && Decorations.IsHeaderType(parameter.Type)
+            && !taken.Any(h => string.Equals(h.Name, name, System.StringComparison.OrdinalIgnoreCase))
+                ? name
+                : null;
     }
 
     /// <summary>A parameter bound from something other than the JSON arguments.</summary>
@@ -356,26 +400,33 @@ internal static class ToolParser
                 .Add("required", new JsonArray().Add(JsonValue.String("result")));
         }
 
-        builder.AddDefinitions(schema);
-        return schema;
+        return builder.Complete(schema);
     }
 
-    private static JsonObject InputSchema(JsonObject properties, JsonArray required, SchemaBuilder builder)
+    /// <summary>
+    /// The input schema: an object of the parameters that accepts no other member (the binder would ignore it), with
+    /// the method's <c>[McpSchema]</c> keywords and the <c>$defs</c> of shared and recursive types.
+    /// </summary>
+    private static JsonObject InputSchema(JsonObject properties, JsonArray required, SchemaBuilder builder, IMethodSymbol method)
     {
         var schema = new JsonObject().Add("type", "object");
-        if (properties.Count == 0)
+        if (properties.Count > 0)
         {
-            return schema.Add("additionalProperties", false);
+            schema.Add("properties", properties);
         }
 
-        schema.Add("properties", properties);
         if (required.Items.Count > 0)
         {
             schema.Add("required", required);
         }
 
-        builder.AddDefinitions(schema);
-        return schema;
+        schema.Add("additionalProperties", false);
+        if (SchemaKeywords.Read(method, isToolRoot: true, out _) is { } keywords)
+        {
+            schema = SchemaKeywords.Merge(schema, keywords);
+        }
+
+        return builder.Complete(schema);
     }
 
     private static JsonObject? Annotations(AttributeData attribute)
@@ -415,7 +466,7 @@ internal static class ToolParser
     private static EquatableArray<EnumMemberSpec> EnumMembers(INamedTypeSymbol type)
         => type.GetMembers().OfType<IFieldSymbol>()
             .Where(f => f.HasConstantValue)
-            .Select(f => new EnumMemberSpec(f.Name, TypeFacts.Name(type) + "." + Literals.Identifier(f.Name)))
+            .Select(f => new EnumMemberSpec(TypeFacts.EnumMemberJsonName(f), TypeFacts.Name(type) + "." + Literals.Identifier(f.Name)))
             .ToEquatableArray();
 
     private static string Expected(ArgumentKind kind, ITypeSymbol type, JsonObject schema)
@@ -443,7 +494,12 @@ internal static class ToolParser
             case ArgumentKind.TimeOnly: return "string in HH:mm:ss time format";
             case ArgumentKind.TimeSpan: return "string in ISO 8601 duration format (for example PT1H30M)";
             case ArgumentKind.Uri: return "string holding an absolute URI";
-            case ArgumentKind.Enum: return "one of: " + string.Join(", ", ((INamedTypeSymbol)type).GetMembers().OfType<IFieldSymbol>().Where(f => f.HasConstantValue).Select(f => f.Name));
+            case ArgumentKind.Enum: return "one of: " + string.Join(", ", ((INamedTypeSymbol)type).GetMembers().OfType<IFieldSymbol>().Where(f => f.HasConstantValue).Select(TypeFacts.EnumMemberJsonName));
+        }
+
+        if (SchemaBuilder.IsReference(schema))
+        {
+            return "object";
         }
 
         return (schema["type"] as JsonValue)?.ToJson() switch

@@ -77,6 +77,16 @@ internal static class TypeFacts
 
     public static bool Is(ITypeSymbol? type, string metadataName) => type is not null && MetadataName(type) == metadataName;
 
+    /// <summary>
+    /// The JSON name of an enum member: <c>[JsonStringEnumMemberName]</c> when present, else the member name (what
+    /// <c>JsonStringEnumConverter</c> writes without a naming policy).
+    /// </summary>
+    public static string EnumMemberJsonName(IFieldSymbol field)
+        => GetAttribute(field, "System.Text.Json.Serialization.JsonStringEnumMemberNameAttribute") is { ConstructorArguments.Length: 1 } attribute
+            && attribute.ConstructorArguments[0].Value is string name
+                ? name
+                : field.Name;
+
     public static bool HasAttribute(ISymbol symbol, string metadataName)
         => symbol.GetAttributes().Any(a => a.AttributeClass is not null && MetadataName(a.AttributeClass) == metadataName);
 

@@ -206,6 +206,9 @@ internal sealed class JsonValue : JsonNode
     /// <summary>A number, given as its JSON text (invariant culture).</summary>
     public static JsonValue Number(string jsonText) => new(jsonText, null);
 
+    /// <summary>The value of a JSON string; <see langword="null"/> for other scalars.</summary>
+    public string? StringValue => _string;
+
     public override void WriteTo(StringBuilder output)
     {
         if (_string is not null)

@@ -12,24 +12,35 @@ namespace McpGen.Generator.Schema;
 /// <summary>
 /// Computes JSON Schema (2020-12) for .NET types at compile time, the way System.Text.Json with the ASP.NET Core web
 /// defaults reads and writes them (camelCase properties, enums as strings). One builder serves one schema document:
-/// types that contain themselves are emitted once under <c>$defs</c> and referenced with <c>$ref</c>, so recursion
-/// never loops. <see cref="Build"/> returns <see langword="null"/> for a type without a JSON mapping.
+/// every class or struct is first built once as a definition and referenced; <see cref="Complete"/> then puts back
+/// inline the definitions used once, and keeps under <c>$defs</c> (named after the type, camelCase) the ones used more
+/// than once, the recursive ones, and the ones with an <c>$anchor</c>, so the document is small and recursion never
+/// loops. Input schemas (<c>closeObjects</c>) say <c>additionalProperties: false</c> on objects: the binder ignores
+/// unknown members, so naming them is always a client mistake. <c>[McpSchema]</c> keywords on a type or property are
+/// merged in. <see cref="Build"/> returns <see langword="null"/> for a type without a JSON mapping.
 /// </summary>
 internal sealed class SchemaBuilder
 {
     private readonly Compilation _compilation;
     private readonly CancellationToken _cancellationToken;
-    private readonly List<ITypeSymbol> _stack = new();
-    private readonly Dictionary<ITypeSymbol, string> _defNames = new(SymbolEqualityComparer.Default);
-    private readonly List<ITypeSymbol> _defOrder = new();
+    private readonly bool _closeObjects;
+    private readonly Dictionary<ITypeSymbol, Definition> _definitions = new(SymbolEqualityComparer.Default);
+    private readonly List<Definition> _order = new();
 
-    public SchemaBuilder(Compilation compilation, CancellationToken cancellationToken)
+    /// <param name="compilation">The compilation the types come from.</param>
+    /// <param name="cancellationToken">Cancels the walk.</param>
+    /// <param name="closeObjects">Whether object schemas get <c>additionalProperties: false</c> (input schemas).</param>
+    public SchemaBuilder(Compilation compilation, CancellationToken cancellationToken, bool closeObjects = false)
     {
         _compilation = compilation;
         _cancellationToken = cancellationToken;
+        _closeObjects = closeObjects;
     }
 
-    /// <summary>The schema of <paramref name="type"/>; with <paramref name="nullable"/>, <c>null</c> is allowed too.</summary>
+    /// <summary>
+    /// The schema of <paramref name="type"/>; with <paramref name="nullable"/>, <c>null</c> is allowed too. Object types
+    /// come back as references: pass the document that holds them to <see cref="Complete"/>.
+    /// </summary>
     public JsonObject? Build(ITypeSymbol type, bool nullable)
     {
         _cancellationToken.ThrowIfCancellationRequested();
@@ -43,26 +54,131 @@ internal sealed class SchemaBuilder
         return schema is not null && nullable ? AllowNull(schema) : schema;
     }
 
-    /// <summary>Adds the <c>$defs</c> of recursive types to the document root, when there are any.</summary>
-    public void AddDefinitions(JsonObject root)
+    /// <summary>Whether a schema from <see cref="Build"/> is a reference to an object definition (resolved by <see cref="Complete"/>).</summary>
+    public static bool IsReference(JsonObject schema) => schema["$ref"] is DefinitionReference;
+
+    /// <summary>
+    /// Resolves the references in <paramref name="root"/>: a definition used once goes back inline (a root that is itself
+    /// a reference is always inlined, so an object stays an object), the others go to <c>$defs</c> at the end of the root.
+    /// </summary>
+    public JsonObject Complete(JsonObject root)
     {
-        if (_defOrder.Count == 0)
+        var counts = new Dictionary<Definition, int>();
+        Count(root, counts);
+        foreach (Definition definition in _order)
         {
-            return;
+            if (counts.ContainsKey(definition))
+            {
+                Count(definition.Schema!, counts);
+            }
         }
 
+        // Definitions reached only through others are counted through them; those never reached are dropped.
+        bool Inline(Definition definition) => counts.TryGetValue(definition, out int uses) && uses == 1 && !definition.Anchored;
+        JsonObject result = root["$ref"] is DefinitionReference rootReference && root.Count == 1
+            ? Expand(ResolveInline(rootReference), Inline)
+            : Expand(root, Inline);
         var defs = new JsonObject();
-        for (int i = 0; i < _defOrder.Count; i++)
+        foreach (Definition definition in _order)
         {
-            ITypeSymbol type = _defOrder[i];
-            _stack.Add(type);
-            JsonObject? definition = BuildObject((INamedTypeSymbol)type);
-            _stack.RemoveAt(_stack.Count - 1);
-            defs.Add(_defNames[type], definition ?? new JsonObject());
+            if (counts.ContainsKey(definition) && !Inline(definition))
+            {
+                defs.Add(definition.Name, Expand(definition.Schema!, Inline));
+            }
         }
 
-        root.Add("$defs", defs);
+        if (defs.Count > 0)
+        {
+            result.Add("$defs", defs);
+        }
+
+        return result;
     }
+
+    private static void Count(JsonNode node, Dictionary<Definition, int> counts)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                foreach (KeyValuePair<string, JsonNode> property in obj.Properties)
+                {
+                    if (property.Value is DefinitionReference reference)
+                    {
+                        bool first = !counts.ContainsKey(reference.Definition);
+                        counts[reference.Definition] = first ? 1 : counts[reference.Definition] + 1;
+                    }
+                    else
+                    {
+                        Count(property.Value, counts);
+                    }
+                }
+
+                break;
+            case JsonArray array:
+                foreach (JsonNode item in array.Items)
+                {
+                    Count(item, counts);
+                }
+
+                break;
+        }
+    }
+
+    /// <summary>A copy of <paramref name="node"/> with every reference resolved: spliced in place, or a <c>$ref</c> to <c>$defs</c>.</summary>
+    private static JsonNode Expand(JsonNode node, Func<Definition, bool> inline) => node switch
+    {
+        JsonObject obj => Expand(obj, inline),
+        JsonArray array => ExpandArray(array, inline),
+        _ => node,
+    };
+
+    private static JsonObject Expand(JsonObject obj, Func<Definition, bool> inline)
+    {
+        var result = new JsonObject();
+        foreach (KeyValuePair<string, JsonNode> property in obj.Properties)
+        {
+            if (property.Value is not DefinitionReference reference)
+            {
+                result.Add(property.Key, Expand(property.Value, inline));
+            }
+            else if (inline(reference.Definition))
+            {
+                // The definition's keywords take the place of "$ref"; the reference's own siblings (description, default) win.
+                foreach (KeyValuePair<string, JsonNode> keyword in Expand(ResolveInline(reference), inline).Properties)
+                {
+                    if (obj[keyword.Key] is null)
+                    {
+                        result.Add(keyword.Key, keyword.Value);
+                    }
+                }
+            }
+            else if (reference.AllowsNull)
+            {
+                result.Add("anyOf", new JsonArray().Add(Ref(reference.Definition.Name)).Add(Type("null")));
+            }
+            else
+            {
+                result.Add("$ref", "#/$defs/" + reference.Definition.Name);
+            }
+        }
+
+        return result;
+    }
+
+    private static JsonArray ExpandArray(JsonArray array, Func<Definition, bool> inline)
+    {
+        var result = new JsonArray();
+        foreach (JsonNode item in array.Items)
+        {
+            result.Add(Expand(item, inline));
+        }
+
+        return result;
+    }
+
+    /// <summary>The definition a reference stands for, written out (and allowing null when the reference does).</summary>
+    private static JsonObject ResolveInline(DefinitionReference reference)
+        => reference.AllowsNull ? AllowNull(reference.Definition.Schema!) : reference.Definition.Schema!;
 
     private JsonObject? BuildCore(ITypeSymbol type)
     {
@@ -129,28 +245,27 @@ internal sealed class SchemaBuilder
 
         if (IsObjectType(type))
         {
-            // A recursive type, once found, is always referenced (its definition is built separately in AddDefinitions).
-            if (_defNames.TryGetValue(type, out string? defName))
+            // Each object type is built once per document; every use is a reference. The definition is registered
+            // before its members are built, so a type that contains itself gets a reference, not a loop.
+            if (_definitions.TryGetValue(type, out Definition? known))
             {
-                return Ref(defName);
+                return known.Failed ? null : Reference(known);
             }
 
-            if (_stack.Contains(type, SymbolEqualityComparer.Default))
-            {
-                return Ref(DefinitionName(type));
-            }
-
-            _stack.Add(type);
-            JsonObject? schema = BuildObject((INamedTypeSymbol)type);
-            _stack.RemoveAt(_stack.Count - 1);
-            return schema;
+            var definition = new Definition(DefinitionName(type));
+            _definitions.Add(type, definition);
+            _order.Add(definition);
+            definition.Schema = BuildObject((INamedTypeSymbol)type, out definition.Anchored);
+            definition.Failed = definition.Schema is null;
+            return definition.Failed ? null : Reference(definition);
         }
 
         return null;
     }
 
-    private JsonObject? BuildObject(INamedTypeSymbol type)
+    private JsonObject? BuildObject(INamedTypeSymbol type, out bool anchored)
     {
+        anchored = false;
         IMethodSymbol? constructor = DeserializationConstructor(type);
         XElementCache typeDocs = new(type, _cancellationToken);
         var properties = new JsonObject();
@@ -190,6 +305,12 @@ internal sealed class SchemaBuilder
                 schema.Add("default", defaultValue);
             }
 
+            // [McpSchema] on the property, or on the record's constructor parameter that declares it.
+            if ((SchemaKeywords.Read(property, isToolRoot: false, out _) ?? (parameter is null ? null : SchemaKeywords.Read(parameter, isToolRoot: false, out _))) is { } keywords)
+            {
+                schema = SchemaKeywords.Merge(schema, keywords);
+            }
+
             bool isRequired = property.IsRequired
                 || (parameter is { HasExplicitDefaultValue: false } && !nullable && !TypeFacts.IsNullableAnnotated(parameter.Type));
             if (isRequired)
@@ -201,7 +322,43 @@ internal sealed class SchemaBuilder
         }
 
         JsonObject result = Type("object").Add("properties", properties);
-        return required.Items.Count > 0 ? result.Add("required", required) : result;
+        if (required.Items.Count > 0)
+        {
+            result.Add("required", required);
+        }
+
+        if (_closeObjects && !AcceptsUnknownMembers(type))
+        {
+            result.Add("additionalProperties", false);
+        }
+
+        if (SchemaKeywords.Read(type, isToolRoot: false, out _) is { } typeKeywords)
+        {
+            anchored = SchemaKeywords.HasAnchor(typeKeywords);
+            result = SchemaKeywords.Merge(result, typeKeywords);
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// Whether System.Text.Json keeps members the schema does not list: a <c>[JsonExtensionData]</c> property collects
+    /// them, and a polymorphic type (<c>[JsonPolymorphic]</c>, <c>[JsonDerivedType]</c>) reads a discriminator and the
+    /// derived type's members.
+    /// </summary>
+    private static bool AcceptsUnknownMembers(INamedTypeSymbol type)
+    {
+        for (INamedTypeSymbol? current = type; current is not null; current = current.BaseType)
+        {
+            if (TypeFacts.HasAttribute(current, "System.Text.Json.Serialization.JsonPolymorphicAttribute")
+                || TypeFacts.HasAttribute(current, "System.Text.Json.Serialization.JsonDerivedTypeAttribute")
+                || current.GetMembers().OfType<IPropertySymbol>().Any(p => TypeFacts.HasAttribute(p, "System.Text.Json.Serialization.JsonExtensionDataAttribute")))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static JsonObject Prepend(JsonObject schema, string name, JsonNode value)
@@ -258,7 +415,8 @@ internal sealed class SchemaBuilder
             foreach (IPropertySymbol property in declaring.GetMembers().OfType<IPropertySymbol>())
             {
                 if (property.IsStatic || property.IsIndexer || property.DeclaredAccessibility != Accessibility.Public
-                    || property.GetMethod is not { DeclaredAccessibility: Accessibility.Public } || IsIgnored(property))
+                    || property.GetMethod is not { DeclaredAccessibility: Accessibility.Public } || IsIgnored(property)
+                    || TypeFacts.HasAttribute(property, "System.Text.Json.Serialization.JsonExtensionDataAttribute"))
                 {
                     continue;
                 }
@@ -345,17 +503,11 @@ internal sealed class SchemaBuilder
 
     private string DefinitionName(ITypeSymbol type)
     {
-        if (!_defNames.TryGetValue(type, out string? name))
+        string baseName = Names.ToCamelCase(Names.ToIdentifier(type.Name));
+        string name = baseName;
+        for (int i = 2; _order.Any(d => d.Name == name); i++)
         {
-            string baseName = Names.ToIdentifier(type.Name);
-            name = baseName;
-            for (int i = 2; _defNames.Values.Contains(name); i++)
-            {
-                name = baseName + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            }
-
-            _defNames.Add(type, name);
-            _defOrder.Add(type);
+            name = baseName + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
 
         return name;
@@ -366,7 +518,7 @@ internal sealed class SchemaBuilder
         var names = new JsonArray();
         foreach (IFieldSymbol field in type.GetMembers().OfType<IFieldSymbol>().Where(f => f.HasConstantValue))
         {
-            names.Add(JsonValue.String(field.Name));
+            names.Add(JsonValue.String(TypeFacts.EnumMemberJsonName(field)));
         }
 
         return Type("string").Add("enum", names);
@@ -375,6 +527,12 @@ internal sealed class SchemaBuilder
     private static JsonObject AllowNull(JsonObject schema)
     {
         JsonObject copy = schema.Clone();
+        if (copy["$ref"] is DefinitionReference reference)
+        {
+            // Resolved by Complete: "type": [..., "null"] when inlined, anyOf [$ref, null] when shared.
+            return new JsonObject().Add("$ref", new DefinitionReference(reference.Definition, allowsNull: true));
+        }
+
         if (copy["$ref"] is not null)
         {
             return new JsonObject().Add("anyOf", new JsonArray().Add(copy).Add(Type("null")));
@@ -406,6 +564,30 @@ internal sealed class SchemaBuilder
     private static JsonValue Number(int value) => JsonValue.Number(value.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
     private static JsonObject Ref(string name) => new JsonObject().Add("$ref", "#/$defs/" + name);
+
+    private static JsonObject Reference(Definition definition) => new JsonObject().Add("$ref", new DefinitionReference(definition, allowsNull: false));
+
+    /// <summary>One object type of the document: built once, then inlined or kept under <c>$defs</c> by <see cref="Complete"/>.</summary>
+    private sealed class Definition(string name)
+    {
+        public string Name { get; } = name;
+
+        public JsonObject? Schema;
+
+        public bool Anchored;
+
+        public bool Failed;
+    }
+
+    /// <summary>The value of a <c>"$ref"</c> member until <see cref="Complete"/> resolves it.</summary>
+    private sealed class DefinitionReference(Definition definition, bool allowsNull) : JsonNode
+    {
+        public Definition Definition { get; } = definition;
+
+        public bool AllowsNull { get; } = allowsNull;
+
+        public override void WriteTo(System.Text.StringBuilder output) => WriteString(output, "#/$defs/" + Definition.Name);
+    }
 
     /// <summary>Reads a type's doc comment once, on first use.</summary>
     private sealed class XElementCache(INamedTypeSymbol type, CancellationToken cancellationToken)

@@ -12,6 +12,9 @@
 //   {"op":"getPrompt","name":"p","args":{}} {"op":"listResources"} {"op":"readResource","uri":"x://y"} {"op":"discover"} (v2)
 //   {"op":"listTemplates"} {"op":"complete","ref":{"type":"ref/prompt","name":"p"},"argument":{"name":"a","value":"v"}}
 //   {"op":"setLevel","level":"debug"} (logging/setLevel).
+//   {"op":"schemas","instances":{"tool":[{...args}]}} lists the tools and compiles every inputSchema and outputSchema with
+//   Ajv's JSON Schema 2020-12 dialect (x-mcp-header allowed as an annotation), then validates the given argument objects:
+//   result {"tools":[names],"compiled":N,"valid":{"tool":[true|false,...]}}; any schema that does not compile fails the step.
 //   Any step may carry "expectError": true (the step is ok only if it fails) and "timeoutMs"; a call step may carry
 //   "logLevel": "info" (sent as params._meta["io.modelcontextprotocol/logLevel"], the 2026-07-28 per-request level; v2 lets
 //   user _meta keys win over its own envelope) and "meta": {...} (more params._meta keys).
@@ -131,6 +134,7 @@ function errorInfo(e) {
 
 // fetch wrapper: records the exchange (--trace) and, for v1 with --protocol-version, rewrites the offered version.
 const MCP_HEADERS = ['mcp-protocol-version', 'mcp-method', 'mcp-name', 'mcp-session-id', 'accept', 'content-type', 'last-event-id'];
+const isTracedHeader = (k) => MCP_HEADERS.includes(k) || k.startsWith('mcp-param-');
 function makeFetch(rewriteInitVersion) {
   return async (input, init = {}) => {
     let body = init.body;
@@ -145,7 +149,7 @@ function makeFetch(rewriteInitVersion) {
       } catch { /* not JSON: leave it */ }
     }
     const reqHeaders = {};
-    new Headers(init.headers ?? {}).forEach((v, k) => { if (MCP_HEADERS.includes(k)) reqHeaders[k] = v; });
+    new Headers(init.headers ?? {}).forEach((v, k) => { if (isTracedHeader(k)) reqHeaders[k] = v; });
     const entry = { method: init.method ?? 'GET', url: String(input), headers: reqHeaders };
     if (typeof body === 'string') {
       try { entry.body = JSON.parse(body); } catch { entry.body = body; }
@@ -225,6 +229,38 @@ function callParams(step) {
   return params;
 }
 
+// Compiles every tool schema with Ajv (JSON Schema 2020-12: $defs, $ref, $anchor, if/then/else) and validates instances.
+async function compileSchemas(client, step, ro) {
+  const { default: Ajv2020 } = await import('ajv/dist/2020.js');
+  const { default: addFormats } = await import('ajv-formats');
+  // strictSchema: an unknown keyword is an error; unions (["string","null"]) and required-without-properties are valid 2020-12.
+  const ajv = new Ajv2020({ strictSchema: true, strictNumbers: true, strictTypes: false, strictTuples: false, strictRequired: false, allErrors: true });
+  addFormats(ajv);
+  ajv.addKeyword({ keyword: 'x-mcp-header', schemaType: 'string' });
+  ajv.addKeyword('$anchor'); // Ajv resolves $anchor (and refuses duplicates) but leaves it out of its strict keyword list
+  const { tools } = await client.listTools(undefined, ro);
+  const validators = {};
+  let compiled = 0;
+  for (const tool of tools) {
+    for (const key of ['inputSchema', 'outputSchema']) {
+      if (!tool[key]) continue;
+      try {
+        const validate = ajv.compile(tool[key]);
+        compiled++;
+        if (key === 'inputSchema') validators[tool.name] = validate;
+      } catch (e) {
+        throw new Error(`${tool.name}.${key} does not compile: ${e.message}`);
+      }
+    }
+  }
+  const valid = {};
+  for (const [name, instances] of Object.entries(step.instances ?? {})) {
+    if (!validators[name]) throw new Error(`no tool ${name} to validate instances against`);
+    valid[name] = instances.map((instance) => validators[name](instance));
+  }
+  return { tools: tools.map((t) => t.name), compiled, valid };
+}
+
 async function runStep(client, step) {
   const progress = [];
   const logStart = logBuffer.length;
@@ -247,6 +283,7 @@ async function runStep(client, step) {
       case 'listTemplates': result = await client.listResourceTemplates(undefined, ro); break;
       case 'complete': result = await client.complete({ ref: step.ref, argument: step.argument }, ro); break;
       case 'setLevel': result = await client.setLoggingLevel(step.level, ro); break;
+      case 'schemas': result = await compileSchemas(client, step, ro); break;
       case 'discover':
         if (typeof client.discover !== 'function') throw new Error('discover needs --sdk v2');
         result = await client.discover(ro);
