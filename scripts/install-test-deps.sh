@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs what the test suite needs beyond the .NET SDK, idempotently: the npm clients (from the committed lock file).
+# Installs what the test suite needs beyond the .NET SDK, idempotently: the npm clients (from the committed lock file)
+# and haproxy + nginx from Debian packages (the multi-replica tests, scripts/services/haproxy.sh).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
@@ -15,3 +16,5 @@ if [ -f "$ts/package-lock.json" ]; then
     (cd "$ts" && npm ci --no-audit --no-fund --loglevel=error)
   fi
 fi
+
+bash "$root/scripts/services/haproxy.sh" install
