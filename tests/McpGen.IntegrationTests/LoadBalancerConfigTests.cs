@@ -1,0 +1,225 @@
+using System.Net;
+using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace McpGen.IntegrationTests;
+
+/// <summary>
+/// Three stand-in replicas on real Kestrel that behave, on the wire, like sticky McpGen replicas as far as a load
+/// balancer can see: a POST without <c>Mcp-Session-Id</c> gets a new one, <c>{replicaId}.{random}</c>, in the response
+/// header; every response names its replica in <c>X-McpGen-Replica</c>. They let the committed affinity configurations
+/// be proven on a real haproxy and nginx before the runtime issues sessions.
+/// </summary>
+public sealed class SessionIssuingReplicas : IAsyncLifetime
+{
+    private readonly List<WebApplication> _apps = [];
+
+    public IReadOnlyList<int> Ports { get; private set; } = [];
+
+    public async Task InitializeAsync()
+    {
+        var ports = new List<int>();
+        for (int i = 1; i <= 3; i++)
+        {
+            string id = $"r{i}";
+            (WebApplication app, Uri endpoint) = await KestrelHost.StartAsync(
+                _ => { },
+                app =>
+                {
+                    app.MapPost("/mcp", context =>
+                    {
+                        context.Response.Headers["X-McpGen-Replica"] = id;
+                        if (!context.Request.Headers.ContainsKey("Mcp-Session-Id"))
+                        {
+                            context.Response.Headers["Mcp-Session-Id"] = $"{id}.{Guid.NewGuid():N}";
+                        }
+
+                        context.Response.ContentType = "application/json";
+                        return context.Response.WriteAsync("""{"jsonrpc":"2.0","id":1,"result":{}}""");
+                    });
+                    app.MapGet("/healthz", context => context.Response.WriteAsync("ok"));
+                });
+            _apps.Add(app);
+            ports.Add(endpoint.Port);
+        }
+
+        Ports = ports;
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (WebApplication app in _apps)
+        {
+            await app.DisposeAsync();
+        }
+    }
+}
+
+/// <summary>
+/// The committed load balancer configurations (deploy/): they pass haproxy's and nginx's own checks, and they route
+/// session traffic as docs/deployment.md says, on a real haproxy and nginx.
+/// </summary>
+public sealed class LoadBalancerConfigTests(SessionIssuingReplicas replicas) : IClassFixture<SessionIssuingReplicas>
+{
+    [Theory]
+    [InlineData("haproxy/affinity.cfg")]
+    [InlineData("haproxy/roundrobin.cfg")]
+    public async Task Haproxy_configurations_are_valid_as_committed(string file)
+    {
+        ProcessRunner.Result check = await ProcessRunner.RunAsync(LoadBalancer.HaproxyBinary, ["-c", "-f", LoadBalancer.DeployFile(file)], RepoPaths.Root, TimeSpan.FromSeconds(20));
+
+        Assert.True(check.ExitCode == 0, check.Describe());
+    }
+
+    [Fact]
+    public async Task Kubernetes_sticky_router_haproxy_configuration_is_valid()
+    {
+        // The haproxy.cfg block of the ConfigMap in deploy/k8s/sticky-router.yaml: the lines under "haproxy.cfg: |",
+        // indented four spaces, up to the next YAML document.
+        string[] lines = await File.ReadAllLinesAsync(LoadBalancer.DeployFile("k8s/sticky-router.yaml"));
+        int start = Array.FindIndex(lines, l => l.Trim() == "haproxy.cfg: |") + 1;
+        Assert.True(start > 0, "no haproxy.cfg block in deploy/k8s/sticky-router.yaml");
+        string config = string.Join('\n', lines.Skip(start).TakeWhile(l => l != "---").Select(l => l.Length >= 4 ? l[4..] : l.TrimStart())) + "\n";
+        string directory = Directory.CreateTempSubdirectory("mcpgen-k8s-").FullName;
+        try
+        {
+            string path = Path.Combine(directory, "haproxy.cfg");
+            await File.WriteAllTextAsync(path, config);
+
+            ProcessRunner.Result check = await ProcessRunner.RunAsync(LoadBalancer.HaproxyBinary, ["-c", "-f", path], directory, TimeSpan.FromSeconds(20));
+
+            Assert.True(check.ExitCode == 0, check.Describe() + "\n" + config);
+            Assert.Contains("stick store-response res.hdr(Mcp-Session-Id)", config, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Nginx_configuration_passes_nginx_t()
+    {
+        string directory = Directory.CreateTempSubdirectory("mcpgen-nginx-").FullName;
+        try
+        {
+            string main = await LoadBalancer.WriteNginxConfigAsync(directory, 8080, [5101, 5102, 5103]);
+
+            ProcessRunner.Result check = await ProcessRunner.RunAsync(LoadBalancer.NginxBinary, ["-t", "-p", directory, "-c", main], directory, TimeSpan.FromSeconds(20));
+
+            Assert.True(check.ExitCode == 0, check.Describe());
+            Assert.Contains("test is successful", check.StdErr, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Haproxy_template_gets_one_server_line_per_replica_and_the_front_port()
+    {
+        string template = File.ReadAllText(LoadBalancer.DeployFile("haproxy/affinity.cfg"));
+
+        string rendered = LoadBalancer.RenderHaproxy(template, 40000, [40001, 40002]);
+
+        string[] servers = [.. rendered.Split('\n').Where(l => l.TrimStart().StartsWith("server ", StringComparison.Ordinal)).Select(l => l.Trim())];
+        Assert.Equal(["server r1 127.0.0.1:40001 check", "server r2 127.0.0.1:40002 check"], servers);
+        Assert.Contains("bind 127.0.0.1:40000", rendered, StringComparison.Ordinal);
+        string settings = string.Join('\n', rendered.Split('\n').Where(l => !l.TrimStart().StartsWith('#')));
+        Assert.DoesNotContain("8080", settings, StringComparison.Ordinal);
+        Assert.DoesNotContain("127.0.0.1:510", settings, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Haproxy_affinity_sends_every_request_of_a_session_to_the_replica_that_issued_it()
+    {
+        await using LoadBalancer haproxy = await LoadBalancer.StartHaproxyAsync("affinity.cfg", replicas.Ports);
+        using var http = new HttpClient();
+
+        (int sessions, int followUps, int onIssuer, HashSet<string> issuers) = await RunSessionsAsync(http, haproxy.Endpoint, 30, 4);
+
+        Assert.Equal(sessions * 4, followUps);
+        Assert.Equal(followUps, onIssuer);
+        Assert.Equal(["r1", "r2", "r3"], issuers.Order(StringComparer.Ordinal)); // initialize itself is balanced
+    }
+
+    [Fact]
+    public async Task Haproxy_round_robin_spreads_a_sessions_requests_over_replicas()
+    {
+        // What a sticky server behind roundrobin.cfg meets: most requests of a session reach a replica that does not
+        // know it (McpGen answers those 404, and the client starts over).
+        await using LoadBalancer haproxy = await LoadBalancer.StartHaproxyAsync("roundrobin.cfg", replicas.Ports);
+        using var http = new HttpClient();
+
+        (_, int followUps, int onIssuer, _) = await RunSessionsAsync(http, haproxy.Endpoint, 30, 4);
+
+        Assert.True(onIssuer < followUps / 2, $"{onIssuer} of {followUps} follow-up requests reached the issuing replica");
+    }
+
+    [Fact]
+    public async Task Nginx_routes_a_session_by_the_replica_id_in_its_session_id()
+    {
+        await using LoadBalancer nginx = await LoadBalancer.StartNginxAsync(replicas.Ports);
+        using var http = new HttpClient();
+
+        (int sessions, int followUps, int onIssuer, HashSet<string> issuers) = await RunSessionsAsync(http, nginx.Endpoint, 30, 4);
+
+        Assert.Equal(sessions * 4, followUps);
+        Assert.Equal(followUps, onIssuer);
+        Assert.Equal(["r1", "r2", "r3"], issuers.Order(StringComparer.Ordinal));
+    }
+
+    /// <summary>
+    /// <paramref name="sessions"/> times: a POST without a session id (the replica issues one), then
+    /// <paramref name="followUps"/> POSTs carrying it. Counts the follow-ups answered by the issuing replica.
+    /// </summary>
+    private static async Task<(int Sessions, int FollowUps, int OnIssuer, HashSet<string> Issuers)> RunSessionsAsync(HttpClient http, Uri endpoint, int sessions, int followUps)
+    {
+        int sent = 0, onIssuer = 0;
+        var issuers = new HashSet<string>(StringComparer.Ordinal);
+        for (int s = 0; s < sessions; s++)
+        {
+            string sessionId;
+            string issuer;
+            using (HttpResponseMessage first = await PostAsync(http, endpoint, sessionId: null))
+            {
+                sessionId = first.Headers.GetValues("Mcp-Session-Id").Single();
+                issuer = first.Headers.GetValues("X-McpGen-Replica").Single();
+                Assert.StartsWith(issuer + ".", sessionId, StringComparison.Ordinal);
+                issuers.Add(issuer);
+            }
+
+            for (int f = 0; f < followUps; f++)
+            {
+                using HttpResponseMessage next = await PostAsync(http, endpoint, sessionId);
+                Assert.False(next.Headers.Contains("Mcp-Session-Id"), "a follow-up request got a new session id");
+                sent++;
+                if (next.Headers.GetValues("X-McpGen-Replica").Single() == issuer)
+                {
+                    onIssuer++;
+                }
+            }
+        }
+
+        return (sessions, sent, onIssuer, issuers);
+    }
+
+    private static async Task<HttpResponseMessage> PostAsync(HttpClient http, Uri endpoint, string? sessionId)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, endpoint)
+        {
+            Content = new StringContent("""{"jsonrpc":"2.0","id":1,"method":"ping"}""", Encoding.UTF8, "application/json"),
+        };
+        if (sessionId is not null)
+        {
+            request.Headers.Add("Mcp-Session-Id", sessionId);
+        }
+
+        HttpResponseMessage response = await http.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return response;
+    }
+}
