@@ -66,6 +66,7 @@ public sealed class LoadBalancerConfigTests(SessionIssuingReplicas replicas) : I
     [Theory]
     [InlineData("haproxy/affinity.cfg")]
     [InlineData("haproxy/roundrobin.cfg")]
+    [InlineData("haproxy/routekey.cfg")]
     public async Task Haproxy_configurations_are_valid_as_committed(string file)
     {
         ProcessRunner.Result check = await ProcessRunner.RunAsync(LoadBalancer.HaproxyBinary, ["-c", "-f", LoadBalancer.DeployFile(file)], RepoPaths.Root, TimeSpan.FromSeconds(20));
@@ -133,10 +134,12 @@ public sealed class LoadBalancerConfigTests(SessionIssuingReplicas replicas) : I
         Assert.DoesNotContain("127.0.0.1:510", settings, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task Haproxy_affinity_sends_every_request_of_a_session_to_the_replica_that_issued_it()
+    [Theory]
+    [InlineData("affinity.cfg")] // stick table learned from the response header
+    [InlineData("routekey.cfg")] // the replica id at the front of the session id names the server
+    public async Task Haproxy_affinity_sends_every_request_of_a_session_to_the_replica_that_issued_it(string config)
     {
-        await using LoadBalancer haproxy = await LoadBalancer.StartHaproxyAsync("affinity.cfg", replicas.Ports);
+        await using LoadBalancer haproxy = await LoadBalancer.StartHaproxyAsync(config, replicas.Ports);
         using var http = new HttpClient();
 
         (int sessions, int followUps, int onIssuer, HashSet<string> issuers) = await RunSessionsAsync(http, haproxy.Endpoint, 30, 4);
@@ -144,6 +147,7 @@ public sealed class LoadBalancerConfigTests(SessionIssuingReplicas replicas) : I
         Assert.Equal(sessions * 4, followUps);
         Assert.Equal(followUps, onIssuer);
         Assert.Equal(["r1", "r2", "r3"], issuers.Order(StringComparer.Ordinal)); // initialize itself is balanced
+        await AssertUnknownSessionIdsAreBalancedAsync(http, haproxy.Endpoint);
     }
 
     [Fact]
@@ -170,6 +174,61 @@ public sealed class LoadBalancerConfigTests(SessionIssuingReplicas replicas) : I
         Assert.Equal(sessions * 4, followUps);
         Assert.Equal(followUps, onIssuer);
         Assert.Equal(["r1", "r2", "r3"], issuers.Order(StringComparer.Ordinal));
+        await AssertUnknownSessionIdsAreBalancedAsync(http, nginx.Endpoint);
+    }
+
+    [Fact]
+    public async Task Configuration_blocks_in_docs_deployment_md_are_copies_of_the_deploy_files()
+    {
+        // Every haproxy, nginx and yaml block of the page must be a run of consecutive lines of one deploy/ file
+        // (compared without leading whitespace, since the page indents some blocks), so the page cannot drift from
+        // what the tests run.
+        string[] page = await File.ReadAllLinesAsync(Path.Combine(RepoPaths.Root, "docs", "deployment.md"));
+        string[][] files = [.. Directory.GetFiles(LoadBalancer.DeployFile(""), "*", SearchOption.AllDirectories).Select(f => File.ReadAllLines(f).Select(l => l.Trim()).ToArray())];
+        int checkedBlocks = 0;
+        for (int i = 0; i < page.Length; i++)
+        {
+            string fence = page[i].Trim();
+            if (fence is not ("```haproxy" or "```nginx" or "```yaml"))
+            {
+                continue;
+            }
+
+            string[] block = [.. page.Skip(i + 1).TakeWhile(l => l.Trim() != "```").Select(l => l.Trim())];
+            Assert.True(
+                files.Any(file => ContainsRun(file, block)),
+                $"docs/deployment.md line {i + 1}: this {fence[3..]} block is not in any file under deploy/:\n{string.Join('\n', block)}");
+            checkedBlocks++;
+            i += block.Length + 1;
+        }
+
+        Assert.True(checkedBlocks >= 6, $"only {checkedBlocks} configuration blocks found in docs/deployment.md");
+    }
+
+    private static bool ContainsRun(string[] file, string[] block)
+    {
+        for (int start = 0; start + block.Length <= file.Length; start++)
+        {
+            if (file.AsSpan(start, block.Length).SequenceEqual(block))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>A session id naming no replica, or not shaped like McpGen's, is balanced like a new request, not refused.</summary>
+    private static async Task AssertUnknownSessionIdsAreBalancedAsync(HttpClient http, Uri endpoint)
+    {
+        var answeredBy = new HashSet<string>(StringComparer.Ordinal);
+        foreach (string sessionId in new[] { "zz.1", "zz.2", "zz.3", "no-dot", "r9.x", "zz.4" })
+        {
+            using HttpResponseMessage response = await PostAsync(http, endpoint, sessionId);
+            answeredBy.Add(response.Headers.GetValues("X-McpGen-Replica").Single());
+        }
+
+        Assert.True(answeredBy.Count >= 2, $"unknown session ids all went to {string.Join(",", answeredBy)}");
     }
 
     /// <summary>
