@@ -152,7 +152,8 @@ public sealed class ReplicaFleetTests(StatelessFleet shared, ITestOutputHelper o
         (int haproxyRetried, int redispatched) = haproxy.Retries();
         output.WriteLine(
             $"120 sessions in {clock.ElapsedMilliseconds} ms, r2 killed after {killedAfter} C# sessions; sessions retried by the clients: {retried}; " +
-            $"requests haproxy sent again: {haproxyRetried} ({redispatched} to another replica); C# responses per replica before the kill {Format(beforeKill)}, at the end {Format(after)}");
+            $"requests haproxy sent again: {haproxyRetried} ({redispatched} to another replica); C# responses per replica before the kill {Format(beforeKill)}, at the end {Format(after)}" +
+            string.Concat(cs.Retries.Select(r => "\n  retried: " + r)) + string.Concat(tsReport.GetProperty("retries").EnumerateArray().Select(r => "\n  retried: TypeScript " + r)));
     }
 
     internal static void AssertAllSessionsPassed(JsonElement report, int sessions, string context)
