@@ -185,6 +185,27 @@ public sealed class LoadBalancerConfigTests(SessionIssuingReplicas replicas) : I
         await AssertUnknownSessionIdsAreBalancedAsync(http, nginx.Endpoint);
     }
 
+    [Theory]
+    [InlineData("haproxy/routekey.cfg")]
+    [InlineData("haproxy/affinity.cfg")]
+    [InlineData("nginx/mcp.conf")]
+    public async Task A_session_whose_replica_is_down_is_answered_by_another_replica(string config)
+    {
+        // r2 is a port nothing listens on: a replica that died. Its sessions get an answer from r1 or r3 (a sticky
+        // replica answers 404 there and the client starts over; a store-backed one serves the session), never a 5xx.
+        int[] ports = [replicas.Ports[0], ProcessRunner.FreeLoopbackPort(), replicas.Ports[2]];
+        await using LoadBalancer balancer = config.StartsWith("nginx/", StringComparison.Ordinal)
+            ? await LoadBalancer.StartNginxAsync(ports)
+            : await LoadBalancer.StartHaproxyAsync(config["haproxy/".Length..], ports);
+        using var http = new HttpClient();
+
+        for (int i = 0; i < 6; i++)
+        {
+            using HttpResponseMessage response = await PostAsync(http, balancer.Endpoint, $"r2.{i}");
+            Assert.Contains(response.Headers.GetValues("X-McpGen-Replica").Single(), new[] { "r1", "r3" });
+        }
+    }
+
     [Fact]
     public async Task Configuration_blocks_in_docs_deployment_md_are_copies_of_the_deploy_files()
     {
