@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs what the test suite needs beyond the .NET SDK, idempotently: the npm clients (from the committed lock file)
-# and PostgreSQL from Debian packages (the PostgreSQL tests start their own cluster with scripts/services/postgres.sh).
+# Installs what the test suite needs beyond the .NET SDK, idempotently: the npm clients (from the committed lock file),
+# and PostgreSQL, haproxy and nginx from Debian packages (the PostgreSQL tests start their own cluster with
+# scripts/services/postgres.sh; the multi-replica tests run haproxy and nginx with scripts/services/haproxy.sh).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
@@ -19,3 +20,4 @@ fi
 
 # PostgreSQL: installed here so that no test pays for apt-get; the tests start the cluster themselves.
 bash "$root/scripts/services/postgres.sh" install
+bash "$root/scripts/services/haproxy.sh" install

@@ -2,6 +2,8 @@
 //   dotnet run --project samples/Everything -- --mode stateless|sticky|store [--urls http://127.0.0.1:5100]
 //     [--postgres CONNECTION_STRING] [--keys DIR]
 // Serves MCP at /mcp and answers GET /healthz with "ok". Binds to 127.0.0.1:5100 unless --urls says otherwise.
+// With MCPGEN_REPLICA_ID set (one replica among several behind a load balancer, see docs/deployment.md), every response
+// names the replica that answered in an X-McpGen-Replica header.
 using Everything;
 using McpGen;
 using Microsoft.AspNetCore.DataProtection;
@@ -38,6 +40,16 @@ if (!string.IsNullOrEmpty(keys))
 }
 
 var app = builder.Build();
+string? replicaId = Environment.GetEnvironmentVariable("MCPGEN_REPLICA_ID");
+if (!string.IsNullOrEmpty(replicaId))
+{
+    app.Use((context, next) =>
+    {
+        context.Response.Headers["X-McpGen-Replica"] = replicaId;
+        return next(context);
+    });
+}
+
 app.MapEverything(mode);
 app.MapGet("/healthz", static context => context.Response.WriteAsync("ok"));
 app.Logger.LogInformation("Everything conformance server: mode {Mode}, MCP endpoint /mcp", mode);

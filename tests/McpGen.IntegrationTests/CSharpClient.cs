@@ -10,16 +10,18 @@ internal static class CSharpClient
 {
     /// <summary>
     /// Connects with the given protocol version: "2026-07-28" takes the modern (stateless, per-request metadata) path,
-    /// an older version the <c>initialize</c> path.
+    /// an older version the <c>initialize</c> path. With <paramref name="httpClient"/> the transport sends through it
+    /// (not disposing it): many sessions can share one connection pool and one counting handler.
     /// </summary>
-    public static Task<McpClient> ConnectAsync(Uri endpoint, string protocolVersion, CancellationToken cancellationToken = default, McpClientHandlers? handlers = null, HttpTransportMode mode = HttpTransportMode.StreamableHttp)
+    public static Task<McpClient> ConnectAsync(Uri endpoint, string protocolVersion, CancellationToken cancellationToken = default, McpClientHandlers? handlers = null, HttpClient? httpClient = null, HttpTransportMode mode = HttpTransportMode.StreamableHttp)
     {
-        var transport = new HttpClientTransport(new HttpClientTransportOptions
+        var options = new HttpClientTransportOptions
         {
             Endpoint = endpoint,
             TransportMode = mode,
             Name = "mcpgen-tests",
-        });
+        };
+        HttpClientTransport transport = httpClient is null ? new HttpClientTransport(options) : new HttpClientTransport(options, httpClient, ownsHttpClient: false);
         return McpClient.CreateAsync(
             transport,
             new McpClientOptions

@@ -25,6 +25,37 @@ internal static class TypeScriptClient
         return JsonDocument.Parse(run.StdOut).RootElement;
     }
 
+    /// <summary>
+    /// Runs <paramref name="steps"/> in <paramref name="sessions"/> sessions (client.mjs --sessions), at most
+    /// <paramref name="concurrency"/> at a time, and returns its summary (sessions, replicas, failures, retries) whether
+    /// or not every session passed: the caller asserts on it.
+    /// </summary>
+    public static async Task<JsonElement> RunSessionsAsync(Uri endpoint, string sdk, string era, string? protocolVersion, object[] steps, int sessions, int concurrency, bool retryOnce = false, TimeSpan? limit = null)
+    {
+        TimeSpan overall = limit ?? TimeSpan.FromSeconds(90);
+        var arguments = new List<string>
+        {
+            "client.mjs", "--url", endpoint.ToString(), "--sdk", sdk, "--era", era, "--script", JsonSerializer.Serialize(steps),
+            "--sessions", sessions.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--concurrency", concurrency.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--timeout", ((int)overall.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--request-timeout", "15000",
+        };
+        if (protocolVersion is not null)
+        {
+            arguments.AddRange(["--protocol-version", protocolVersion]);
+        }
+
+        if (retryOnce)
+        {
+            arguments.Add("--retry-once");
+        }
+
+        ProcessRunner.Result run = await ProcessRunner.RunAsync("node", arguments, RepoPaths.TsClientDir, overall + TimeSpan.FromSeconds(15));
+        Assert.True(run.ExitCode is 0 or 1 && run.StdOut.TrimStart().StartsWith('{'), run.Describe());
+        return JsonDocument.Parse(run.StdOut).RootElement;
+    }
+
     public static JsonElement Step(this JsonElement report, int index)
     {
         JsonElement step = report.GetProperty("steps")[index];

@@ -1,6 +1,7 @@
 // McpGen test harness: drives a real MCP TypeScript client against a Streamable HTTP endpoint and prints ONE JSON document.
 // Usage: node client.mjs --url URL --sdk v1|v2 --era legacy|modern|auto [--protocol-version V] [--list] [--call TOOL --args JSON [--progress]]
 //        [--ping] [--script JSON|@file] [--header 'Name: value'] [--terminate] [--trace] [--timeout MS] [--probe-timeout MS]
+//        [--sessions N [--concurrency C] [--retry-once] [--request-timeout MS]]
 // Setup: cd tests/clients/ts && npm ci.  Exit 0 = every step ok; 1 = connect/step failure; 2 = usage; 3 = overall timeout (stderr says why).
 //
 // --sdk v1  = @modelcontextprotocol/sdk 1.32.2 (initialize era only; it always offers 2025-11-25, --protocol-version rewrites the
@@ -20,17 +21,27 @@
 //   user _meta keys win over its own envelope) and "meta": {...} (more params._meta keys).
 //   notifications/message the client receives while a step runs are reported as the step's "logs" ([{level,logger,data}]):
 //   present when the step has "logs": true or when any arrived.
+//   Checks (the step fails when one does not hold): "expectText" (a call's content[0].text, exact), "expectIsError"
+//   (a call's isError, true or false), "expectTool" (a list step's tools include this name), "minProgress" (a call
+//   received at least this many progress notifications). In --sessions mode "{session}" in any string of a step is
+//   replaced by the session's number, so each session can prove it got its own answers.
 // Output: {"ok","sdk","era","connect":{"ok","ms","protocolVersion","era","sessionId","serverInfo","capabilities","instructions"},
 //          "steps":[{"op","ok","ms","result"|"error","progress","logs"}],"close":{"ok","terminated"},"http":[...with --trace],
 //          "clientErrors":[...non-fatal transport errors, e.g. a GET answered 400],"error"}
 // --terminate sends DELETE (legacy, only if the server issued Mcp-Session-Id); plain close never sends DELETE in either TS SDK.
 // --probe-timeout sets v2 versionNegotiation.probe.timeoutMs (on HTTP a probe timeout is an error, never a fallback).
+// --sessions N runs the script in N sessions (each a new client and transport: connect, steps, close), at most
+// --concurrency C (default 4) at a time, and prints a summary instead of step results:
+//   {"ok","sdk","era","sessions":{"total","ok","failed","retried"},"replicas":{"<X-McpGen-Replica>":responses},
+//    "failures":[{"session","attempt","stage","error"}],"retries":[...same, the first attempts that were retried],"ms"}
+//   --retry-once runs a failed session once more from scratch (a new client): a session in flight on a replica that
+//   died. --request-timeout bounds each request (default --timeout, which bounds the whole run).
 // Inspector CLI (v1 SDK inside): npm run --silent inspector -- URL --transport http --method tools/list (the script cds into
 // its build dir: inspector-cli 1.0.3 locates its package.json relative to the working directory).
 import process from 'node:process';
 import fs from 'node:fs';
 
-const USAGE = 'usage: node client.mjs --url URL --sdk v1|v2 --era legacy|modern|auto [--protocol-version V] [--list] [--call TOOL --args JSON [--progress]] [--ping] [--script JSON|@file] [--header "N: v"] [--terminate] [--trace] [--timeout MS] [--probe-timeout MS]';
+const USAGE = 'usage: node client.mjs --url URL --sdk v1|v2 --era legacy|modern|auto [--protocol-version V] [--list] [--call TOOL --args JSON [--progress]] [--ping] [--script JSON|@file] [--header "N: v"] [--terminate] [--trace] [--timeout MS] [--probe-timeout MS] [--sessions N [--concurrency C] [--retry-once] [--request-timeout MS]]';
 
 function usage(msg) {
   process.stderr.write(`${msg}\n${USAGE}\n`);
@@ -85,6 +96,10 @@ function parseArgs(argv) {
       case '--trace': o.trace = true; break;
       case '--timeout': o.timeout = Number(next()); break;
       case '--probe-timeout': o.probeTimeout = Number(next()); break;
+      case '--sessions': o.sessions = Number(next()); break;
+      case '--concurrency': o.concurrency = Number(next()); break;
+      case '--retry-once': o.retryOnce = true; break;
+      case '--request-timeout': o.requestTimeout = Number(next()); break;
       case '-h': case '--help': process.stdout.write(USAGE + '\n'); process.exit(0); break;
       default: usage(`unknown argument ${a}`);
     }
@@ -94,6 +109,12 @@ function parseArgs(argv) {
   if (!['legacy', 'modern', 'auto'].includes(o.era)) usage('--era must be legacy, modern or auto');
   if (o.sdk === 'v1' && o.era !== 'legacy') usage('the v1 SDK speaks only the initialize era: use --era legacy');
   if (!(o.timeout > 0)) usage('--timeout must be a positive number of ms');
+  if (o.sessions !== undefined && !(Number.isInteger(o.sessions) && o.sessions > 0)) usage('--sessions must be a positive integer');
+  o.concurrency ??= 4;
+  if (!(Number.isInteger(o.concurrency) && o.concurrency > 0)) usage('--concurrency must be a positive integer');
+  o.requestTimeout ??= o.timeout;
+  if (!(o.requestTimeout > 0)) usage('--request-timeout must be a positive number of ms');
+  if (o.sessions !== undefined && (o.trace || o.terminate)) usage('--trace and --terminate are for a single session');
   return o;
 }
 
@@ -132,7 +153,12 @@ function errorInfo(e) {
   return info;
 }
 
-// fetch wrapper: records the exchange (--trace) and, for v1 with --protocol-version, rewrites the offered version.
+// Responses per replica, from the X-McpGen-Replica header (samples/Everything with MCPGEN_REPLICA_ID): which replicas
+// behind a load balancer served this run.
+const replicaCounts = {};
+
+// fetch wrapper: records the exchange (--trace), counts replicas and, for v1 with --protocol-version, rewrites the
+// offered version.
 const MCP_HEADERS = ['mcp-protocol-version', 'mcp-method', 'mcp-name', 'mcp-session-id', 'accept', 'content-type', 'last-event-id'];
 const isTracedHeader = (k) => MCP_HEADERS.includes(k) || k.startsWith('mcp-param-');
 function makeFetch(rewriteInitVersion) {
@@ -154,9 +180,11 @@ function makeFetch(rewriteInitVersion) {
     if (typeof body === 'string') {
       try { entry.body = JSON.parse(body); } catch { entry.body = body; }
     }
-    http.push(entry);
+    if (opts.trace) http.push(entry);
     try {
       const res = await fetch(input, init);
+      const replica = res.headers.get('x-mcpgen-replica');
+      if (replica !== null) replicaCounts[replica] = (replicaCounts[replica] ?? 0) + 1;
       entry.status = res.status;
       entry.responseHeaders = {};
       for (const k of ['content-type', 'mcp-session-id']) if (res.headers.get(k) !== null) entry.responseHeaders[k] = res.headers.get(k);
@@ -203,10 +231,9 @@ async function loadSdk() {
   return { client, transport, connectOptions: { timeout: opts.timeout } };
 }
 
-// notifications/message received so far; runStep reports the ones that arrived while its step ran.
-const logBuffer = [];
-
-async function registerLogHandler(client) {
+// notifications/message the client received so far (one buffer per client); runStep reports the ones that arrived
+// while its step ran.
+async function registerLogHandler(client, logBuffer) {
   const record = (n) => {
     const p = n?.params ?? {};
     const entry = { level: p.level, data: p.data };
@@ -261,11 +288,29 @@ async function compileSchemas(client, step, ro) {
   return { tools: tools.map((t) => t.name), compiled, valid };
 }
 
-async function runStep(client, step) {
+// The step's checks ("expectText", "expectIsError", "expectTool", "minProgress"): why the result is wrong, or null.
+function checkResult(step, result, progress) {
+  if (step.expectText !== undefined) {
+    const text = result?.content?.[0]?.text;
+    if (text !== step.expectText) return `expected text ${JSON.stringify(step.expectText)}, got ${JSON.stringify(text)}`;
+  }
+  if (step.expectIsError !== undefined && !!result?.isError !== step.expectIsError) {
+    return `expected isError ${step.expectIsError}, got ${JSON.stringify(result?.isError)}`;
+  }
+  if (step.expectTool !== undefined && !(result?.tools ?? []).some((t) => t.name === step.expectTool)) {
+    return `tool ${step.expectTool} is not in the list`;
+  }
+  if (step.minProgress !== undefined && progress.length < step.minProgress) {
+    return `expected at least ${step.minProgress} progress notifications, got ${progress.length}`;
+  }
+  return null;
+}
+
+async function runStep(client, step, logBuffer) {
   const progress = [];
   const logStart = logBuffer.length;
-  const ro = { timeout: step.timeoutMs ?? opts.timeout };
-  if (step.progress) ro.onprogress = (p) => progress.push(p);
+  const ro = { timeout: step.timeoutMs ?? opts.requestTimeout };
+  if (step.progress || step.minProgress !== undefined) ro.onprogress = (p) => progress.push(p);
   const t0 = performance.now();
   const rec = { op: step.op };
   if (step.name !== undefined) rec.name = step.name;
@@ -293,6 +338,11 @@ async function runStep(client, step) {
     rec.ok = !step.expectError;
     rec.result = result;
     if (step.expectError) rec.error = { message: 'expected an error, got a result' };
+    const wrong = step.expectError ? null : checkResult(step, result, progress);
+    if (wrong !== null) {
+      rec.ok = false;
+      rec.error = { name: 'CheckFailed', message: wrong };
+    }
   } catch (e) {
     rec.ok = !!step.expectError;
     rec.error = errorInfo(e);
@@ -306,24 +356,29 @@ async function runStep(client, step) {
   return rec;
 }
 
-async function main() {
+// One session: a new client and transport, connect, the steps in order (stopping at the first failure), close.
+// Returns { connect, steps, close, failed } where failed says why the session failed (null when it did not).
+async function runSession(steps, hooks = {}) {
   // v1's callTool(params, resultSchema, options) and v2's callTool(params, options) differ: normalise.
   const { client, transport, connectOptions } = await loadSdk();
   if (opts.sdk === 'v2') {
     const orig = client.callTool.bind(client);
     client.callTool = (params, _schema, ro) => orig(params, ro);
   }
-  client.onerror = (e) => { (out.clientErrors ??= []).push(errorInfo(e)); };
-  await registerLogHandler(client);
+  const session = { connect: null, steps: [], close: null, failed: null, clientErrors: undefined };
+  client.onerror = (e) => { (session.clientErrors ??= []).push(errorInfo(e)); };
+  const logBuffer = [];
+  await registerLogHandler(client, logBuffer);
   const t0 = performance.now();
   try {
     await client.connect(transport, connectOptions);
   } catch (e) {
-    out.connect = { ok: false, ms: Math.round(performance.now() - t0), error: errorInfo(e) };
+    session.connect = { ok: false, ms: Math.round(performance.now() - t0), error: errorInfo(e) };
+    session.failed = { stage: 'connect', error: session.connect.error };
     try { await client.close(); } catch { /* ignore */ }
-    return finish(1, `connect failed: ${e?.message ?? e}`);
+    return session;
   }
-  out.connect = {
+  session.connect = {
     ok: true,
     ms: Math.round(performance.now() - t0),
     protocolVersion: client.getNegotiatedProtocolVersion?.() ?? transport.protocolVersion,
@@ -333,27 +388,86 @@ async function main() {
     capabilities: client.getServerCapabilities() ?? null,
     instructions: client.getInstructions?.() ?? null,
   };
-  let failed = null;
-  for (const step of opts.steps) {
-    currentStep = step;
-    const rec = await runStep(client, step);
-    currentStep = null;
-    out.steps.push(rec);
-    if (!rec.ok) { failed = `step ${out.steps.length} (${step.op}${step.name ? ' ' + step.name : ''}) failed: ${rec.error?.message}`; break; }
+  hooks.onConnect?.(session.connect);
+  for (const step of steps) {
+    hooks.onStep?.(step);
+    const rec = await runStep(client, step, logBuffer);
+    hooks.onStep?.(null);
+    session.steps.push(rec);
+    hooks.onStepDone?.(rec);
+    if (!rec.ok) {
+      session.failed = { stage: `step ${session.steps.length} (${step.op}${step.name ? ' ' + step.name : ''})`, error: rec.error };
+      break;
+    }
   }
-  out.close = { ok: true, terminated: false };
+  session.close = { ok: true, terminated: false };
   try {
     if (opts.terminate && transport.sessionId !== undefined) {
       await transport.terminateSession();
-      out.close.terminated = true;
+      session.close.terminated = true;
     }
     await client.close();
   } catch (e) {
-    out.close = { ok: false, error: errorInfo(e) };
-    if (!failed) failed = `close failed: ${e?.message ?? e}`;
+    session.close = { ok: false, error: errorInfo(e) };
+    if (!session.failed) session.failed = { stage: 'close', error: session.close.error };
   }
-  clearTimeout(hardTimer);
-  finish(failed ? 1 : 0, failed ?? undefined);
+  return session;
 }
 
-main().catch((e) => finish(1, `harness error: ${e?.stack ?? e}`));
+// "{session}" in any string of the steps -> the session's number.
+function stepsFor(index) {
+  return JSON.parse(JSON.stringify(opts.steps), (_key, value) =>
+    typeof value === 'string' ? value.replaceAll('{session}', String(index)) : value);
+}
+
+async function mainSingle() {
+  // The hooks fill out as the session goes, so the hard timeout reports where it stopped.
+  const session = await runSession(opts.steps, {
+    onConnect: (connect) => { out.connect = connect; },
+    onStep: (step) => { currentStep = step; },
+    onStepDone: (rec) => { out.steps.push(rec); },
+  });
+  out.connect = session.connect;
+  if (session.close !== null) out.close = session.close;
+  if (session.clientErrors) out.clientErrors = session.clientErrors;
+  clearTimeout(hardTimer);
+  if (session.failed?.stage === 'connect') return finish(1, `connect failed: ${session.failed.error?.message}`);
+  const failed = session.failed ? `${session.failed.stage} failed: ${session.failed.error?.message}` : undefined;
+  finish(failed ? 1 : 0, failed);
+}
+
+async function mainSessions() {
+  const t0 = performance.now();
+  const summary = { total: opts.sessions, ok: 0, failed: 0, retried: 0 };
+  const failures = [];
+  const retries = [];
+  out.sessions = summary;
+  out.replicas = replicaCounts;
+  out.failures = failures;
+  out.retries = retries;
+  let next = 0;
+  async function worker() {
+    while (next < opts.sessions) {
+      const index = next++;
+      const steps = stepsFor(index);
+      let session = await runSession(steps);
+      if (session.failed && opts.retryOnce) {
+        retries.push({ session: index, attempt: 1, stage: session.failed.stage, error: session.failed.error });
+        summary.retried++;
+        session = await runSession(steps);
+      }
+      if (session.failed) {
+        summary.failed++;
+        failures.push({ session: index, attempt: opts.retryOnce ? 2 : 1, stage: session.failed.stage, error: session.failed.error });
+      } else {
+        summary.ok++;
+      }
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(opts.concurrency, opts.sessions) }, () => worker()));
+  out.ms = Math.round(performance.now() - t0);
+  clearTimeout(hardTimer);
+  finish(summary.failed === 0 ? 0 : 1, summary.failed === 0 ? undefined : `${summary.failed} of ${summary.total} sessions failed`);
+}
+
+(opts.sessions !== undefined ? mainSessions() : mainSingle()).catch((e) => finish(1, `harness error: ${e?.stack ?? e}`));
