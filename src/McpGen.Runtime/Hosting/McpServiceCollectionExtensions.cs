@@ -1,4 +1,5 @@
 using System;
+using McpGen.Push;
 using McpGen.Transport;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -23,7 +24,11 @@ public static class McpServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>Registers the services every McpGen endpoint shares (idempotent).</summary>
+    /// <summary>
+    /// Registers the services every McpGen endpoint shares (idempotent), including ASP.NET Core Data Protection, which
+    /// seals the <c>requestState</c> of multi round-trip requests. Configure its key ring as usual
+    /// (<c>services.AddDataProtection().PersistKeysTo...</c>) so that every replica accepts the state another one issued.
+    /// </summary>
     public static IServiceCollection AddMcpServerCore(this IServiceCollection services, Action<McpServerOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
@@ -33,6 +38,9 @@ public static class McpServiceCollectionExtensions
             services.Configure(configure);
         }
 
+        services.AddDataProtection();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<PendingClientRequests>();
         services.TryAddSingleton<McpEndpointServices>();
         return services;
     }

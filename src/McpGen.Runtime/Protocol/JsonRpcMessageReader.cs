@@ -232,6 +232,16 @@ internal static class JsonRpcMessageReader
                 reader.Read();
                 message.Context = SliceAndSkip(ref reader);
             }
+            else if (reader.ValueTextEquals("inputResponses"u8))
+            {
+                reader.Read();
+                message.InputResponses = SliceAndSkip(ref reader);
+            }
+            else if (reader.ValueTextEquals("requestState"u8))
+            {
+                reader.Read();
+                message.RequestState = SliceAndSkip(ref reader);
+            }
             else
             {
                 reader.Read();

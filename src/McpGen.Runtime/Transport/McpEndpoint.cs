@@ -17,7 +17,8 @@ namespace McpGen.Transport;
 /// <item>Accept and Content-Type (<see cref="ContentNegotiation"/>): 406, 415.</item>
 /// <item>Body size (<see cref="RequestBodyReader"/>): 413.</item>
 /// <item>One JSON-RPC message (<see cref="JsonRpcMessageReader"/>): 400 with -32700 or -32600; notifications and
-/// client responses get 202.</item>
+/// client responses get 202 (a response completes the server-to-client request with its id, see
+/// <see cref="Push.PendingClientRequests"/>).</item>
 /// <item>Era (<see cref="McpEraDetector"/>): modern by <c>_meta</c> protocol version, else legacy by
 /// <c>MCP-Protocol-Version</c>.</item>
 /// <item>Modern only: required <c>_meta</c> and mirrored headers (<see cref="McpHeaders"/>): 400 with -32602 or -32020.</item>
@@ -52,8 +53,9 @@ internal sealed class McpEndpoint
         _logger = services.LoggerFactory.CreateLogger("McpGen.Transport.McpEndpoint");
         _results = new McpServerResults(definition, services.Options);
         _hostOrigin = new HostOriginPolicy(services.Options);
-        _toolCalls = new ToolCallHandler(_results, services.SerializerOptions, _logger);
-        _features = new ServerFeatureHandler(definition, _results, services.SerializerOptions, _logger);
+        bool sessions = definition.SessionMode != McpSessionMode.Stateless;
+        _toolCalls = new ToolCallHandler(_results, services.SerializerOptions, services.ClientInput, sessions, _logger);
+        _features = new ServerFeatureHandler(definition, _results, services.SerializerOptions, services.ClientInput, _logger);
         _modernMethods = DescribeMethods(modern: true);
         _legacyMethods = DescribeMethods(modern: false);
         _maxBodySize = services.Options.MaxRequestBodySize;
@@ -129,6 +131,17 @@ internal sealed class McpEndpoint
         if (JsonRpcMessageReader.TryRead(body, out JsonRpcMessage message) is { } invalid)
         {
             return Fail(context, message, invalid);
+        }
+
+        if (message.Kind == JsonRpcMessageKind.Response)
+        {
+            // The client's answer to a server-to-client request (elicitation, sampling, roots) of a call on this process.
+            if (!Services.ClientInput.Pending.TryComplete(message.Raw(message.Id), body))
+            {
+                Push.PushLog.UnknownClientResponse(_logger, System.Text.Encoding.UTF8.GetString(message.Raw(message.Id)));
+            }
+
+            return McpResponses.WriteAcceptedAsync(context);
         }
 
         if (message.Kind != JsonRpcMessageKind.Request)
