@@ -25,6 +25,8 @@ internal static class DiagnosticIds
     public const string InvalidCompletion = "MCPG0017";
     public const string SubscribableResourceOnStatelessServer = "MCPG0018";
     public const string DuplicateResourceOrPrompt = "MCPG0019";
+    public const string InvalidElicitationForm = "MCPG0020";
+    public const string UnsupportedElicitationField = "MCPG0021";
 
     /// <summary>Property of an MCPG0012 diagnostic: the type to register, fully qualified (<c>global::...</c>).</summary>
     public const string TypeNameProperty = "TypeName";
