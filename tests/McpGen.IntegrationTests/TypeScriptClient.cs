@@ -5,10 +5,16 @@ namespace McpGen.IntegrationTests;
 /// <summary>Runs tests/clients/ts/client.mjs (the TypeScript SDK clients, v1 and v2) and parses its JSON report.</summary>
 internal static class TypeScriptClient
 {
-    public static async Task<JsonElement> RunAsync(Uri endpoint, string sdk, string era, string? protocolVersion, object[] steps)
+    /// <param name="answers">For <c>--answers</c>: the client's results for elicitation, sampling and roots requests (declares those capabilities).</param>
+    public static async Task<JsonElement> RunAsync(Uri endpoint, string sdk, string era, string? protocolVersion, object[] steps, object? answers = null)
     {
         string script = JsonSerializer.Serialize(steps);
         var arguments = new List<string> { "client.mjs", "--url", endpoint.ToString(), "--sdk", sdk, "--era", era, "--script", script, "--timeout", "20000" };
+        if (answers is not null)
+        {
+            arguments.AddRange(["--answers", JsonSerializer.Serialize(answers)]);
+        }
+
         if (protocolVersion is not null)
         {
             arguments.AddRange(["--protocol-version", protocolVersion]);
