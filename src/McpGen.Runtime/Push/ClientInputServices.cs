@@ -50,12 +50,12 @@ internal sealed class ClientInputServices
     /// <param name="request">The context the handler gets.</param>
     /// <param name="method">The method (<c>tools/call</c>, <c>prompts/get</c> or <c>resources/read</c>).</param>
     /// <param name="name">The tool or prompt name, or the resource URI.</param>
-    /// <param name="arguments">The raw arguments (empty when none).</param>
-    public McpError? BeginModern(HttpContext context, in JsonRpcMessage message, McpRequestContext request, string method, string name, ReadOnlySpan<byte> arguments)
+    /// <remarks>The arguments bound into the state are the request's <c>params.arguments</c> (none for <c>resources/read</c>).</remarks>
+    public McpError? BeginModern(HttpContext context, in JsonRpcMessage message, McpRequestContext request, string method, string name)
     {
         request.ClientCapabilities = message.MetaClientCapabilities.IsObject ? message.Raw(message.MetaClientCapabilities).ToArray() : default;
         string restart = $" Start over: send {method} for '{name}' again without requestState and inputResponses.";
-        var answers = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        Dictionary<string, byte[]>? answers = null;
         if (message.InputResponses.IsPresent)
         {
             if (!message.InputResponses.IsObject)
@@ -64,7 +64,9 @@ internal sealed class ClientInputServices
                     + "(ElicitResult, CreateMessageResult or ListRootsResult), or be omitted.");
             }
 
-            var reader = new Utf8JsonReader(message.Raw(message.InputResponses));
+            answers = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+            ReadOnlySpan<byte> raw = message.Raw(message.InputResponses);
+            var reader = new Utf8JsonReader(raw);
             reader.Read();
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
@@ -79,12 +81,18 @@ internal sealed class ClientInputServices
                         + "(ElicitResult, CreateMessageResult or ListRootsResult).");
                 }
 
-                answers[key] = message.Raw(message.InputResponses)[start..(int)reader.BytesConsumed].ToArray();
+                answers[key] = raw[start..(int)reader.BytesConsumed].ToArray();
             }
         }
 
-        byte[] principal = Security.PrincipalKey.Digest(context.User);
-        byte[] digest = RequestStateProtector.RequestDigest(method, name, arguments);
+        // The digests bind a sealed state to the caller and to this request. They are computed only when a state is
+        // opened (here) or sealed (when the attempt ends with input_required): most calls do neither. The body (and so
+        // the arguments) lives until the response is written.
+        System.Security.Claims.ClaimsPrincipal user = context.User;
+        ReadOnlyMemory<byte> argumentsJson = message.Arguments.IsObject ? message.RawMemory(message.Arguments) : default;
+        byte[]? principal = null, digest = null;
+        byte[] Principal() => principal ??= Security.PrincipalKey.Digest(user);
+        byte[] Digest() => digest ??= RequestStateProtector.RequestDigest(method, name, argumentsJson.Span);
         if (message.RequestState.IsPresent)
         {
             if (!message.RequestState.IsString)
@@ -92,7 +100,7 @@ internal sealed class ClientInputServices
                 return Invalid("params.requestState must be the string the server returned in its input_required result, echoed unchanged." + restart);
             }
 
-            RequestStateStatus status = Protector.Open(message.GetString(message.RequestState)!, principal, digest, out Dictionary<string, byte[]>? earlier);
+            RequestStateStatus status = Protector.Open(message.GetString(message.RequestState)!, Principal(), Digest(), out Dictionary<string, byte[]>? earlier);
             string? problem = status switch
             {
                 RequestStateStatus.Tampered => "params.requestState was not issued by this server (or by a replica sharing its Data Protection keys), or it was changed.",
@@ -106,14 +114,18 @@ internal sealed class ClientInputServices
                 return Invalid(problem + restart);
             }
 
-            foreach (KeyValuePair<string, byte[]> answer in earlier!)
+            if (earlier!.Count > 0)
             {
-                // What earlier rounds answered is what the handler acted on: it wins over a repeated key.
-                answers[answer.Key] = answer.Value;
+                answers ??= new Dictionary<string, byte[]>(StringComparer.Ordinal);
+                foreach (KeyValuePair<string, byte[]> answer in earlier)
+                {
+                    // What earlier rounds answered is what the handler acted on: it wins over a repeated key.
+                    answers[answer.Key] = answer.Value;
+                }
             }
         }
 
-        request.InputRound = new InputRound(answers, principal, digest);
+        request.InputRound = new InputRound(answers, Principal, Digest);
         return null;
 
         static McpError Invalid(string problem) => new(400, JsonRpcErrorCodes.InvalidParams, "Invalid params: " + problem);

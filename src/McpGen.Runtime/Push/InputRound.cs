@@ -23,28 +23,36 @@ internal sealed class InputRound
     /// </summary>
     internal static readonly TimeSpan SettleTime = TimeSpan.FromMilliseconds(15);
 
+    private static readonly Dictionary<string, byte[]> s_noAnswers = new(StringComparer.Ordinal);
+
     private readonly object _gate = new();
     private readonly Dictionary<string, byte[]> _answers;
-    private readonly List<KeyValuePair<string, byte[]>> _used = [];
-    private readonly List<Asked> _asked = [];
-    private readonly HashSet<string> _keys = new(StringComparer.Ordinal);
+    private readonly Func<byte[]> _principal;
+    private readonly Func<byte[]> _request;
     private readonly TaskCompletionSource _inputNeeded = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private List<KeyValuePair<string, byte[]>>? _used;
+    private List<Asked>? _asked;
+    private HashSet<string>? _keys;
+    private byte[]? _principalDigest;
+    private byte[]? _requestDigest;
     private int _order;
     private bool _closed;
 
-    /// <param name="answers">The answers available to this attempt: earlier rounds' plus this request's <c>inputResponses</c>.</param>
-    /// <param name="principal">The principal digest the next <c>requestState</c> is bound to.</param>
-    /// <param name="request">The request digest the next <c>requestState</c> is bound to.</param>
-    public InputRound(Dictionary<string, byte[]> answers, byte[] principal, byte[] request)
+    /// <param name="answers">The answers available to this attempt (earlier rounds' plus this request's <c>inputResponses</c>), or <see langword="null"/>.</param>
+    /// <param name="principal">Computes the principal digest the next <c>requestState</c> is bound to (called at most once, and only when needed).</param>
+    /// <param name="request">Computes the request digest the next <c>requestState</c> is bound to (likewise).</param>
+    public InputRound(Dictionary<string, byte[]>? answers, Func<byte[]> principal, Func<byte[]> request)
     {
-        _answers = answers;
-        Principal = principal;
-        Request = request;
+        _answers = answers ?? s_noAnswers;
+        _principal = principal;
+        _request = request;
     }
 
-    public byte[] Principal { get; }
+    /// <summary>The principal digest of the request (computed on first use: most attempts never seal a state).</summary>
+    public byte[] Principal => _principalDigest ??= _principal();
 
-    public byte[] Request { get; }
+    /// <summary>The request digest (method, name, arguments), computed on first use.</summary>
+    public byte[] Request => _requestDigest ??= _request();
 
     /// <summary>Whether the handler asked for something that has no answer yet.</summary>
     public bool NeedsInput => _inputNeeded.Task.IsCompleted;
@@ -63,7 +71,7 @@ internal sealed class InputRound
         {
             _order++;
             resolvedKey = key ?? "input_" + _order.ToString(CultureInfo.InvariantCulture);
-            if (!_keys.Add(resolvedKey))
+            if (!(_keys ??= new HashSet<string>(StringComparer.Ordinal)).Add(resolvedKey))
             {
                 throw new ArgumentException(
                     $"The input key '{resolvedKey}' is used by two asks of the same call. Give each ask its own key (or none, to number them by order).",
@@ -72,7 +80,7 @@ internal sealed class InputRound
 
             if (_answers.TryGetValue(resolvedKey, out byte[]? answer))
             {
-                _used.Add(new KeyValuePair<string, byte[]>(resolvedKey, answer));
+                (_used ??= []).Add(new KeyValuePair<string, byte[]>(resolvedKey, answer));
                 return Task.FromResult(answer);
             }
 
@@ -82,7 +90,7 @@ internal sealed class InputRound
             }
 
             var pending = new TaskCompletionSource<byte[]>(TaskCreationOptions.RunContinuationsAsynchronously);
-            _asked.Add(new Asked(resolvedKey, method, parameters, pending));
+            (_asked ??= []).Add(new Asked(resolvedKey, method, parameters, pending));
             _inputNeeded.TrySetResult();
             return pending.Task;
         }
@@ -129,7 +137,7 @@ internal sealed class InputRound
         {
             lock (_gate)
             {
-                return _asked.Count;
+                return _asked?.Count ?? 0;
             }
         }
     }
@@ -141,7 +149,7 @@ internal sealed class InputRound
         lock (_gate)
         {
             _closed = true;
-            asked = [.. _asked];
+            asked = [.. _asked ?? []];
         }
 
         foreach (Asked item in asked)
@@ -156,7 +164,7 @@ internal sealed class InputRound
         json.WriteStartObject("inputRequests"u8);
         lock (_gate)
         {
-            foreach (Asked item in _asked)
+            foreach (Asked item in _asked ?? [])
             {
                 json.WriteStartObject(item.Key);
                 json.WriteString("method"u8, item.Method);
@@ -176,7 +184,7 @@ internal sealed class InputRound
         {
             lock (_gate)
             {
-                return [.. _used];
+                return [.. _used ?? []];
             }
         }
     }

@@ -65,7 +65,7 @@ internal sealed class ServerFeatureHandler(McpServerDefinition definition, McpSe
         }
 
         McpRequestContext request = NewRequest(context, message, era);
-        if (BeginClientInput(context, message, era, request, McpMethods.ResourcesRead, uri, default, out SseRequestStream? stream) is { } inputError)
+        if (BeginClientInput(context, message, era, request, McpMethods.ResourcesRead, uri, out SseRequestStream? stream) is { } inputError)
         {
             return McpResponses.WriteErrorAsync(context, rawId, inputError, logger);
         }
@@ -101,8 +101,7 @@ internal sealed class ServerFeatureHandler(McpServerDefinition definition, McpSe
         }
 
         McpRequestContext request = NewRequest(context, message, era);
-        if (BeginClientInput(context, message, era, request, McpMethods.PromptsGet, prompt.Name, arguments.IsObject ? message.Raw(arguments) : default,
-            out SseRequestStream? stream) is { } inputError)
+        if (BeginClientInput(context, message, era, request, McpMethods.PromptsGet, prompt.Name, out SseRequestStream? stream) is { } inputError)
         {
             return McpResponses.WriteErrorAsync(context, rawId, inputError, logger);
         }
@@ -191,12 +190,12 @@ internal sealed class ServerFeatureHandler(McpServerDefinition definition, McpSe
     /// sessions an SSE stream with a request channel.
     /// </summary>
     private McpError? BeginClientInput(HttpContext context, in JsonRpcMessage message, McpEra era, McpRequestContext request, string method, string name,
-        ReadOnlySpan<byte> arguments, out SseRequestStream? stream)
+        out SseRequestStream? stream)
     {
         stream = null;
         if (era.IsModern)
         {
-            return clientInput.BeginModern(context, message, request, method, name, arguments);
+            return clientInput.BeginModern(context, message, request, method, name);
         }
 
         if (definition.SessionMode != McpSessionMode.Stateless)

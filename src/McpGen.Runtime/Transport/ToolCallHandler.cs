@@ -87,7 +87,7 @@ internal sealed class ToolCallHandler(McpServerResults results, JsonSerializerOp
         }
 
         if (takesContext && era.IsModern
-            && clientInput.BeginModern(context, message, request, McpMethods.ToolsCall, tool.Name, arguments.IsObject ? message.Raw(arguments) : default) is { } stateError)
+            && clientInput.BeginModern(context, message, request, McpMethods.ToolsCall, tool.Name) is { } stateError)
         {
             return McpResponses.WriteErrorAsync(context, rawId, stateError, logger);
         }
