@@ -12,10 +12,6 @@ namespace Everything;
 /// </summary>
 public static class EverythingFixtures
 {
-    /// <summary>What the tools that need a server-to-client request answer until sessions exist.</summary>
-    public const string NeedsSession =
-        " needs a session: it sends a server-to-client request ({0}) and waits for the answer, which a stateless endpoint cannot receive. Run the server with --mode sticky.";
-
     // ----- descriptions (shared by the three servers) -----
     public const string SimpleTextDescription = "Tests simple text content response.";
     public const string ImageContentDescription = "Tests image content response (a small PNG).";
@@ -59,6 +55,17 @@ public static class EverythingFixtures
     /// <summary>A small SVG icon (a filled circle) as a data: URI, for the server and one tool.</summary>
     public const string IconDataUri = "data:image/svg+xml;base64,PHN2ZyB4bWxucz0iaHR0cDovL3d3dy53My5vcmcvMjAwMC9zdmciIHZpZXdCb3g9IjAgMCAxNiAxNiI+PGNpcmNsZSBjeD0iOCIgY3k9IjgiIHI9IjciLz48L3N2Zz4=";
     public const string LoggingToolDescription = "Diagnostic tool: logs one info message, which a client sees only when it asked for a log level.";
+    public const string InputElicitationDescription = "MRTR: asks the user's name (elicitation under the input key user_name), then greets them.";
+    public const string InputSamplingDescription = "MRTR: asks the client's model the capital of France (sampling under capital_question).";
+    public const string InputListRootsDescription = "MRTR: asks the client for its roots (roots/list under client_roots) and lists them.";
+    public const string InputRequestStateDescription = "MRTR: asks for a confirmation; the sealed requestState carries it, and the result says state-ok.";
+    public const string InputMultipleDescription = "MRTR: asks for a name, a sampled greeting and the roots in one round.";
+    public const string InputMultiRoundDescription = "MRTR: asks for a name, then in a second round for a favourite colour.";
+    public const string InputTamperedStateDescription = "MRTR: asks for a confirmation; a changed requestState is rejected with -32602.";
+    public const string InputCapabilitiesDescription = "MRTR: asks only for what the client declared (elicitation and/or sampling).";
+    public const string MissingCapabilityDescription = "Diagnostic tool: needs sampling; a client that did not declare it gets -32021.";
+    public const string StreamingElicitationDescription = "Diagnostic tool: reports progress, then asks for a name through input_required (never a request on the stream).";
+    public const string InputPromptDescription = "MRTR: a prompt that asks the user for the context to use.";
     public const string StaticTextDescription = "A static text resource for testing.";
     public const string StaticBinaryDescription = "A static binary resource (a PNG image) for testing.";
     public const string TemplateDescription = "A resource template with parameter substitution: the contents name the id.";
@@ -118,27 +125,146 @@ public static class EverythingFixtures
     public static string ErrorHandling()
         => throw new McpToolException("This tool intentionally returns an error for testing.");
 
-    // The four tools below ask the client for something (sampling/createMessage, elicitation/create). That needs a
-    // session whose server-to-client requests and their answers reach this replica, which McpGen does not have yet:
-    // they fail at once with a tool error rather than hang until the client times out.
+    // The tools below ask the client for input through McpRequestContext. 2026-07-28 clients answer through multi
+    // round-trip requests on any endpoint; initialize-era clients get the request on the call's SSE stream when the server
+    // has sessions (sticky, store), and a tool error at once from the stateless server (so the suite's client never waits).
 
-    public static string Sampling(string prompt)
+    [RequiresMcpClientInput("sampling")]
+    public static async Task<string> Sampling(McpRequestContext context, string prompt, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(prompt);
-        throw new McpToolException("test_sampling" + string.Format(System.Globalization.CultureInfo.InvariantCulture, NeedsSession, "sampling/createMessage"));
+        CreateMessageResult result = await context.SampleAsync(CreateMessageRequest.FromPrompt(prompt, maxTokens: 100), cancellationToken);
+        return $"LLM response: {result.Text ?? "(no text)"}";
     }
 
-    public static string Elicitation(string message)
+    [RequiresMcpClientInput("form elicitation")]
+    public static async Task<string> Elicitation(McpRequestContext context, string message, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(message);
-        throw new McpToolException("test_elicitation" + string.Format(System.Globalization.CultureInfo.InvariantCulture, NeedsSession, "elicitation/create"));
+        ElicitResult<UserInfo> result = await context.ElicitAsync<UserInfo>(message, cancellationToken);
+        return $"User response: action={Action(result.Action)}, content={Json(result.Content, EverythingJson.Default.UserInfo)}";
     }
 
-    public static string ElicitationDefaults()
-        => throw new McpToolException("test_elicitation_sep1034_defaults" + string.Format(System.Globalization.CultureInfo.InvariantCulture, NeedsSession, "elicitation/create"));
+    [RequiresMcpClientInput("form elicitation")]
+    public static async Task<string> ElicitationDefaults(McpRequestContext context, CancellationToken cancellationToken)
+    {
+        ElicitResult<DefaultsForm> result = await context.ElicitAsync<DefaultsForm>("Please review and update the form fields with defaults", cancellationToken);
+        return $"Elicitation completed: action={Action(result.Action)}, content={Json(result.Content, EverythingJson.Default.DefaultsForm)}";
+    }
 
-    public static string ElicitationEnums()
-        => throw new McpToolException("test_elicitation_sep1330_enums" + string.Format(System.Globalization.CultureInfo.InvariantCulture, NeedsSession, "elicitation/create"));
+    [RequiresMcpClientInput("form elicitation")]
+    public static async Task<string> ElicitationEnums(McpRequestContext context, CancellationToken cancellationToken)
+    {
+        ElicitResult<EnumsForm> result = await context.ElicitAsync<EnumsForm>("Please select options from the enum fields", cancellationToken);
+        return $"Elicitation completed: action={Action(result.Action)}, content={Json(result.Content, EverythingJson.Default.EnumsForm)}";
+    }
+
+    // ----- multi round-trip requests (2026-07-28), with the input keys the suite expects -----
+
+    [RequiresMcpClientInput("form elicitation")]
+    public static async Task<string> InputElicitation(McpRequestContext context, CancellationToken cancellationToken)
+    {
+        ElicitResult<NameAnswer> result = await context.ElicitAsync<NameAnswer>("What is your name?", "user_name", cancellationToken);
+        return result.IsAccepted ? $"Hello, {result.Content.Name}!" : $"No name given ({Action(result.Action)}).";
+    }
+
+    [RequiresMcpClientInput("sampling")]
+    public static async Task<string> InputSampling(McpRequestContext context, CancellationToken cancellationToken)
+    {
+        CreateMessageResult result = await context.SampleAsync(CreateMessageRequest.FromPrompt("What is the capital of France?", maxTokens: 100), "capital_question", cancellationToken);
+        return $"Sampling result from {result.Model}: {result.Text}";
+    }
+
+    [RequiresMcpClientInput("roots")]
+    public static async Task<string> InputListRoots(McpRequestContext context, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<McpRoot> roots = await context.ListRootsAsync("client_roots", cancellationToken);
+        return "Client roots: " + (roots.Count == 0 ? "none" : string.Join(", ", roots.Select(r => r.Name is null ? r.Uri : $"{r.Name} ({r.Uri})")));
+    }
+
+    [RequiresMcpClientInput("form elicitation")]
+    public static async Task<string> InputRequestState(McpRequestContext context, CancellationToken cancellationToken)
+    {
+        ElicitResult<Confirmation> result = await context.ElicitAsync<Confirmation>("Please confirm", "confirm", cancellationToken);
+        return $"state-ok: the sealed requestState was verified; confirmed={(result.Content?.Ok == true ? "yes" : "no")}";
+    }
+
+    [RequiresMcpClientInput("form elicitation, sampling and roots")]
+    public static async Task<string> InputMultiple(McpRequestContext context, CancellationToken cancellationToken)
+    {
+        // Started together, so the three requests go out in one input_required result.
+        Task<ElicitResult<NameAnswer>> name = context.ElicitAsync<NameAnswer>("What is your name?", "user_name", cancellationToken);
+        Task<CreateMessageResult> greeting = context.SampleAsync(CreateMessageRequest.FromPrompt("Generate a greeting", maxTokens: 50), "greeting", cancellationToken);
+        Task<IReadOnlyList<McpRoot>> roots = context.ListRootsAsync("client_roots", cancellationToken);
+        await Task.WhenAll(name, greeting, roots);
+        return $"name={(await name).Content?.Name}, greeting={(await greeting).Text}, roots={(await roots).Count}";
+    }
+
+    [RequiresMcpClientInput("form elicitation")]
+    public static async Task<string> InputMultiRound(McpRequestContext context, CancellationToken cancellationToken)
+    {
+        ElicitResult<NameAnswer> name = await context.ElicitAsync<NameAnswer>("Step 1: What is your name?", "step1", cancellationToken);
+        ElicitResult<ColorAnswer> color = await context.ElicitAsync<ColorAnswer>("Step 2: What is your favorite color?", "step2", cancellationToken);
+        return $"{name.Content?.Name} likes {color.Content?.Color}.";
+    }
+
+    [RequiresMcpClientInput("form elicitation")]
+    public static async Task<string> InputTamperedState(McpRequestContext context, CancellationToken cancellationToken)
+    {
+        ElicitResult<Confirmation> result = await context.ElicitAsync<Confirmation>("Please confirm (the requestState is integrity-protected)", "confirm", cancellationToken);
+        return $"Confirmed: {result.Content?.Ok == true}";
+    }
+
+    [RequiresMcpClientInput("form elicitation and sampling")]
+    public static async Task<string> InputCapabilities(McpRequestContext context, CancellationToken cancellationToken)
+    {
+        var received = new List<string>();
+        Task<ElicitResult<ValueAnswer>>? elicited = context.ClientSupports(McpClientCapability.FormElicitation)
+            ? context.ElicitAsync<ValueAnswer>("Elicitation input", "elicit_input", cancellationToken)
+            : null;
+        Task<CreateMessageResult>? sampled = context.ClientSupports(McpClientCapability.Sampling)
+            ? context.SampleAsync(CreateMessageRequest.FromPrompt("Sample request", maxTokens: 50), "sample_input", cancellationToken)
+            : null;
+        if (elicited is not null)
+        {
+            await elicited;
+            received.Add("elicit_input");
+        }
+
+        if (sampled is not null)
+        {
+            await sampled;
+            received.Add("sample_input");
+        }
+
+        return received.Count == 0 ? "No supported capabilities declared" : "capabilities-ok: received " + string.Join(",", received);
+    }
+
+    [RequiresMcpClientInput("sampling")]
+    public static async Task<string> MissingCapability(McpRequestContext context, CancellationToken cancellationToken)
+    {
+        CreateMessageResult result = await context.SampleAsync(CreateMessageRequest.FromPrompt("Say hello", maxTokens: 20), "sample", cancellationToken);
+        return "Success: " + result.Text;
+    }
+
+    [RequiresMcpClientInput("form elicitation")]
+    public static async Task<string> StreamingElicitation(McpRequestContext context, CancellationToken cancellationToken)
+    {
+        context.ReportProgress(new McpProgress(50, 100, "Asking for a name"));
+        ElicitResult<NameAnswer> result = await context.ElicitAsync<NameAnswer>("What is your name?", "name", cancellationToken);
+        return $"Streaming complete: {result.Content?.Name}";
+    }
+
+    [RequiresMcpClientInput("form elicitation")]
+    public static async Task<GetPromptResult> InputPrompt(McpRequestContext context, CancellationToken cancellationToken)
+    {
+        ElicitResult<ContextAnswer> result = await context.ElicitAsync<ContextAnswer>("What context should the prompt use?", "user_context", cancellationToken);
+        return new GetPromptResult { Messages = [PromptMessage.User($"Prompt with context: {result.Content?.Context ?? "(none)"}")] };
+    }
+
+    private static string Action(ElicitAction action) => action.ToString().ToLowerInvariant();
+
+    private static string Json<T>(T? value, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo)
+        where T : class
+        => value is null ? "{}" : JsonSerializer.Serialize(value, typeInfo);
 
     // SSE polling (SEP-1699): with a session (sticky and store modes) the tool ends its response stream after the priming
     // event and answers on the resumed stream (the client reconnects with Last-Event-ID); stateless: a plain answer.
@@ -262,6 +388,9 @@ public sealed record TemplateData(string Id, bool TemplateTest, string Data);
 /// <summary>The JSON contract of the sample's complex types, generated at compile time.</summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, UseStringEnumConverter = true)]
 [JsonSerializable(typeof(Address))]
+[JsonSerializable(typeof(UserInfo))]
+[JsonSerializable(typeof(DefaultsForm))]
+[JsonSerializable(typeof(EnumsForm))]
 [JsonSerializable(typeof(JsonSchemaArguments))]
 [JsonSerializable(typeof(TemplateData))]
 internal sealed partial class EverythingJson : JsonSerializerContext;

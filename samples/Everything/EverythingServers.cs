@@ -37,17 +37,55 @@ public abstract class EverythingServerBase
     [McpTool("test_error_handling", ReadOnly = true), Description(F.ErrorHandlingDescription)]
     public static string TestErrorHandling() => F.ErrorHandling();
 
+    // The tools that ask the client for input (and the MRTR prompt below) get MCPG0014 on behalf of StatelessEverythingServer:
+    // its initialize-era clients cannot answer. On purpose: 2026-07-28 clients complete them on every mode, and the suite
+    // checks that legacy clients of the stateless server fail fast. Sticky and Store serve legacy clients too.
+#pragma warning disable MCPG0014
     [McpTool("test_sampling"), Description(F.SamplingDescription)]
-    public static string TestSampling([Description(F.SamplingPromptDescription)] string prompt) => F.Sampling(prompt);
+    public static Task<string> TestSampling(McpRequestContext context, [Description(F.SamplingPromptDescription)] string prompt, CancellationToken cancellationToken) => F.Sampling(context, prompt, cancellationToken);
 
     [McpTool("test_elicitation"), Description(F.ElicitationDescription)]
-    public static string TestElicitation([Description(F.ElicitationMessageDescription)] string message) => F.Elicitation(message);
+    public static Task<string> TestElicitation(McpRequestContext context, [Description(F.ElicitationMessageDescription)] string message, CancellationToken cancellationToken) => F.Elicitation(context, message, cancellationToken);
 
     [McpTool("test_elicitation_sep1034_defaults"), Description(F.ElicitationDefaultsDescription)]
-    public static string TestElicitationSep1034Defaults() => F.ElicitationDefaults();
+    public static Task<string> TestElicitationSep1034Defaults(McpRequestContext context, CancellationToken cancellationToken) => F.ElicitationDefaults(context, cancellationToken);
 
     [McpTool("test_elicitation_sep1330_enums"), Description(F.ElicitationEnumsDescription)]
-    public static string TestElicitationSep1330Enums() => F.ElicitationEnums();
+    public static Task<string> TestElicitationSep1330Enums(McpRequestContext context, CancellationToken cancellationToken) => F.ElicitationEnums(context, cancellationToken);
+
+    [McpTool("test_input_required_result_elicitation"), Description(F.InputElicitationDescription)]
+    public static Task<string> TestInputElicitation(McpRequestContext context, CancellationToken cancellationToken) => F.InputElicitation(context, cancellationToken);
+
+    [McpTool("test_input_required_result_sampling"), Description(F.InputSamplingDescription)]
+    public static Task<string> TestInputSampling(McpRequestContext context, CancellationToken cancellationToken) => F.InputSampling(context, cancellationToken);
+
+    [McpTool("test_input_required_result_list_roots"), Description(F.InputListRootsDescription)]
+    public static Task<string> TestInputListRoots(McpRequestContext context, CancellationToken cancellationToken) => F.InputListRoots(context, cancellationToken);
+
+    [McpTool("test_input_required_result_request_state"), Description(F.InputRequestStateDescription)]
+    public static Task<string> TestInputRequestState(McpRequestContext context, CancellationToken cancellationToken) => F.InputRequestState(context, cancellationToken);
+
+    [McpTool("test_input_required_result_multiple_inputs"), Description(F.InputMultipleDescription)]
+    public static Task<string> TestInputMultiple(McpRequestContext context, CancellationToken cancellationToken) => F.InputMultiple(context, cancellationToken);
+
+    [McpTool("test_input_required_result_multi_round"), Description(F.InputMultiRoundDescription)]
+    public static Task<string> TestInputMultiRound(McpRequestContext context, CancellationToken cancellationToken) => F.InputMultiRound(context, cancellationToken);
+
+    [McpTool("test_input_required_result_tampered_state"), Description(F.InputTamperedStateDescription)]
+    public static Task<string> TestInputTamperedState(McpRequestContext context, CancellationToken cancellationToken) => F.InputTamperedState(context, cancellationToken);
+
+    [McpTool("test_input_required_result_capabilities"), Description(F.InputCapabilitiesDescription)]
+    public static Task<string> TestInputCapabilities(McpRequestContext context, CancellationToken cancellationToken) => F.InputCapabilities(context, cancellationToken);
+
+    [McpTool("test_missing_capability"), Description(F.MissingCapabilityDescription)]
+    public static Task<string> TestMissingCapability(McpRequestContext context, CancellationToken cancellationToken) => F.MissingCapability(context, cancellationToken);
+
+    [McpTool("test_streaming_elicitation"), Description(F.StreamingElicitationDescription)]
+    public static Task<string> TestStreamingElicitation(McpRequestContext context, CancellationToken cancellationToken) => F.StreamingElicitation(context, cancellationToken);
+
+    [McpPrompt("test_input_required_result_prompt", Title = "Prompt That Asks For Input"), Description(F.InputPromptDescription)]
+    public static Task<GetPromptResult> TestInputPrompt(McpRequestContext context, CancellationToken cancellationToken) => F.InputPrompt(context, cancellationToken);
+#pragma warning restore MCPG0014
 
     [McpTool("test_reconnection", ReadOnly = true), Description(F.ReconnectionDescription)]
     public static Task<string> TestReconnection(McpRequestContext context, CancellationToken cancellationToken) => F.Reconnection(context, cancellationToken);

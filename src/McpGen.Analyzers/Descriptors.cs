@@ -152,6 +152,20 @@ internal static class Descriptors
         messageFormat: "Server '{0}' already has {1} '{2}' (method '{3}'); the generator leaves out both, so give this one another {4}",
         description: "Clients read resources by URI (or template) and get prompts by name, so both must be unique within a server. The first declaration is the reference; every later one is reported; the generator leaves out all of them until it is resolved.");
 
+    public static readonly DiagnosticDescriptor InvalidElicitationForm = Create(
+        DiagnosticIds.InvalidElicitationForm,
+        DiagnosticSeverity.Error,
+        title: "Elicitation form type cannot be generated",
+        messageFormat: "The [McpElicitationForm] type '{0}' {1}; declare it as a non-generic, non-abstract partial class or record (nested only in partial non-generic types) with a parameterless or primary constructor",
+        description: "McpGen implements IMcpElicitationForm<T> inside the form type (so it must be partial, and so must the types around it) and creates the submitted form itself (through a parameterless constructor with settable properties, or a record's primary constructor). The generator leaves out any other form, and ElicitAsync<T> then does not compile.");
+
+    public static readonly DiagnosticDescriptor UnsupportedElicitationField = Create(
+        DiagnosticIds.UnsupportedElicitationField,
+        DiagnosticSeverity.Error,
+        title: "Elicitation form field cannot be generated",
+        messageFormat: "Field '{0}' of elicitation form '{1}' {2}",
+        description: "An elicitation form is a flat object of primitives, as the MCP specification requires: string (with formats for Uri, DateTime, DateTimeOffset and DateOnly), integers, floating-point numbers, bool, enums (single-select) and arrays or lists of an enum (multi-select). Nested objects, other collections and dictionaries cannot be asked for; a default must fit the field's type; JSON names must be unique. The generator leaves out a form with any such field.");
+
     public static readonly DiagnosticDescriptor InvalidIcon = Create(
         DiagnosticIds.InvalidIcon,
         DiagnosticSeverity.Error,

@@ -26,6 +26,8 @@ internal static class DiagnosticIds
     public const string InvalidCompletion = "MCPG0017";
     public const string SubscribableResourceOnStatelessServer = "MCPG0018";
     public const string DuplicateResourceOrPrompt = "MCPG0019";
+    public const string InvalidElicitationForm = "MCPG0020";
+    public const string UnsupportedElicitationField = "MCPG0021";
 
     // MCPG0020-MCPG0029: reserved for the elicitation form types.
     public const string InvalidIcon = "MCPG0030";

@@ -8,4 +8,10 @@ internal static class TrackingNames
 
     /// <summary>The valid server specs that get a generated file.</summary>
     public const string ValidServerSpecs = nameof(ValidServerSpecs);
+
+    /// <summary>The <c>[McpElicitationForm]</c> types turned into specs (null for skipped, invalid forms).</summary>
+    public const string ElicitationFormSpecs = nameof(ElicitationFormSpecs);
+
+    /// <summary>The valid elicitation form specs that get a generated file.</summary>
+    public const string ValidElicitationFormSpecs = nameof(ValidElicitationFormSpecs);
 }

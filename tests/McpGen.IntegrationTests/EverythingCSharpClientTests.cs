@@ -106,7 +106,7 @@ public sealed class EverythingCSharpClientTests(EverythingHost host) : IClassFix
         IList<McpClientPrompt> prompts = await client.ListPromptsAsync();
 
         Assert.Equal(
-            ["test_prompt_with_arguments", "test_prompt_with_embedded_resource", "test_prompt_with_image", "test_simple_prompt"],
+            ["test_input_required_result_prompt", "test_prompt_with_arguments", "test_prompt_with_embedded_resource", "test_prompt_with_image", "test_simple_prompt"],
             prompts.Select(p => p.Name).Order(StringComparer.Ordinal));
         Prompt withArguments = prompts.Single(p => p.Name == "test_prompt_with_arguments").ProtocolPrompt;
         Assert.Equal("Prompt With Arguments", withArguments.Title);

@@ -17,13 +17,12 @@ public sealed class SchemaInteropTests(EverythingHost host) : IClassFixture<Ever
 {
     private const string IconPrefix = "data:image/svg+xml;base64,";
 
-    private static readonly string[] AllTools =
-    [
-        "json_schema_2020_12_tool", "test_audio_content", "test_custom_header", "test_elicitation", "test_elicitation_sep1034_defaults",
-        "test_elicitation_sep1330_enums", "test_embedded_resource", "test_error_handling", "test_image_content", "test_logging_tool",
-        "test_multiple_content_types", "test_reconnection", "test_sampling", "test_simple_text", "test_tool_with_logging", "test_tool_with_progress",
-        "test_trigger_prompt_change", "test_trigger_resource_update", "test_trigger_tool_change",
-    ];
+    /// <summary>Every tool of the sample, from the generated definition (ordinal order, as tools/list reports them).</summary>
+    private static readonly string[] AllTools = [.. DefinitionOf<Everything.StatelessEverythingServer>().Tools.Select(t => t.Name)];
+
+    private static McpServerDefinition DefinitionOf<TServer>()
+        where TServer : class, IMcpServer
+        => TServer.Definition;
 
     public static TheoryData<string> Eras => new() { EverythingCSharpClientTests.Legacy, EverythingCSharpClientTests.Modern };
 

@@ -6,13 +6,19 @@ namespace McpGen.IntegrationTests;
 internal static class TypeScriptClient
 {
     /// <param name="trace">Adds the HTTP exchanges to the report (<c>http</c>: method, MCP headers, body, status).</param>
-    public static async Task<JsonElement> RunAsync(Uri endpoint, string sdk, string era, string? protocolVersion, object[] steps, bool trace = false)
+    /// <param name="answers">For <c>--answers</c>: the client's results for elicitation, sampling and roots requests (declares those capabilities).</param>
+    public static async Task<JsonElement> RunAsync(Uri endpoint, string sdk, string era, string? protocolVersion, object[] steps, bool trace = false, object? answers = null)
     {
         string script = JsonSerializer.Serialize(steps);
         var arguments = new List<string> { "client.mjs", "--url", endpoint.ToString(), "--sdk", sdk, "--era", era, "--script", script, "--timeout", "20000" };
         if (trace)
         {
             arguments.Add("--trace");
+        }
+
+        if (answers is not null)
+        {
+            arguments.AddRange(["--answers", JsonSerializer.Serialize(answers)]);
         }
 
         if (protocolVersion is not null)

@@ -29,11 +29,16 @@ public sealed class PipelineTests
 
     public static TheoryData<string> CachingSources => new() { TestSources.Weather, TestSources.Resources, TestSources.Inheritance };
 
+    /// <summary>A second file with an elicitation form, so every tracked stage (servers and forms) runs on each caching source.</summary>
+    private static SyntaxTree FormTree() => CSharpSyntaxTree.ParseText(
+        "namespace CachingForms { [McpGen.McpElicitationForm] public partial class AnyForm { public string Text { get; set; } = \"\"; } }",
+        ParseOptions(), path: "Form.cs");
+
     [Theory]
     [MemberData(nameof(CachingSources))]
     public void Unrelated_edit_keeps_every_step_cached(string source)
     {
-        CSharpCompilation compilation = CreateCompilation(source);
+        CSharpCompilation compilation = CreateCompilation(source).AddSyntaxTrees(FormTree());
         var (driver, _, _) = Run(compilation);
         CSharpCompilation edited = compilation.AddSyntaxTrees(CSharpSyntaxTree.ParseText("namespace Other; public class Unrelated { }", ParseOptions(), path: "Other.cs"));
         GeneratorRunResult result = driver.RunGenerators(edited).GetRunResult().Results.Single();
@@ -67,7 +72,7 @@ public sealed class PipelineTests
     [MemberData(nameof(CachingSources))]
     public void Tracked_outputs_hold_no_symbols_syntax_or_compilations(string source)
     {
-        var (driver, _, _) = Run(CreateCompilation(source + "\nnamespace X { }"));
+        var (driver, _, _) = Run(CreateCompilation(source + "\nnamespace X { }").AddSyntaxTrees(FormTree()));
         GeneratorRunResult result = driver.GetRunResult().Results.Single();
         foreach (string name in TrackingNameValues())
         {

@@ -462,4 +462,95 @@ internal static class TestSources
             public static string Summarize(string text) => "Summarize: " + text;
         }
         """";
+    public const string Forms = Usings + """
+        using System.ComponentModel.DataAnnotations;
+
+        namespace Forms;
+
+        public enum Status
+        {
+            [JsonStringEnumMemberName("active")] Active,
+            [JsonStringEnumMemberName("inactive")] Inactive,
+            [JsonStringEnumMemberName("pending")] Pending,
+        }
+
+        public enum Option { option1, option2, option3 }
+
+        public enum Choice
+        {
+            [Description("First Option")] value1,
+            [Description("Second Option")] value2,
+            [Description("Third Option")] value3,
+        }
+
+        public enum Legacy
+        {
+            [Description("Option One")] opt1,
+            [Description("Option Two")] opt2,
+            [Description("Option Three")] opt3,
+        }
+
+        public enum Slot { Morning, [Description("Late afternoon")] Evening }
+
+        /// <summary>SEP-1034: a default for every primitive type (constant property initializers).</summary>
+        [McpElicitationForm]
+        public partial class Sep1034Defaults
+        {
+            public string Name { get; set; } = "John Doe";
+
+            public int Age { get; set; } = 30;
+
+            public double Score { get; set; } = 95.5;
+
+            public Status Status { get; set; } = Status.Active;
+
+            public bool Verified { get; set; } = true;
+        }
+
+        /// <summary>SEP-1330: the five enum shapes.</summary>
+        [McpElicitationForm]
+        public partial record Sep1330Enums
+        {
+            public Option? UntitledSingle { get; init; }
+
+            public Choice? TitledSingle { get; init; }
+
+            [McpLegacyEnumNames] public Legacy? LegacyEnum { get; init; }
+
+            public IReadOnlyList<Option>? UntitledMulti { get; init; }
+
+            public Choice[]? TitledMulti { get; init; }
+        }
+
+        /// <summary>A positional record with constraints, a required member and a non-constant initializer.</summary>
+        /// <param name="Email">Where to reach you.</param>
+        [McpElicitationForm]
+        public partial record Contact(
+            [property: DisplayName("Your name")][MinLength(2)][MaxLength(20)] string Name,
+            [EmailAddress] string Email,
+            [Range(0, 150)] int? Age = null,
+            Uri? Website = null)
+        {
+            [Description("When to call."), MaxLength(2)] public HashSet<Slot> Slots { get; init; } = new() { Slot.Morning };
+
+            public DateOnly? Birthday { get; init; }
+
+            [JsonPropertyName("newsletter")] public required bool Subscribe { get; init; }
+
+            [DefaultValue(2.5), Range(0.5, 10.0)] public decimal Budget { get; init; }
+
+            public string Computed => Name + "!";
+        }
+
+        public partial class Outer
+        {
+            [McpElicitationForm]
+            public partial class Inner
+            {
+                public string Note { get; set; } = "";
+
+                public long Count { get; set; }
+            }
+        }
+        """;
 }

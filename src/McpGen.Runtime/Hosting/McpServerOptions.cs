@@ -43,6 +43,13 @@ public sealed class McpServerOptions
     /// <summary>How long clients may cache list results (<c>ttlMs</c> on 2026-07-28 lists). Default 5 minutes.</summary>
     public TimeSpan ListTimeToLive { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// How long the <c>requestState</c> of a multi round-trip request (2026-07-28 clients asked for input) stays valid: a
+    /// retry after that gets -32602 and must start over. Default 10 minutes. The state is sealed with ASP.NET Core Data
+    /// Protection: replicas that share the key ring (<c>AddDataProtection().PersistKeysTo...</c>) accept each other's.
+    /// </summary>
+    public TimeSpan RequestStateLifetime { get; set; } = TimeSpan.FromMinutes(10);
+
     /// <summary>Options of <c>initialize</c>-era sessions, for sticky and store-backed servers.</summary>
     public McpSessionOptions Sessions { get; } = new();
 }

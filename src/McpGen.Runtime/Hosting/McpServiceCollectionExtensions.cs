@@ -1,5 +1,6 @@
 using System;
 using McpGen.Sessions;
+using McpGen.Push;
 using McpGen.Transport;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -25,7 +26,11 @@ public static class McpServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>Registers the services every McpGen endpoint shares (idempotent).</summary>
+    /// <summary>
+    /// Registers the services every McpGen endpoint shares (idempotent), including ASP.NET Core Data Protection, which
+    /// seals the <c>requestState</c> of multi round-trip requests. Configure its key ring as usual
+    /// (<c>services.AddDataProtection().PersistKeysTo...</c>) so that every replica accepts the state another one issued.
+    /// </summary>
     public static IServiceCollection AddMcpServerCore(this IServiceCollection services, Action<McpServerOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
@@ -37,6 +42,9 @@ public static class McpServiceCollectionExtensions
 
         services.TryAddSingleton<IMcpSessionStore, InMemoryMcpSessionStore>();
         services.TryAddSingleton<IMcpBackplane, InMemoryMcpBackplane>();
+        services.AddDataProtection();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<PendingClientRequests>();
         services.TryAddSingleton<McpEndpointServices>();
         return services;
     }

@@ -70,6 +70,10 @@ internal struct JsonRpcMessage
     public JsonSlice RequestId;
     public JsonSlice Notifications;
 
+    // multi round-trip requests (2026-07-28): the retry of tools/call, prompts/get or resources/read
+    public JsonSlice InputResponses;
+    public JsonSlice RequestState;
+
     public readonly ReadOnlySpan<byte> Raw(JsonSlice slice) => Body.Span.Slice(slice.Start, slice.Length);
 
     public readonly ReadOnlyMemory<byte> RawMemory(JsonSlice slice) => Body.Slice(slice.Start, slice.Length);

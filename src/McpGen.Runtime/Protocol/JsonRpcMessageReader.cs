@@ -252,6 +252,16 @@ internal static class JsonRpcMessageReader
                 reader.Read();
                 message.Notifications = SliceAndSkip(ref reader);
             }
+            else if (reader.ValueTextEquals("inputResponses"u8))
+            {
+                reader.Read();
+                message.InputResponses = SliceAndSkip(ref reader);
+            }
+            else if (reader.ValueTextEquals("requestState"u8))
+            {
+                reader.Read();
+                message.RequestState = SliceAndSkip(ref reader);
+            }
             else
             {
                 reader.Read();

@@ -45,6 +45,12 @@ internal static class JsonRpcWriter
                 writer.WriteString("uri"u8, error.Requested);
                 writer.WriteEndObject();
                 break;
+            case McpErrorData.RequiredCapabilities:
+                writer.WriteStartObject("data"u8);
+                writer.WritePropertyName("requiredCapabilities"u8);
+                writer.WriteRawValue(error.Requested ?? "{}");
+                writer.WriteEndObject();
+                break;
         }
 
         writer.WriteEndObject();

@@ -28,14 +28,18 @@ internal sealed class McpSessionRuntime : IAsyncDisposable
     /// <summary>The backplane channel that carries <c>notifications/cancelled</c> to the replica running the call.</summary>
     private const string CancelChannel = "cancel";
 
+    /// <summary>The backplane channel that carries a client's answer to the replica whose call waits for it.</summary>
+    public const string ReplyChannel = "reply";
+
     private readonly ConcurrentDictionary<string, CancellationTokenSource> _calls = new(StringComparer.Ordinal);
     private readonly string _streamPrefix;
     private readonly ILogger _logger;
     private long _streams;
     private Task<IAsyncDisposable>? _cancelSubscription;
 
-    public McpSessionRuntime(McpSessionMode mode, McpSessionOptions options, IMcpSessionStore store, IMcpBackplane backplane, ILogger logger)
+    public McpSessionRuntime(McpSessionMode mode, McpSessionOptions options, IMcpSessionStore store, IMcpBackplane backplane, ILogger logger, Push.PendingClientRequests? pending = null)
     {
+        _pending = pending;
         Mode = mode;
         Options = options;
         Store = store;
@@ -54,6 +58,8 @@ internal sealed class McpSessionRuntime : IAsyncDisposable
     }
 
     private readonly Timer _sweeper;
+    private readonly Push.PendingClientRequests? _pending;
+    private Task<IAsyncDisposable>? _replySubscription;
     private int _sweeping;
 
     private void Sweep()
@@ -97,7 +103,10 @@ internal sealed class McpSessionRuntime : IAsyncDisposable
 
     public string ReplicaId { get; }
 
-    /// <summary>Starts what a shared runtime needs before serving: the cancellation channel subscription (retried after a failure).</summary>
+    /// <summary>
+    /// Starts what a shared runtime needs before serving: the subscriptions to the cancellation and reply channels
+    /// (retried after a failure).
+    /// </summary>
     public Task EnsureStartedAsync()
     {
         if (!IsShared)
@@ -105,7 +114,6 @@ internal sealed class McpSessionRuntime : IAsyncDisposable
             return Task.CompletedTask;
         }
 
-        Task<IAsyncDisposable> subscription;
         lock (_calls)
         {
             if (_cancelSubscription is null || _cancelSubscription.IsFaulted || _cancelSubscription.IsCanceled)
@@ -113,10 +121,15 @@ internal sealed class McpSessionRuntime : IAsyncDisposable
                 _cancelSubscription = Backplane.SubscribeAsync(CancelChannel, OnRemoteCancel, CancellationToken.None).AsTask();
             }
 
-            subscription = _cancelSubscription;
-        }
+            if (_pending is not null && (_replySubscription is null || _replySubscription.IsFaulted || _replySubscription.IsCanceled))
+            {
+                _replySubscription = Backplane.SubscribeAsync(ReplyChannel, OnRemoteReply, CancellationToken.None).AsTask();
+            }
 
-        return subscription;
+            return _replySubscription is null || _replySubscription.IsCompletedSuccessfully
+                ? _cancelSubscription
+                : Task.WhenAll(_cancelSubscription, _replySubscription);
+        }
     }
 
     /// <summary>Creates a session for an <c>initialize</c> request; <see langword="null"/> when the session limit is reached.</summary>
@@ -233,6 +246,37 @@ internal sealed class McpSessionRuntime : IAsyncDisposable
         await Backplane.PublishAsync(CancelChannel, key, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>A client's answer published by another replica: complete it if the call waits here.</summary>
+    private ValueTask OnRemoteReply(ReadOnlyMemory<byte> payload)
+    {
+        try
+        {
+            var reader = new System.Text.Json.Utf8JsonReader(payload.Span);
+            if (reader.Read() && reader.TokenType == System.Text.Json.JsonTokenType.StartObject)
+            {
+                while (reader.Read() && reader.TokenType == System.Text.Json.JsonTokenType.PropertyName)
+                {
+                    bool isId = reader.ValueTextEquals("id"u8);
+                    reader.Read();
+                    if (isId)
+                    {
+                        int start = (int)reader.TokenStartIndex;
+                        _pending!.TryComplete(payload.Span.Slice(start, (int)reader.BytesConsumed - start), payload);
+                        break;
+                    }
+
+                    reader.Skip();
+                }
+            }
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            // Not a response: ignore.
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
     private ValueTask OnRemoteCancel(ReadOnlyMemory<byte> payload)
     {
         CancelLocal(System.Text.Encoding.UTF8.GetString(payload.Span));
@@ -264,6 +308,21 @@ internal sealed class McpSessionRuntime : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _sweeper.DisposeAsync().ConfigureAwait(false);
+        foreach (Task<IAsyncDisposable>? held in new[] { _replySubscription })
+        {
+            if (held is not null)
+            {
+                try
+                {
+                    await (await held.ConfigureAwait(false)).DisposeAsync().ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is McpStoreUnavailableException or OperationCanceledException)
+                {
+                    McpSessionLog.ShutdownIgnored(_logger, ex);
+                }
+            }
+        }
+
         if (_cancelSubscription is { } subscription)
         {
             try

@@ -17,7 +17,7 @@ public sealed record McpClientInfo(string Name, string Version, string? Title = 
 /// What a tool can know about the request that called it. Take a parameter of this type in a tool method to get it;
 /// it never appears in the tool's input schema. Valid for the duration of the call.
 /// </summary>
-public sealed class McpRequestContext
+public sealed partial class McpRequestContext
 {
     private ReadOnlyMemory<byte> _rawId;
     private ReadOnlyMemory<byte> _rawClientInfo;

@@ -114,6 +114,20 @@ internal sealed partial class McpEndpoint
             }
         }
 
+        if (message.Kind == JsonRpcMessageKind.Response
+            && !Services.ClientInput.Pending.TryComplete(message.Raw(message.Id), message.Body))
+        {
+            // Store-backed: the call waiting for this answer may run on another replica (the client's POST landed here).
+            if (_sessions!.IsShared)
+            {
+                await _sessions.Backplane.PublishAsync(McpSessionRuntime.ReplyChannel, message.Body, context.RequestAborted).ConfigureAwait(false);
+            }
+            else
+            {
+                Push.PushLog.UnknownClientResponse(_logger, System.Text.Encoding.UTF8.GetString(message.Raw(message.Id)));
+            }
+        }
+
         await McpResponses.WriteAcceptedAsync(context).ConfigureAwait(false);
     }
 
@@ -146,6 +160,9 @@ internal sealed partial class McpEndpoint
         }
 
         McpSessionState session = lookup.Session!;
+
+        // What the client declared in initialize: server-to-client requests are checked against it.
+        context.Features.Set(new Push.McpClientCapabilitiesFeature(session.ClientCapabilities));
 
         // Without MCP-Protocol-Version the request gets the version initialize negotiated (not the 2025-03-26 default).
         if (McpHeaders.Get(context.Request.Headers, McpHeaders.ProtocolVersion) is null)

@@ -18,7 +18,8 @@ namespace McpGen.Transport;
 /// <item>Accept and Content-Type (<see cref="ContentNegotiation"/>): 406, 415.</item>
 /// <item>Body size (<see cref="RequestBodyReader"/>): 413.</item>
 /// <item>One JSON-RPC message (<see cref="JsonRpcMessageReader"/>): 400 with -32700 or -32600; notifications and
-/// client responses get 202.</item>
+/// client responses get 202 (a response completes the server-to-client request with its id, see
+/// <see cref="Push.PendingClientRequests"/>).</item>
 /// <item>Era (<see cref="McpEraDetector"/>): modern by <c>_meta</c> protocol version, else legacy by
 /// <c>MCP-Protocol-Version</c>.</item>
 /// <item>Modern only: required <c>_meta</c> and mirrored headers (<see cref="McpHeaders"/>): 400 with -32602 or -32020.</item>
@@ -58,8 +59,9 @@ internal sealed partial class McpEndpoint
         _logger = services.LoggerFactory.CreateLogger("McpGen.Transport.McpEndpoint");
         _results = new McpServerResults(definition, services.Options);
         _hostOrigin = new HostOriginPolicy(services.Options);
-        _toolCalls = new ToolCallHandler(_results, services.SerializerOptions, _logger, new ChangeNotifier(services.Backplane, definition.Name));
-        _features = new ServerFeatureHandler(definition, _results, services.SerializerOptions, _logger);
+        bool sessions = definition.SessionMode != McpSessionMode.Stateless;
+        _toolCalls = new ToolCallHandler(_results, services.SerializerOptions, services.ClientInput, sessions, _logger, new ChangeNotifier(services.Backplane, definition.Name));
+        _features = new ServerFeatureHandler(definition, _results, services.SerializerOptions, services.ClientInput, _logger);
         _modernMethods = DescribeMethods(modern: true);
         _legacyMethods = DescribeMethods(modern: false);
         _maxBodySize = services.Options.MaxRequestBodySize;
@@ -81,7 +83,8 @@ internal sealed partial class McpEndpoint
                 services.Options.Sessions,
                 shared ? services.Store : new InMemoryMcpSessionStore(),
                 shared ? services.Backplane : new InMemoryMcpBackplane(),
-                _logger);
+                _logger,
+                services.ClientInput.Pending);
             _sessionStreams = new SessionStreamServer(_sessions, _feed, _logger);
             _legacySse = definition.LegacySse ? new LegacySseTransport(this, _sessions, _logger) : null;
         }
@@ -163,6 +166,13 @@ internal sealed partial class McpEndpoint
             return Fail(context, message, invalid);
         }
 
+        if (message.Kind == JsonRpcMessageKind.Response && _sessions is null)
+        {
+            // The client's answer to a server-to-client request (elicitation, sampling, roots) of a call on this process.
+            CompleteClientRequest(message.Raw(message.Id), body);
+            return McpResponses.WriteAcceptedAsync(context);
+        }
+
         if (message.Kind != JsonRpcMessageKind.Request)
         {
             return _sessions is null ? McpResponses.WriteAcceptedAsync(context) : HandleClientMessageAsync(context, message);
@@ -180,6 +190,18 @@ internal sealed partial class McpEndpoint
         }
 
         return _sessions is null ? DispatchLegacy(context, message, era, null) : DispatchLegacySessionAsync(context, message, era);
+    }
+
+    /// <summary>Hands a client's response to the call waiting for it here; <see langword="false"/> when none is.</summary>
+    private bool CompleteClientRequest(ReadOnlySpan<byte> rawId, ReadOnlyMemory<byte> response)
+    {
+        if (Services.ClientInput.Pending.TryComplete(rawId, response))
+        {
+            return true;
+        }
+
+        Push.PushLog.UnknownClientResponse(_logger, System.Text.Encoding.UTF8.GetString(rawId));
+        return false;
     }
 
     private Task DispatchModern(HttpContext context, in JsonRpcMessage message, McpEra era)

@@ -1,18 +1,27 @@
+using System;
 using System.Text.Json;
+using McpGen.Push;
 using McpGen.Sessions;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace McpGen.Transport;
 
-/// <summary>What every McpGen endpoint of the application shares: options, serializer options, logging, session store and backplane.</summary>
+/// <summary>
+/// What every McpGen endpoint of the application shares: options, serializer options, logging, the session store and
+/// backplane, and client input (sealed <c>requestState</c>, pending server-to-client requests).
+/// </summary>
 internal sealed class McpEndpointServices(
     IOptions<McpServerOptions> options,
     IOptions<JsonOptions> httpJsonOptions,
     ILoggerFactory loggerFactory,
     IMcpSessionStore store,
-    IMcpBackplane backplane)
+    IMcpBackplane backplane,
+    IDataProtectionProvider dataProtection,
+    TimeProvider time,
+    PendingClientRequests pendingClientRequests)
 {
     public McpServerOptions Options { get; } = options.Value;
 
@@ -25,4 +34,7 @@ internal sealed class McpEndpointServices(
 
     /// <summary>The application's backplane (change feed of every server; sessions of store-backed servers).</summary>
     public IMcpBackplane Backplane { get; } = backplane;
+
+    /// <summary>Sealing of <c>requestState</c>, server-to-client requests and their pending answers.</summary>
+    public ClientInputServices ClientInput { get; } = new(dataProtection, time, pendingClientRequests, options.Value);
 }

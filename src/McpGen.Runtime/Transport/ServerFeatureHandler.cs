@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Threading.Tasks;
 using McpGen.Protocol;
+using McpGen.Push;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
@@ -14,9 +15,12 @@ namespace McpGen.Transport;
 /// <c>initialize</c>-era clients <c>resources/subscribe</c>, <c>resources/unsubscribe</c> and <c>logging/setLevel</c>.
 /// Resources, prompts and completions have no <c>isError</c> result: a handler's <see cref="McpToolException"/> or
 /// <see cref="ArgumentException"/> becomes a JSON-RPC -32602 carrying its message, any other exception -32603 with a
-/// generic message (logged). All JSON-RPC errors here use HTTP 200, like invalid parameters elsewhere.
+/// generic message (logged). All JSON-RPC errors here use HTTP 200, like invalid parameters elsewhere, except the
+/// client-input errors of 2026-07-28 requests (-32021 and -32602 for <c>requestState</c> or answers, HTTP 400). Readers
+/// and renderers may ask the client for input like tools: 2026-07-28 requests get a multi round-trip attempt,
+/// <c>initialize</c>-era requests of a server with sessions an SSE response carrying the requests.
 /// </summary>
-internal sealed class ServerFeatureHandler(McpServerDefinition definition, McpServerResults results, JsonSerializerOptions serializerOptions, ILogger logger)
+internal sealed class ServerFeatureHandler(McpServerDefinition definition, McpServerResults results, JsonSerializerOptions serializerOptions, ClientInputServices clientInput, ILogger logger)
 {
     /// <summary>The most values one <c>completion/complete</c> result may carry (schema: <c>maxItems: 100</c>).</summary>
     public const int MaxCompletionValues = 100;
@@ -60,7 +64,13 @@ internal sealed class ServerFeatureHandler(McpServerDefinition definition, McpSe
             return McpResponses.WriteErrorAsync(context, rawId, notFound, logger);
         }
 
-        return RunAsync(context, NewRequest(context, message, era), message.RawMemory(message.Id), default, Kind.Resource, uri, resource, null, era.IsModern);
+        McpRequestContext request = NewRequest(context, message, era);
+        if (BeginClientInput(context, message, era, request, McpMethods.ResourcesRead, uri, out SseRequestStream? stream) is { } inputError)
+        {
+            return McpResponses.WriteErrorAsync(context, rawId, inputError, logger);
+        }
+
+        return RunAsync(context, request, message.RawMemory(message.Id), default, Kind.Resource, uri, resource, null, era.IsModern, stream);
     }
 
     /// <summary><c>prompts/get {name, arguments?}</c>: -32602 for an unknown prompt, non-object arguments or argument errors.</summary>
@@ -90,8 +100,14 @@ internal sealed class ServerFeatureHandler(McpServerDefinition definition, McpSe
                 $"Invalid params: params.arguments of prompt '{prompt.Name}' must be a JSON object (argument names to string values), or omitted.");
         }
 
-        return RunAsync(context, NewRequest(context, message, era), message.RawMemory(message.Id),
-            arguments.IsObject ? message.RawMemory(arguments) : default, Kind.Prompt, prompt.Name, null, prompt, era.IsModern);
+        McpRequestContext request = NewRequest(context, message, era);
+        if (BeginClientInput(context, message, era, request, McpMethods.PromptsGet, prompt.Name, out SseRequestStream? stream) is { } inputError)
+        {
+            return McpResponses.WriteErrorAsync(context, rawId, inputError, logger);
+        }
+
+        return RunAsync(context, request, message.RawMemory(message.Id),
+            arguments.IsObject ? message.RawMemory(arguments) : default, Kind.Prompt, prompt.Name, null, prompt, era.IsModern, stream);
     }
 
     /// <summary>
@@ -179,6 +195,29 @@ internal sealed class ServerFeatureHandler(McpServerDefinition definition, McpSe
 
     private string PromptNames => _promptNames ??= string.Join(", ", System.Linq.Enumerable.Select(definition.Prompts, p => p.Name));
 
+    /// <summary>
+    /// Lets the reader or renderer ask for client input: a multi round-trip attempt for 2026-07-28 requests (the error
+    /// when <c>requestState</c> or <c>inputResponses</c> is invalid), or for <c>initialize</c>-era requests of a server with
+    /// sessions an SSE stream with a request channel.
+    /// </summary>
+    private McpError? BeginClientInput(HttpContext context, in JsonRpcMessage message, McpEra era, McpRequestContext request, string method, string name,
+        out SseRequestStream? stream)
+    {
+        stream = null;
+        if (era.IsModern)
+        {
+            return clientInput.BeginModern(context, message, request, method, name);
+        }
+
+        if (definition.SessionMode != McpSessionMode.Stateless)
+        {
+            stream = new SseRequestStream(context, default, logThreshold: null, logger);
+            clientInput.BeginLegacy(context, request, stream, logger);
+        }
+
+        return null;
+    }
+
     private static McpRequestContext NewRequest(HttpContext context, in JsonRpcMessage message, McpEra era)
         => new(context, era.Version, era.IsModern, message.RawMemory(message.Id),
             message.MetaClientInfo.IsObject ? message.RawMemory(message.MetaClientInfo) : default, null);
@@ -192,7 +231,8 @@ internal sealed class ServerFeatureHandler(McpServerDefinition definition, McpSe
         string name,
         McpResourceDefinition? resource,
         McpPromptDefinition? prompt,
-        bool modern)
+        bool modern,
+        SseRequestStream? stream)
     {
         ResponseBuffer buffer = ResponseBuffer.Rent();
         try
@@ -203,14 +243,36 @@ internal sealed class ServerFeatureHandler(McpServerDefinition definition, McpSe
             string kindName = kind == Kind.Resource ? "resource" : "prompt";
             try
             {
+                ValueTask handled;
                 if (resource is not null)
                 {
                     call.ResourceUri = name;
-                    await resource.Handler(call).ConfigureAwait(false);
+                    handled = resource.Handler(call);
                 }
                 else
                 {
-                    await prompt!.Handler(call).ConfigureAwait(false);
+                    handled = prompt!.Handler(call);
+                }
+
+                if (request.InputRound is { } round && !handled.IsCompleted)
+                {
+                    Task handler = handled.AsTask();
+                    if (await round.WaitAsync(handler).ConfigureAwait(false))
+                    {
+                        // The abandoned handler keeps its buffer until it ends; the input_required response gets its own.
+                        ClientInputServices.ReleaseWhenDone(handler, buffer, logger, kindName, name);
+                        PushLog.InputRequired(logger, kindName, name, round.AskedCount);
+                        buffer = ResponseBuffer.Rent();
+                        clientInput.WriteInputRequired(buffer, rawId.Span, round, results.ModernMeta);
+                        await McpResponses.WriteJsonAsync(context, StatusCodes.Status200OK, buffer.WrittenMemory.Span).ConfigureAwait(false);
+                        return;
+                    }
+
+                    await handler.ConfigureAwait(false);
+                }
+                else
+                {
+                    await handled.ConfigureAwait(false);
                 }
 
                 if (!call.ResultWritten)
@@ -232,9 +294,19 @@ internal sealed class ServerFeatureHandler(McpServerDefinition definition, McpSe
             catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
             {
                 McpEndpointLog.HandlerCancelled(logger, kindName, name);
+                if (stream is not null)
+                {
+                    await stream.CompleteAsync(null).ConfigureAwait(false);
+                }
+
                 return;
             }
-            catch (Exception ex) when (ex is McpToolException or ArgumentException)
+            catch (Exception ex) when (modern && ClientInputServices.ToModernError(ex) is { } inputError)
+            {
+                McpEndpointLog.HandlerReportedError(logger, kindName, name, ex.Message);
+                error = inputError;
+            }
+            catch (Exception ex) when (ex is McpToolException or ArgumentException or InvalidClientInputException)
             {
                 McpEndpointLog.HandlerReportedError(logger, kindName, name, ex.Message);
                 error = new McpError(200, JsonRpcErrorCodes.InvalidParams, ex.Message);
@@ -248,12 +320,22 @@ internal sealed class ServerFeatureHandler(McpServerDefinition definition, McpSe
 
             if (error is not null)
             {
-                await McpResponses.WriteErrorAsync(context, rawId.Span, error, logger).ConfigureAwait(false);
+                McpEndpointLog.RequestRejected(logger, error.HttpStatus, error.Code, error.Message);
+                buffer.Clear();
+                JsonRpcWriter.WriteError(buffer.Json, rawId.Span, error);
+            }
+            else
+            {
+                EndResult(buffer, modern, cacheable: resource is not null);
+            }
+
+            ReadOnlyMemory<byte> response = buffer.WrittenMemory;
+            if (stream is not null && await stream.CompleteAsync(response).ConfigureAwait(false))
+            {
                 return;
             }
 
-            EndResult(buffer, modern, cacheable: resource is not null);
-            await McpResponses.WriteJsonAsync(context, StatusCodes.Status200OK, buffer.WrittenMemory.Span).ConfigureAwait(false);
+            await McpResponses.WriteJsonAsync(context, error?.HttpStatus ?? StatusCodes.Status200OK, response.Span).ConfigureAwait(false);
         }
         finally
         {

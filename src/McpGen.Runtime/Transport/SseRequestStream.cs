@@ -164,6 +164,27 @@ internal sealed class SseRequestStream : IProgressSink, ILogSink
         }
     }
 
+    /// <summary>
+    /// Queues a complete JSON-RPC message (a server-to-client request, or a notification such as
+    /// <c>notifications/cancelled</c>) as the next event. Returns <see langword="false"/> once the stream has ended.
+    /// </summary>
+    public bool EnqueueMessage(ReadOnlySpan<byte> message)
+    {
+        lock (_gate)
+        {
+            if (_closed)
+            {
+                return false;
+            }
+
+            byte[] copy = ArrayPool<byte>.Shared.Rent(message.Length);
+            message.CopyTo(copy);
+            _queue.Writer.TryWrite(new Item(copy, copy.AsMemory(0, message.Length)));
+            _pump ??= Task.Run(PumpAsync);
+            return true;
+        }
+    }
+
     private Utf8JsonWriter StartNotification(string method)
     {
         _scratch ??= ResponseBuffer.Rent();

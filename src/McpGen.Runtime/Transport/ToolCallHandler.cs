@@ -4,6 +4,7 @@ using System.Threading;
 using McpGen.Sessions;
 using System.Threading.Tasks;
 using McpGen.Protocol;
+using McpGen.Push;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
@@ -14,12 +15,28 @@ namespace McpGen.Transport;
 /// requests, 400 + -32020 when the <c>Mcp-Param-*</c> headers do not mirror the arguments), runs the
 /// generated handler against a pooled result buffer, maps exceptions to <c>isError</c> results, and answers with JSON,
 /// or with an SSE stream (<see cref="SseRequestStream"/>) once the tool reports progress (when the client sent a progress
-/// token) or logs a message the client's level lets through.
+/// token), logs a message the client's level lets through, or sends the client a request. A tool that takes the request
+/// context may ask the client for input: 2026-07-28 calls get a multi round-trip attempt (<see cref="InputRound"/>,
+/// ending with <c>input_required</c> when the tool waits on an unanswered ask); <c>initialize</c>-era calls of a server
+/// with sessions get a channel that sends the requests on the call's stream.
 /// </summary>
-internal sealed class ToolCallHandler(McpServerResults results, JsonSerializerOptions serializerOptions, ILogger logger, IMcpChangeNotifier? changes = null)
+internal sealed class ToolCallHandler(McpServerResults results, JsonSerializerOptions serializerOptions, ClientInputServices clientInput, bool sessions, ILogger logger, IMcpChangeNotifier? changes = null)
 {
     private const int MaxToolNameLength = 256;
     private const int MaxListedToolNames = 30;
+
+    /// <summary>How a call ended.</summary>
+    private enum Outcome
+    {
+        /// <summary>The buffer holds the response (a result, or a JSON-RPC error with its status).</summary>
+        Answered,
+
+        /// <summary>The client went away: nothing more is sent.</summary>
+        Cancelled,
+
+        /// <summary>The attempt ended with <c>input_required</c>; the buffer still belongs to the abandoned handler.</summary>
+        InputRequired,
+    }
 
     /// <summary>Handles a validated <c>tools/call</c> request of either era.</summary>
     /// <param name="context">The HTTP request.</param>
@@ -58,14 +75,16 @@ internal sealed class ToolCallHandler(McpServerResults results, JsonSerializerOp
             return McpResponses.WriteErrorAsync(context, rawId, headerError, logger);
         }
 
-        // One event stream carries both progress and log messages, in the order the tool sends them.
+        // One event stream carries progress, log messages and requests to the client, in the order the tool sends them.
+        // Only a tool that takes the request context (flagged Logging) can log or ask the client for input.
+        bool takesContext = (tool.Features & McpToolFeatures.Logging) != 0;
         bool progress = (tool.Features & McpToolFeatures.Progress) != 0
             && message.ProgressToken.Type is JsonTokenType.String or JsonTokenType.Number;
-        bool takesRequest = (tool.Features & McpToolFeatures.Logging) != 0;
-        McpLogLevel? logThreshold = !takesRequest ? null
+        McpLogLevel? logThreshold = !takesContext ? null
             : session is { } call ? call.State.LogLevel ?? McpLogLevels.LegacyDefault
             : LogThreshold(message, era);
-        SseRequestStream? stream = progress || logThreshold is not null
+        bool channel = takesContext && !era.IsModern && sessions;
+        SseRequestStream? stream = progress || logThreshold is not null || channel
             ? new SseRequestStream(context, progress ? message.Raw(message.ProgressToken) : default, logThreshold, logger,
                 session is { } s ? s.Runtime.OpenRequestStream(s.State) : null)
             : null;
@@ -86,6 +105,17 @@ internal sealed class ToolCallHandler(McpServerResults results, JsonSerializerOp
         request.Stream = stream;
         request.ChangeNotifier = changes;
         request.Session = session?.State;
+        if (takesContext && era.IsModern
+            && clientInput.BeginModern(context, message, request, McpMethods.ToolsCall, tool.Name) is { } stateError)
+        {
+            return McpResponses.WriteErrorAsync(context, rawId, stateError, logger);
+        }
+
+        if (channel)
+        {
+            clientInput.BeginLegacy(context, request, stream!, logger);
+        }
+
         return InvokeAsync(context, tool, request, rawIdMemory, arguments.IsObject ? message.RawMemory(arguments) : default, stream, era.IsModern, session);
     }
 
@@ -123,8 +153,8 @@ internal sealed class ToolCallHandler(McpServerResults results, JsonSerializerOp
         request.CallAborted = cancellation;
         try
         {
-            bool answered = await RunAsync(context, tool, request, rawId, arguments, buffer, modern, cancellation).ConfigureAwait(false);
-            if (!answered)
+            (Outcome outcome, int status) = await RunAsync(context, tool, request, rawId, arguments, buffer, modern, cancellation).ConfigureAwait(false);
+            if (outcome == Outcome.Cancelled)
             {
                 if (stream is not null)
                 {
@@ -134,13 +164,21 @@ internal sealed class ToolCallHandler(McpServerResults results, JsonSerializerOp
                 return;
             }
 
+            if (outcome == Outcome.InputRequired)
+            {
+                // The abandoned handler may still write into its buffer, which is released when the handler ends: the
+                // input_required response gets a buffer of its own.
+                buffer = ResponseBuffer.Rent();
+                clientInput.WriteInputRequired(buffer, rawId.Span, request.InputRound!, results.ModernMeta);
+            }
+
             ReadOnlyMemory<byte> response = buffer.WrittenMemory;
             if (stream is not null && await stream.CompleteAsync(response).ConfigureAwait(false))
             {
                 return;
             }
 
-            await McpResponses.WriteJsonAsync(context, StatusCodes.Status200OK, response.Span).ConfigureAwait(false);
+            await McpResponses.WriteJsonAsync(context, status, response.Span).ConfigureAwait(false);
         }
         finally
         {
@@ -155,8 +193,11 @@ internal sealed class ToolCallHandler(McpServerResults results, JsonSerializerOp
         }
     }
 
-    /// <summary>Runs the tool and leaves the complete response in <paramref name="buffer"/>; <see langword="false"/> when cancelled.</summary>
-    private async Task<bool> RunAsync(
+    /// <summary>
+    /// Runs the tool and leaves the complete response in <paramref name="buffer"/> with its HTTP status, unless the call
+    /// was cancelled or ended its attempt with <c>input_required</c>.
+    /// </summary>
+    private async Task<(Outcome Outcome, int Status)> RunAsync(
         HttpContext context,
         McpToolDefinition tool,
         McpRequestContext request,
@@ -170,7 +211,24 @@ internal sealed class ToolCallHandler(McpServerResults results, JsonSerializerOp
         var call = new McpToolContext(request, services: null, serializerOptions, arguments, buffer.Json, cancellation);
         try
         {
-            await tool.Handler(call).ConfigureAwait(false);
+            ValueTask handled = tool.Handler(call);
+            if (request.InputRound is { } round && !handled.IsCompleted)
+            {
+                Task handler = handled.AsTask();
+                if (await round.WaitAsync(handler).ConfigureAwait(false))
+                {
+                    ClientInputServices.ReleaseWhenDone(handler, buffer, logger, "tool", tool.Name);
+                    PushLog.InputRequired(logger, "tool", tool.Name, round.AskedCount);
+                    return (Outcome.InputRequired, StatusCodes.Status200OK);
+                }
+
+                await handler.ConfigureAwait(false);
+            }
+            else
+            {
+                await handled.ConfigureAwait(false);
+            }
+
             if (!call.ResultWritten)
             {
                 if (call.HasArgumentErrors)
@@ -188,9 +246,16 @@ internal sealed class ToolCallHandler(McpServerResults results, JsonSerializerOp
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
         {
             McpEndpointLog.ToolCancelled(logger, tool.Name);
-            return false;
+            return (Outcome.Cancelled, 0);
         }
-        catch (Exception ex) when (ex is McpToolException or ArgumentException)
+        catch (Exception ex) when (modern && ClientInputServices.ToModernError(ex) is { } inputError)
+        {
+            McpEndpointLog.ToolReportedError(logger, tool.Name, ex.Message);
+            buffer.Clear();
+            JsonRpcWriter.WriteError(buffer.Json, rawId.Span, inputError);
+            return (Outcome.Answered, inputError.HttpStatus);
+        }
+        catch (Exception ex) when (ex is McpToolException or ArgumentException or InvalidClientInputException)
         {
             McpEndpointLog.ToolReportedError(logger, tool.Name, ex.Message);
             WriteErrorResult(buffer, rawId.Span, ex.Message, modern);
@@ -201,7 +266,7 @@ internal sealed class ToolCallHandler(McpServerResults results, JsonSerializerOp
             WriteErrorResult(buffer, rawId.Span, $"An error occurred while running tool '{tool.Name}'. The server log has the details.", modern);
         }
 
-        return true;
+        return (Outcome.Answered, StatusCodes.Status200OK);
     }
 
     private static void StartResult(ResponseBuffer buffer, ReadOnlySpan<byte> rawId)

@@ -9,8 +9,8 @@ internal sealed class FeatureServerDefinition : McpServerDefinition
     private readonly Dictionary<(bool, string, string), McpCompletionHandler> _completions;
 
     public FeatureServerDefinition(McpToolDefinition[] tools, McpResourceDefinition[] resources, McpPromptDefinition[] prompts,
-        Dictionary<(bool, string, string), McpCompletionHandler>? completions = null)
-        : base("feature-server", "2.0.0", McpSessionMode.Stateless, tools)
+        Dictionary<(bool, string, string), McpCompletionHandler>? completions = null, McpSessionMode sessionMode = McpSessionMode.Stateless)
+        : base("feature-server", "2.0.0", sessionMode, tools)
     {
         Resources = resources;
         Prompts = prompts;

@@ -29,7 +29,15 @@ internal sealed class McpTestHost : IAsyncDisposable
     /// <summary>The application's services.</summary>
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<McpTestHost> StartAsync(McpServerDefinition? definition = null, Action<McpServerOptions>? configure = null)
+    /// <param name="definition">The server (default: <see cref="TestTools.Standard"/>).</param>
+    /// <param name="configure">Configures the McpGen options.</param>
+    /// <param name="services">Adds or replaces services (after McpGen's).</param>
+    /// <param name="pipeline">Adds middleware before the endpoint (authentication stand-ins, request features).</param>
+    public static async Task<McpTestHost> StartAsync(
+        McpServerDefinition? definition = null,
+        Action<McpServerOptions>? configure = null,
+        Action<IServiceCollection>? services = null,
+        Action<WebApplication>? pipeline = null)
     {
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseTestServer();
@@ -39,7 +47,9 @@ internal sealed class McpTestHost : IAsyncDisposable
             o.SerializerOptions = TestJsonContext.Default.Options;
             configure?.Invoke(o);
         });
+        services?.Invoke(builder.Services);
         WebApplication app = builder.Build();
+        pipeline?.Invoke(app);
         app.MapMcp("/mcp", definition ?? TestTools.Standard());
         await app.StartAsync();
         return new McpTestHost(app, app.GetTestClient());

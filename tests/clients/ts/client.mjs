@@ -1,7 +1,7 @@
 // McpGen test harness: drives a real MCP TypeScript client against a Streamable HTTP endpoint and prints ONE JSON document.
 // Usage: node client.mjs --url URL --sdk v1|v2 --era legacy|modern|auto [--protocol-version V] [--list] [--call TOOL --args JSON [--progress]]
-//        [--ping] [--script JSON|@file] [--header 'Name: value'] [--terminate] [--trace] [--timeout MS] [--probe-timeout MS]
-//        [--sessions N [--concurrency C] [--retry-once] [--request-timeout MS]]
+//        [--ping] [--script JSON|@file] [--answers JSON|@file] [--header 'Name: value'] [--terminate] [--trace] [--timeout MS]
+//        [--probe-timeout MS] [--sessions N [--concurrency C] [--retry-once] [--request-timeout MS]]
 // Setup: cd tests/clients/ts && npm ci.  Exit 0 = every step ok; 1 = connect/step failure; 2 = usage; 3 = overall timeout (stderr says why).
 //
 // --sdk v1  = @modelcontextprotocol/sdk 1.32.2 (initialize era only; it always offers 2025-11-25, --protocol-version rewrites the
@@ -28,6 +28,11 @@
 // Output: {"ok","sdk","era","connect":{"ok","ms","protocolVersion","era","sessionId","serverInfo","capabilities","instructions"},
 //          "steps":[{"op","ok","ms","result"|"error","progress","logs"}],"close":{"ok","terminated"},"http":[...with --trace],
 //          "clientErrors":[...non-fatal transport errors, e.g. a GET answered 400],"error"}
+// --answers {"elicitation":R|[R...],"sampling":R|[R...],"roots":R|[R...]} declares those client capabilities and answers the
+//   server's elicitation/create, sampling/createMessage and roots/list requests with the given results (an array: one per
+//   request, in order, the last one repeating). Legacy era: requests on the SSE stream; modern (v2): the client's automatic
+//   multi round-trip fulfilment (input_required) uses the same handlers. Each request received is reported in "inputs"
+//   ([{method, params}]).
 // --terminate sends DELETE (legacy, only if the server issued Mcp-Session-Id); plain close never sends DELETE in either TS SDK.
 // --probe-timeout sets v2 versionNegotiation.probe.timeoutMs (on HTTP a probe timeout is an error, never a fallback).
 // --sessions N runs the script in N sessions (each a new client and transport: connect, steps, close), at most
@@ -41,7 +46,7 @@
 import process from 'node:process';
 import fs from 'node:fs';
 
-const USAGE = 'usage: node client.mjs --url URL --sdk v1|v2 --era legacy|modern|auto [--protocol-version V] [--list] [--call TOOL --args JSON [--progress]] [--ping] [--script JSON|@file] [--header "N: v"] [--terminate] [--trace] [--timeout MS] [--probe-timeout MS] [--sessions N [--concurrency C] [--retry-once] [--request-timeout MS]]';
+const USAGE = 'usage: node client.mjs --url URL --sdk v1|v2 --era legacy|modern|auto [--protocol-version V] [--list] [--call TOOL --args JSON [--progress]] [--ping] [--script JSON|@file] [--answers JSON|@file] [--header "N: v"] [--terminate] [--trace] [--timeout MS] [--probe-timeout MS] [--sessions N [--concurrency C] [--retry-once] [--request-timeout MS]]';
 
 function usage(msg) {
   process.stderr.write(`${msg}\n${USAGE}\n`);
@@ -83,6 +88,13 @@ function parseArgs(argv) {
         try { s = JSON.parse(text); } catch (e) { usage(`--script is not JSON: ${e.message}`); }
         if (!Array.isArray(s)) usage('--script must be a JSON array of steps');
         o.steps.push(...s);
+        break;
+      }
+      case '--answers': {
+        let text = next();
+        if (text.startsWith('@')) text = fs.readFileSync(text.slice(1), 'utf8');
+        try { o.answers = JSON.parse(text); } catch (e) { usage(`--answers is not JSON: ${e.message}`); }
+        if (o.answers === null || typeof o.answers !== 'object' || Array.isArray(o.answers)) usage('--answers must be a JSON object');
         break;
       }
       case '--header': {
@@ -200,7 +212,7 @@ async function loadSdk() {
   if (opts.sdk === 'v1') {
     const { Client } = await import('@modelcontextprotocol/sdk/client/index.js');
     const { StreamableHTTPClientTransport } = await import('@modelcontextprotocol/sdk/client/streamableHttp.js');
-    const client = new Client({ name: 'mcpgen-harness-v1', version: '1.32.2' }, { capabilities: {} });
+    const client = new Client({ name: 'mcpgen-harness-v1', version: '1.32.2' }, { capabilities: answerCapabilities() });
     const transport = new StreamableHTTPClientTransport(new URL(opts.url), {
       fetch: makeFetch(opts.protocolVersion),
       requestInit: { headers: opts.headers },
@@ -208,7 +220,7 @@ async function loadSdk() {
     return { client, transport, connectOptions: { timeout: opts.timeout } };
   }
   const { Client, StreamableHTTPClientTransport } = await import('@modelcontextprotocol/client');
-  const clientOptions = { capabilities: {} };
+  const clientOptions = { capabilities: answerCapabilities() };
   if (opts.era === 'legacy') {
     clientOptions.versionNegotiation = { mode: 'legacy' };
     if (opts.protocolVersion) {
@@ -229,6 +241,33 @@ async function loadSdk() {
     requestInit: { headers: opts.headers },
   });
   return { client, transport, connectOptions: { timeout: opts.timeout } };
+}
+
+// --answers: the capabilities they declare, and handlers that answer (and record) the server's input requests.
+const ANSWER_METHODS = { elicitation: 'elicitation/create', sampling: 'sampling/createMessage', roots: 'roots/list' };
+
+function answerCapabilities() {
+  const capabilities = {};
+  for (const kind of Object.keys(opts.answers ?? {})) {
+    if (!(kind in ANSWER_METHODS)) usage(`--answers: unknown kind ${kind} (elicitation, sampling, roots)`);
+    capabilities[kind] = {};
+  }
+  return capabilities;
+}
+
+async function registerAnswerHandlers(client) {
+  if (!opts.answers) return;
+  const schemas = opts.sdk === 'v1' ? await import('@modelcontextprotocol/sdk/types.js') : null;
+  const v1Schemas = { elicitation: schemas?.ElicitRequestSchema, sampling: schemas?.CreateMessageRequestSchema, roots: schemas?.ListRootsRequestSchema };
+  for (const [kind, answer] of Object.entries(opts.answers)) {
+    const method = ANSWER_METHODS[kind];
+    const queue = Array.isArray(answer) ? [...answer] : [answer];
+    const handler = async (request) => {
+      (out.inputs ??= []).push({ method, params: request.params ?? {} });
+      return queue.length > 1 ? queue.shift() : queue[0];
+    };
+    client.setRequestHandler(opts.sdk === 'v1' ? v1Schemas[kind] : method, handler);
+  }
 }
 
 // notifications/message the client received so far (one buffer per client); runStep reports the ones that arrived
@@ -369,6 +408,7 @@ async function runSession(steps, hooks = {}) {
   client.onerror = (e) => { (session.clientErrors ??= []).push(errorInfo(e)); };
   const logBuffer = [];
   await registerLogHandler(client, logBuffer);
+  await registerAnswerHandlers(client);
   const t0 = performance.now();
   try {
     await client.connect(transport, connectOptions);
