@@ -31,6 +31,14 @@ public sealed class McpSessionOptions
     public TimeSpan StreamRetryInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
+    /// How long a replica of a store-backed server reuses a session it loaded from the store before loading it again.
+    /// Default 5 seconds; <see cref="TimeSpan.Zero"/> loads the session on every request. A change (log level,
+    /// subscriptions) or the end of a session evicts the copies on every replica at once through the backplane, so the
+    /// duration only bounds staleness when the backplane is down, and how late the idle expiry slides (at most this much).
+    /// </summary>
+    public TimeSpan StoreCacheDuration { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
     /// Serve a request that carries no <c>Mcp-Session-Id</c> statelessly when it needs no session (<c>tools/list</c>, a
     /// tool without server-to-client traffic), with a warning log, instead of 400: for clients and proxies that drop the
     /// header. Off by default.

@@ -28,6 +28,9 @@ internal sealed class McpSessionRuntime : IAsyncDisposable
     /// <summary>The backplane channel that carries <c>notifications/cancelled</c> to the replica running the call.</summary>
     private const string CancelChannel = "cancel";
 
+    /// <summary>The backplane channel that tells every replica a session changed or ended (its cached copy is stale).</summary>
+    private const string InvalidateChannel = "sessions";
+
     /// <summary>The backplane channel that carries a client's answer to the replica whose call waits for it.</summary>
     public const string ReplyChannel = "reply";
 
@@ -40,6 +43,7 @@ internal sealed class McpSessionRuntime : IAsyncDisposable
     public McpSessionRuntime(McpSessionMode mode, McpSessionOptions options, IMcpSessionStore store, IMcpBackplane backplane, ILogger logger, Push.PendingClientRequests? pending = null)
     {
         _pending = pending;
+        _cacheTicks = mode == McpSessionMode.Store ? (long)Math.Max(0, options.StoreCacheDuration.TotalMilliseconds) : 0;
         Mode = mode;
         Options = options;
         Store = store;
@@ -60,6 +64,12 @@ internal sealed class McpSessionRuntime : IAsyncDisposable
     private readonly Timer _sweeper;
     private readonly Push.PendingClientRequests? _pending;
     private Task<IAsyncDisposable>? _replySubscription;
+    private Task<IAsyncDisposable>? _invalidateSubscription;
+    private readonly ConcurrentDictionary<string, CachedSession> _cache = new(StringComparer.Ordinal);
+    private readonly long _cacheTicks;
+
+    /// <summary>A session as loaded from a shared store, with when (<see cref="Environment.TickCount64"/>).</summary>
+    private sealed record CachedSession(McpSessionState State, long LoadedAt);
     private int _sweeping;
 
     private void Sweep()
@@ -73,6 +83,15 @@ internal sealed class McpSessionRuntime : IAsyncDisposable
         {
             try
             {
+                long now = Environment.TickCount64;
+                foreach (var entry in _cache)
+                {
+                    if (now - entry.Value.LoadedAt >= _cacheTicks)
+                    {
+                        _cache.TryRemove(entry);
+                    }
+                }
+
                 int removed = await Store.RemoveExpiredAsync(CancellationToken.None).ConfigureAwait(false);
                 if (removed > 0)
                 {
@@ -126,11 +145,33 @@ internal sealed class McpSessionRuntime : IAsyncDisposable
                 _replySubscription = Backplane.SubscribeAsync(ReplyChannel, OnRemoteReply, CancellationToken.None).AsTask();
             }
 
-            return _replySubscription is null || _replySubscription.IsCompletedSuccessfully
-                ? _cancelSubscription
-                : Task.WhenAll(_cancelSubscription, _replySubscription);
+            if (_cacheTicks > 0 && (_invalidateSubscription is null || _invalidateSubscription.IsFaulted || _invalidateSubscription.IsCanceled))
+            {
+                _cache.Clear(); // what was cached while no invalidation could arrive is suspect
+                _invalidateSubscription = Backplane.SubscribeAsync(InvalidateChannel, OnInvalidate, CancellationToken.None).AsTask();
+            }
+
+            if (Started(_cancelSubscription) && Started(_replySubscription) && Started(_invalidateSubscription))
+            {
+                return Task.CompletedTask;
+            }
+
+            var starting = new System.Collections.Generic.List<Task>(3) { _cancelSubscription };
+            if (_replySubscription is not null)
+            {
+                starting.Add(_replySubscription);
+            }
+
+            if (_invalidateSubscription is not null)
+            {
+                starting.Add(_invalidateSubscription);
+            }
+
+            return Task.WhenAll(starting);
         }
     }
+
+    private static bool Started(Task? subscription) => subscription is null || subscription.IsCompletedSuccessfully;
 
     /// <summary>Creates a session for an <c>initialize</c> request; <see langword="null"/> when the session limit is reached.</summary>
     public async ValueTask<McpSessionState?> CreateAsync(HttpContext context, string protocolVersion, ReadOnlyMemory<byte> capabilities, McpClientInfo? clientInfo)
@@ -168,7 +209,7 @@ internal sealed class McpSessionRuntime : IAsyncDisposable
                 $"Bad request: Mcp-Session-Id must be 1 to {McpSessionIds.MaxLength} visible ASCII characters. Send the value from the initialize response unchanged."));
         }
 
-        McpSessionState? session = await Store.GetAsync(id, touch, context.RequestAborted).ConfigureAwait(false);
+        McpSessionState? session = await LoadAsync(id, touch, context.RequestAborted).ConfigureAwait(false);
         if (session is null)
         {
             return new(null, new McpError(404, JsonRpcErrorCodes.InvalidRequest, SessionNotFound(id)));
@@ -195,10 +236,64 @@ internal sealed class McpSessionRuntime : IAsyncDisposable
             + " Start a new session: send initialize again without the header.";
     }
 
+    /// <summary>
+    /// Loads a session. Store-backed servers keep a copy for <see cref="McpSessionOptions.StoreCacheDuration"/> (one store
+    /// round trip per session and replica in that time instead of one per request); a change or end of the session on
+    /// any replica evicts the copies everywhere through the backplane. Callers get their own copy to change.
+    /// </summary>
+    public async ValueTask<McpSessionState?> LoadAsync(string sessionId, bool touch, CancellationToken cancellationToken)
+    {
+        if (_cacheTicks > 0 && _cache.TryGetValue(sessionId, out CachedSession? cached)
+            && Environment.TickCount64 - cached.LoadedAt < _cacheTicks)
+        {
+            return McpSessionStateJson.Clone(cached.State);
+        }
+
+        McpSessionState? session = await Store.GetAsync(sessionId, touch, cancellationToken).ConfigureAwait(false);
+        if (_cacheTicks > 0)
+        {
+            if (session is null)
+            {
+                _cache.TryRemove(sessionId, out _);
+            }
+            else if (touch)
+            {
+                // Only a touching read may be cached: it moved the idle expiry, which the cache then stands for.
+                _cache[sessionId] = new CachedSession(McpSessionStateJson.Clone(session), Environment.TickCount64);
+            }
+        }
+
+        return session;
+    }
+
+    /// <summary>Persists a changed session and tells every replica to drop its cached copy.</summary>
+    public async ValueTask<bool> UpdateAsync(McpSessionState session, CancellationToken cancellationToken)
+    {
+        bool updated = await Store.UpdateAsync(session, cancellationToken).ConfigureAwait(false);
+        await InvalidateAsync(session.Id, cancellationToken).ConfigureAwait(false);
+        return updated;
+    }
+
+    private async ValueTask InvalidateAsync(string sessionId, CancellationToken cancellationToken)
+    {
+        _cache.TryRemove(sessionId, out _);
+        if (_cacheTicks > 0)
+        {
+            await Backplane.PublishAsync(InvalidateChannel, System.Text.Encoding.UTF8.GetBytes(sessionId), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private ValueTask OnInvalidate(ReadOnlyMemory<byte> payload)
+    {
+        _cache.TryRemove(System.Text.Encoding.UTF8.GetString(payload.Span), out _);
+        return ValueTask.CompletedTask;
+    }
+
     /// <summary>Ends a session. Returns <see langword="false"/> when it did not exist.</summary>
     public async ValueTask<bool> DeleteAsync(string sessionId, CancellationToken cancellationToken)
     {
         bool deleted = await Store.DeleteAsync(sessionId, cancellationToken).ConfigureAwait(false);
+        await InvalidateAsync(sessionId, cancellationToken).ConfigureAwait(false);
         if (deleted)
         {
             await Backplane.PublishAsync(ControlChannel(sessionId), "end"u8.ToArray(), cancellationToken).ConfigureAwait(false);
@@ -308,7 +403,7 @@ internal sealed class McpSessionRuntime : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _sweeper.DisposeAsync().ConfigureAwait(false);
-        foreach (Task<IAsyncDisposable>? held in new[] { _replySubscription })
+        foreach (Task<IAsyncDisposable>? held in new[] { _replySubscription, _invalidateSubscription })
         {
             if (held is not null)
             {

@@ -165,7 +165,7 @@ internal sealed class LegacySseTransport(McpEndpoint endpoint, McpSessionRuntime
             return;
         }
 
-        McpSessionState? session = McpSessionIds.IsWellFormed(sessionId) ? await runtime.Store.GetAsync(sessionId, touch: true, context.RequestAborted).ConfigureAwait(false) : null;
+        McpSessionState? session = McpSessionIds.IsWellFormed(sessionId) ? await runtime.LoadAsync(sessionId, touch: true, context.RequestAborted).ConfigureAwait(false) : null;
         if (session is null)
         {
             await McpResponses.WriteErrorAsync(context, default, new McpError(404, JsonRpcErrorCodes.InvalidRequest,

@@ -186,7 +186,7 @@ internal sealed partial class McpEndpoint
                 existing.ProtocolVersion = era.Version;
                 existing.ClientCapabilities = capabilities.IsEmpty ? "{}"u8.ToArray() : capabilities.ToArray();
                 existing.ClientInfo = clientInfo;
-                await _sessions.Store.UpdateAsync(existing, context.RequestAborted).ConfigureAwait(false);
+                await _sessions.UpdateAsync(existing, context.RequestAborted).ConfigureAwait(false);
             }
 
             await McpResponses.WriteResultAsync(context, message.Raw(message.Id), _results.GetInitialize(era.Version)).ConfigureAwait(false);
@@ -246,7 +246,7 @@ internal sealed partial class McpEndpoint
 
     private async Task UpdateAndAnswerAsync(HttpContext context, ReadOnlyMemory<byte> rawId, SessionCall session, bool changed)
     {
-        if (changed && !await session.Runtime.Store.UpdateAsync(session.State, context.RequestAborted).ConfigureAwait(false))
+        if (changed && !await session.Runtime.UpdateAsync(session.State, context.RequestAborted).ConfigureAwait(false))
         {
             await McpResponses.WriteErrorAsync(context, rawId.Span, new McpError(404, JsonRpcErrorCodes.InvalidRequest,
                 "Session not found: the session ended while this request was served. Send initialize to start a new one."), _logger).ConfigureAwait(false);
