@@ -53,12 +53,17 @@ public partial class SessionServer(SessionProbe probe, McpChangeNotifier<Session
         return context.SessionId ?? "no session";
     }
 
-    /// <summary>Signals that it started, then waits (at most 30 s) for its cancellation token, and signals that too.</summary>
+    /// <summary>
+    /// Signals that it started (and reports progress 0 when the client asked for progress, which starts the SSE
+    /// response), then waits (at most 30 s) for its cancellation token, and signals that too.
+    /// </summary>
     /// <param name="key">Names this call to the test.</param>
+    /// <param name="progress">Where progress goes.</param>
     /// <param name="cancellationToken">Fires when the client cancels the call.</param>
     [McpTool]
-    public async Task<string> Block(string key, CancellationToken cancellationToken)
+    public async Task<string> Block(string key, IProgress<McpProgress> progress, CancellationToken cancellationToken)
     {
+        progress.Report(new McpProgress(0));
         probe.Started(key, cancellationToken);
         try
         {

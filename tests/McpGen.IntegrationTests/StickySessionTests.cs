@@ -312,6 +312,44 @@ public sealed partial class StickySessionTests(SessionHost host) : IClassFixture
         Assert.NotEqual(0, (await owner.ResultAsync("tools/list")).GetProperty("tools").GetArrayLength());
     }
 
+    [Fact]
+    public async Task A_post_dropped_before_any_event_cancels_the_call_since_the_client_cannot_resume_it()
+    {
+        using var client = new RawSession(host.Endpoint);
+        await client.InitializeAsync();
+        string key = "drop-" + Guid.NewGuid().ToString("N");
+        using var drop = new CancellationTokenSource();
+
+        Task<HttpResponseMessage> call = client.SendAsync(client.Request("tools/call", new { name = "block", arguments = new { key } }), drop.Token);
+        await host.Probe.WaitStartedAsync(key, Limit);
+        drop.Cancel(); // aborts the request: the connection goes away before any response byte
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call);
+        await host.Probe.WaitCancelledAsync(key, Limit);
+    }
+
+    [Fact]
+    public async Task Delete_cancels_the_running_calls_of_the_session()
+    {
+        using var client = new RawSession(host.Endpoint);
+        await client.InitializeAsync();
+        string key = "delete-" + Guid.NewGuid().ToString("N");
+
+        using HttpResponseMessage response = await client.SendAsync(client.Request(
+            "tools/call", new { name = "block", arguments = new { key }, _meta = new { progressToken = "p" } }));
+        await using SseStream stream = await SseStream.OpenAsync(response);
+        Assert.Equal("notifications/progress", (await stream.NextMessageAsync())!.Method);
+        await host.Probe.WaitStartedAsync(key, Limit);
+
+        using (HttpResponseMessage deleted = await client.SendAsync(client.Delete()))
+        {
+            Assert.Equal(HttpStatusCode.OK, deleted.StatusCode);
+        }
+
+        await host.Probe.WaitCancelledAsync(key, Limit);
+        await stream.AssertEndsAsync(); // no response for a cancelled call
+    }
+
     public static TheoryData<string, int> DropPoints => new()
     {
         { "2025-11-25", 0 }, // right after the priming event: resume from its id
