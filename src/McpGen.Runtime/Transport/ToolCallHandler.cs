@@ -135,6 +135,16 @@ internal sealed class ToolCallHandler(McpServerResults results, JsonSerializerOp
                     await stream.CompleteAsync(null).ConfigureAwait(false);
                 }
 
+                if (!context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested)
+                {
+                    // Cancelled (notifications/cancelled) before anything was streamed: no JSON-RPC response, as the spec
+                    // says, but an empty event stream rather than an empty 200, which clients reject as an unknown content type.
+                    context.Response.StatusCode = StatusCodes.Status200OK;
+                    context.Response.ContentType = "text/event-stream";
+                    context.Response.Headers.CacheControl = "no-cache";
+                    context.Response.ContentLength = 0;
+                }
+
                 return;
             }
 
