@@ -12,13 +12,22 @@
 //   {"op":"getPrompt","name":"p","args":{}} {"op":"listResources"} {"op":"readResource","uri":"x://y"} {"op":"discover"} (v2)
 //   {"op":"listTemplates"} {"op":"complete","ref":{"type":"ref/prompt","name":"p"},"argument":{"name":"a","value":"v"}}
 //   {"op":"setLevel","level":"debug"} (logging/setLevel).
+//   {"op":"subscribe","uri":"x://y"} {"op":"unsubscribe","uri":"x://y"} (resources/(un)subscribe).
+//   {"op":"waitFor","method":"notifications/tools/list_changed","count":1,"uri":"x://y"} waits (bounded by timeoutMs) until
+//   that many matching change notifications (list_changed, resources/updated; "uri" matches params.uri) arrived since start.
+//   {"op":"callUntil","name":"notify","args":{},"until":"notifications/tools/list_changed"} calls the tool again every 300 ms
+//   until such a notification arrives (the GET stream opens in the background after initialize, so the first may be missed).
+//   A call step with "cancelOnProgress": true aborts the call (AbortSignal: the SDK sends notifications/cancelled) when its
+//   first progress notification arrives; it then fails, so give it "expectError": true.
 //   Any step may carry "expectError": true (the step is ok only if it fails) and "timeoutMs"; a call step may carry
 //   "logLevel": "info" (sent as params._meta["io.modelcontextprotocol/logLevel"], the 2026-07-28 per-request level; v2 lets
 //   user _meta keys win over its own envelope) and "meta": {...} (more params._meta keys).
 //   notifications/message the client receives while a step runs are reported as the step's "logs" ([{level,logger,data}]):
-//   present when the step has "logs": true or when any arrived.
+//   present when the step has "logs": true or when any arrived. Change notifications (list_changed, resources/updated)
+//   that arrive while a step runs are its "notifications" ([{method,params}]), and all of them are "notifications" at the top.
 // Output: {"ok","sdk","era","connect":{"ok","ms","protocolVersion","era","sessionId","serverInfo","capabilities","instructions"},
-//          "steps":[{"op","ok","ms","result"|"error","progress","logs"}],"close":{"ok","terminated"},"http":[...with --trace],
+//          "steps":[{"op","ok","ms","result"|"error","progress","logs","notifications"}],"close":{"ok","terminated","sessionId"},
+//          "notifications":[...],"http":[...with --trace],
 //          "clientErrors":[...non-fatal transport errors, e.g. a GET answered 400],"error"}
 // --terminate sends DELETE (legacy, only if the server issued Mcp-Session-Id); plain close never sends DELETE in either TS SDK.
 // --probe-timeout sets v2 versionNegotiation.probe.timeoutMs (on HTTP a probe timeout is an error, never a fallback).
@@ -202,6 +211,11 @@ async function loadSdk() {
 // notifications/message received so far; runStep reports the ones that arrived while its step ran.
 const logBuffer = [];
 
+// Change notifications received so far (list_changed, resources/updated), in arrival order.
+const noteBuffer = [];
+const CHANGE_METHODS = ['notifications/tools/list_changed', 'notifications/prompts/list_changed',
+  'notifications/resources/list_changed', 'notifications/resources/updated'];
+
 async function registerLogHandler(client) {
   const record = (n) => {
     const p = n?.params ?? {};
@@ -209,12 +223,35 @@ async function registerLogHandler(client) {
     if (p.logger !== undefined) entry.logger = p.logger;
     logBuffer.push(entry);
   };
+  const note = (n) => {
+    const entry = { method: n.method };
+    if (n.params !== undefined) entry.params = n.params;
+    noteBuffer.push(entry);
+  };
   if (opts.sdk === 'v1') {
-    const { LoggingMessageNotificationSchema } = await import('@modelcontextprotocol/sdk/types.js');
-    client.setNotificationHandler(LoggingMessageNotificationSchema, record);
+    const types = await import('@modelcontextprotocol/sdk/types.js');
+    client.setNotificationHandler(types.LoggingMessageNotificationSchema, record);
+    for (const schema of [types.ToolListChangedNotificationSchema, types.PromptListChangedNotificationSchema,
+      types.ResourceListChangedNotificationSchema, types.ResourceUpdatedNotificationSchema]) {
+      client.setNotificationHandler(schema, note);
+    }
   } else {
     client.setNotificationHandler('notifications/message', record);
+    for (const method of CHANGE_METHODS) client.setNotificationHandler(method, note);
   }
+}
+
+function countNotes(method, uri, from = 0) {
+  return noteBuffer.slice(from).filter((n) => n.method === method && (uri === undefined || n.params?.uri === uri)).length;
+}
+
+async function waitForNotes(method, uri, count, ms, from = 0) {
+  const deadline = performance.now() + ms;
+  while (countNotes(method, uri, from) < count) {
+    if (performance.now() >= deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return true;
 }
 
 function callParams(step) {
@@ -228,8 +265,14 @@ function callParams(step) {
 async function runStep(client, step) {
   const progress = [];
   const logStart = logBuffer.length;
+  const noteStart = noteBuffer.length;
   const ro = { timeout: step.timeoutMs ?? opts.timeout };
   if (step.progress) ro.onprogress = (p) => progress.push(p);
+  if (step.cancelOnProgress) {
+    const abort = new AbortController();
+    ro.signal = abort.signal;
+    ro.onprogress = (p) => { progress.push(p); abort.abort('cancelled by the test on the first progress'); };
+  }
   const t0 = performance.now();
   const rec = { op: step.op };
   if (step.name !== undefined) rec.name = step.name;
@@ -247,6 +290,28 @@ async function runStep(client, step) {
       case 'listTemplates': result = await client.listResourceTemplates(undefined, ro); break;
       case 'complete': result = await client.complete({ ref: step.ref, argument: step.argument }, ro); break;
       case 'setLevel': result = await client.setLoggingLevel(step.level, ro); break;
+      case 'subscribe': result = await client.subscribeResource({ uri: step.uri }, ro); break;
+      case 'unsubscribe': result = await client.unsubscribeResource({ uri: step.uri }, ro); break;
+      case 'waitFor': {
+        const count = step.count ?? 1;
+        if (!await waitForNotes(step.method, step.uri, count, ro.timeout)) {
+          throw new Error(`${count} x ${step.method}${step.uri ? ' ' + step.uri : ''} did not arrive within ${ro.timeout} ms (got ${countNotes(step.method, step.uri)})`);
+        }
+        result = { count: countNotes(step.method, step.uri) };
+        break;
+      }
+      case 'callUntil': {
+        const deadline = performance.now() + ro.timeout;
+        let calls = 0;
+        while (countNotes(step.until, step.uri, noteStart) === 0) {
+          if (performance.now() >= deadline) throw new Error(`${step.until} did not arrive within ${ro.timeout} ms (${calls} calls)`);
+          await client.callTool(callParams(step), undefined, ro);
+          calls++;
+          await waitForNotes(step.until, step.uri, 1, 300, noteStart);
+        }
+        result = { calls };
+        break;
+      }
       case 'discover':
         if (typeof client.discover !== 'function') throw new Error('discover needs --sdk v2');
         result = await client.discover(ro);
@@ -265,6 +330,8 @@ async function runStep(client, step) {
   await new Promise((resolve) => setImmediate(resolve));
   const logs = logBuffer.slice(logStart);
   if (step.logs || logs.length > 0) rec.logs = logs;
+  const notes = noteBuffer.slice(noteStart);
+  if (notes.length > 0) rec.notifications = notes;
   rec.ms = Math.round(performance.now() - t0);
   return rec;
 }
@@ -304,7 +371,8 @@ async function main() {
     out.steps.push(rec);
     if (!rec.ok) { failed = `step ${out.steps.length} (${step.op}${step.name ? ' ' + step.name : ''}) failed: ${rec.error?.message}`; break; }
   }
-  out.close = { ok: true, terminated: false };
+  out.close = { ok: true, terminated: false, sessionId: transport.sessionId ?? null };
+  out.notifications = noteBuffer;
   try {
     if (opts.terminate && transport.sessionId !== undefined) {
       await transport.terminateSession();
