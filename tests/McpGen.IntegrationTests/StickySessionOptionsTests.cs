@@ -97,6 +97,32 @@ public sealed class StickySessionOptionsTests
         Assert.Contains("missing Mcp-Session-Id", await RawSession.AssertErrorAsync(refused, HttpStatusCode.BadRequest), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Resuming_after_events_that_are_no_longer_kept_is_refused_instead_of_skipping_them()
+    {
+        await using SessionHostScope scope = await SessionHostScope.StartAsync(o => o.Sessions.EventLogCapacity = 5);
+        using var client = new RawSession(scope.Host.Endpoint);
+        await client.InitializeAsync();
+        SseEvent second;
+        using (HttpResponseMessage response = await client.SendAsync(client.Request(
+            "tools/call", new { name = "count", arguments = new { count = 12, delay = 0, settle = 0 }, _meta = new { progressToken = "p" } })))
+        {
+            await using SseStream stream = await SseStream.OpenAsync(response);
+            await stream.NextAsync(); // priming
+            await stream.NextAsync();
+            second = (await stream.NextAsync())!;
+            while (await stream.NextAsync() is not null)
+            {
+                // read to the end: the call is complete and only its last 5 events are kept
+            }
+        }
+
+        using HttpResponseMessage resumed = await client.SendAsync(client.Get(second.Id));
+
+        string message = await RawSession.AssertErrorAsync(resumed, HttpStatusCode.BadRequest);
+        Assert.Contains("EventLogCapacity", message, StringComparison.Ordinal);
+    }
+
     /// <summary>A <see cref="SessionHost"/> with its own options, stopped on dispose.</summary>
     private sealed class SessionHostScope(SessionHost host) : IAsyncDisposable
     {
