@@ -80,7 +80,7 @@ public sealed class StickySessionCSharpClientTests(SessionHost host) : IClassFix
         await host.Notifier.NotifyPromptsListChangedAsync();
         await host.Notifier.NotifyResourcesListChangedAsync();
 
-        await WaitUntilAsync(() => received.Items.Contains("resources") && subscribed.Items.Count > 0);
+        await WaitUntilAsync(() => received.Items.Contains("resources") && subscribed.Items.Count > 0 && updates.Items.Count > 0);
         Assert.Contains("prompts", received.Items);
         Assert.Equal([SessionServer.WatchedUri], subscribed.Items);
         Assert.Equal([SessionServer.WatchedUri], updates.Items); // nothing about the resource it did not subscribe to
