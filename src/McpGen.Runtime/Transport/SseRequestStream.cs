@@ -236,6 +236,7 @@ internal sealed class SseRequestStream : IProgressSink, ILogSink
         ChannelReader<Item> reader = _queue.Reader;
         PipeWriter body = response.BodyWriter;
         bool connected = true;
+        bool idWritten = false; // an event with an id is in the pipe, not yet known to be flushed
         try
         {
             response.StatusCode = StatusCodes.Status200OK;
@@ -245,6 +246,7 @@ internal sealed class SseRequestStream : IProgressSink, ILogSink
             if (_log is { Priming: true })
             {
                 SseFormat.WritePriming(body, _log.EventId(0), _log.RetryInterval);
+                idWritten = true;
             }
 
             // With a session log the pump outlives the connection: events keep going to the log for resumption.
@@ -267,6 +269,7 @@ internal sealed class SseRequestStream : IProgressSink, ILogSink
                     if (connected)
                     {
                         SseFormat.WriteMessage(body, id, item.Json.Span);
+                        idWritten |= id is not null;
                     }
 
                     item.Release();
@@ -275,7 +278,7 @@ internal sealed class SseRequestStream : IProgressSink, ILogSink
                 if (connected)
                 {
                     connected = await FlushAsync(body, aborted).ConfigureAwait(false);
-                    _resumable |= connected && _log is not null;
+                    _resumable |= connected && idWritten;
                     if (!connected && _log is null)
                     {
                         break;
