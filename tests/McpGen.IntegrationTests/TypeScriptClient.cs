@@ -6,8 +6,9 @@ namespace McpGen.IntegrationTests;
 internal static class TypeScriptClient
 {
     /// <param name="trace">Adds the HTTP exchanges to the report (<c>http</c>: method, MCP headers, body, status).</param>
+    /// <param name="options">More client.mjs arguments (e.g. <c>--terminate</c>).</param>
     /// <param name="answers">For <c>--answers</c>: the client's results for elicitation, sampling and roots requests (declares those capabilities).</param>
-    public static async Task<JsonElement> RunAsync(Uri endpoint, string sdk, string era, string? protocolVersion, object[] steps, bool trace = false, object? answers = null)
+    public static async Task<JsonElement> RunAsync(Uri endpoint, string sdk, string era, string? protocolVersion, object[] steps, bool trace = false, object? answers = null, string[]? options = null)
     {
         string script = JsonSerializer.Serialize(steps);
         var arguments = new List<string> { "client.mjs", "--url", endpoint.ToString(), "--sdk", sdk, "--era", era, "--script", script, "--timeout", "20000" };
@@ -26,6 +27,8 @@ internal static class TypeScriptClient
             arguments.AddRange(["--protocol-version", protocolVersion]);
         }
 
+
+        arguments.AddRange(options ?? []);
         ProcessRunner.Result run = await ProcessRunner.RunAsync("node", arguments, RepoPaths.TsClientDir, TimeSpan.FromSeconds(40));
         Assert.True(run.ExitCode == 0, run.Describe());
         return JsonDocument.Parse(run.StdOut).RootElement;

@@ -289,7 +289,7 @@ internal sealed class McpSessionRuntime : IAsyncDisposable
         return ValueTask.CompletedTask;
     }
 
-    /// <summary>Ends a session. Returns <see langword="false"/> when it did not exist.</summary>
+    /// <summary>Ends a session and cancels its running calls. Returns <see langword="false"/> when it did not exist.</summary>
     public async ValueTask<bool> DeleteAsync(string sessionId, CancellationToken cancellationToken)
     {
         bool deleted = await Store.DeleteAsync(sessionId, cancellationToken).ConfigureAwait(false);
@@ -297,6 +297,11 @@ internal sealed class McpSessionRuntime : IAsyncDisposable
         if (deleted)
         {
             await Backplane.PublishAsync(ControlChannel(sessionId), "end"u8.ToArray(), cancellationToken).ConfigureAwait(false);
+            CancelLocal(SessionCallsPrefix(sessionId));
+            if (IsShared)
+            {
+                await Backplane.PublishAsync(CancelChannel, System.Text.Encoding.UTF8.GetBytes(SessionCallsPrefix(sessionId)), cancellationToken).ConfigureAwait(false);
+            }
         }
 
         return deleted;
@@ -378,27 +383,45 @@ internal sealed class McpSessionRuntime : IAsyncDisposable
         return ValueTask.CompletedTask;
     }
 
+    /// <summary>Cancels the call of <paramref name="key"/>, or every call of a session for a <see cref="SessionCallsPrefix"/>.</summary>
     private bool CancelLocal(string key)
     {
-        if (_calls.TryGetValue(key, out CancellationTokenSource? source))
+        if (key.EndsWith('|'))
         {
-            try
+            bool any = false;
+            foreach (var call in _calls)
             {
-                source.Cancel();
-            }
-            catch (ObjectDisposedException)
-            {
-                // The call ended meanwhile.
+                if (call.Key.StartsWith(key, StringComparison.Ordinal))
+                {
+                    any |= Cancel(call.Value);
+                }
             }
 
-            return true;
+            return any;
         }
 
-        return false;
+        return _calls.TryGetValue(key, out CancellationTokenSource? source) && Cancel(source);
+    }
+
+    private static bool Cancel(CancellationTokenSource source)
+    {
+        try
+        {
+            source.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The call ended meanwhile.
+        }
+
+        return true;
     }
 
     private static string CallKey(string sessionId, ReadOnlySpan<byte> rawRequestId)
-        => sessionId + "|" + System.Text.Encoding.UTF8.GetString(rawRequestId);
+        => SessionCallsPrefix(sessionId) + System.Text.Encoding.UTF8.GetString(rawRequestId);
+
+    /// <summary>The start of the keys of every call of a session (request ids are never empty, so no call key ends with it).</summary>
+    private static string SessionCallsPrefix(string sessionId) => sessionId + "|";
 
     public async ValueTask DisposeAsync()
     {

@@ -71,7 +71,8 @@ public sealed partial class McpRequestContext
 
     /// <summary>
     /// Signals when the call is cancelled: the client went away (stateless), or, inside a session, the client sent
-    /// <c>notifications/cancelled</c> (a dropped connection does not cancel a session call: the client can resume its stream).
+    /// <c>notifications/cancelled</c> or dropped the connection before it received an event id (once it holds one, a
+    /// dropped connection does not cancel a session call: the client can resume its stream).
     /// </summary>
     public CancellationToken RequestAborted => CallAborted ?? HttpContext.RequestAborted;
 

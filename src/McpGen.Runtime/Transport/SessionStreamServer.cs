@@ -46,9 +46,26 @@ internal sealed class SessionStreamServer(McpSessionRuntime runtime, McpChangeFe
                 "Bad request: Last-Event-ID belongs to another session. Resume a stream only with the Mcp-Session-Id it was opened with."), logger);
         }
 
-        return streamId == StandaloneStreamId
-            ? ServeStandaloneAsync(context, session, sequence)
-            : ResumeRequestStreamAsync(context, session, streamId, sequence);
+        return ResumeAsync(context, session, streamId, sequence);
+    }
+
+    /// <summary>Resumes a stream after <paramref name="afterSequence"/>; 400 when the log no longer holds the events right after it.</summary>
+    private async Task ResumeAsync(HttpContext context, McpSessionState session, string streamId, long afterSequence)
+    {
+        // The log keeps the last EventLogCapacity events of a stream: replaying from a later one would skip events silently.
+        var kept = await new SessionStreamLog(runtime, session.Id, streamId, priming: false).ReadAsync(afterSequence, context.RequestAborted).ConfigureAwait(false);
+        if (kept.Count > 0 && kept[0].Sequence > afterSequence + 1)
+        {
+            await McpResponses.WriteErrorAsync(context, default, new McpError(400, JsonRpcErrorCodes.InvalidRequest,
+                $"Bad request: the events after this Last-Event-ID are no longer kept (each stream keeps its last {runtime.Options.EventLogCapacity} events: "
+                + "McpServerOptions.Sessions.EventLogCapacity), so they cannot be replayed. "
+                + (streamId == StandaloneStreamId ? "Reconnect without Last-Event-ID." : "Send the request again.")), logger).ConfigureAwait(false);
+            return;
+        }
+
+        await (streamId == StandaloneStreamId
+            ? ServeStandaloneAsync(context, session, afterSequence)
+            : ResumeRequestStreamAsync(context, session, streamId, afterSequence)).ConfigureAwait(false);
     }
 
     private static void StartSse(HttpResponse response)

@@ -38,6 +38,7 @@ internal sealed class SseRequestStream : IProgressSink, ILogSink
     private Task? _pump;
     private bool _closed;
     private volatile bool _closeRequested;
+    private volatile bool _resumable;
 
     /// <param name="context">The HTTP request.</param>
     /// <param name="rawProgressToken">The raw progress token; empty when the client asked for no progress.</param>
@@ -61,6 +62,12 @@ internal sealed class SseRequestStream : IProgressSink, ILogSink
 
     /// <summary>Whether the response has started as an event stream.</summary>
     public bool Started => _pump is not null;
+
+    /// <summary>
+    /// Whether an event with an id was flushed to the client, so it can resume the stream with <c>Last-Event-ID</c> if the
+    /// connection drops. Until then a dropped connection leaves the client no way to receive the rest.
+    /// </summary>
+    public bool Resumable => _resumable;
 
     /// <summary>
     /// Asks the pump to end the HTTP response after what is queued (with <c>retry</c> for 2025-11-25 clients), so the
@@ -250,6 +257,7 @@ internal sealed class SseRequestStream : IProgressSink, ILogSink
         ChannelReader<Item> reader = _queue.Reader;
         PipeWriter body = response.BodyWriter;
         bool connected = true;
+        bool idWritten = false; // an event with an id is in the pipe, not yet known to be flushed
         try
         {
             response.StatusCode = StatusCodes.Status200OK;
@@ -259,6 +267,7 @@ internal sealed class SseRequestStream : IProgressSink, ILogSink
             if (_log is { Priming: true })
             {
                 SseFormat.WritePriming(body, _log.EventId(0), _log.RetryInterval);
+                idWritten = true;
             }
 
             // With a session log the pump outlives the connection: events keep going to the log for resumption.
@@ -281,6 +290,7 @@ internal sealed class SseRequestStream : IProgressSink, ILogSink
                     if (connected)
                     {
                         SseFormat.WriteMessage(body, id, item.Json.Span);
+                        idWritten |= id is not null;
                     }
 
                     item.Release();
@@ -289,6 +299,7 @@ internal sealed class SseRequestStream : IProgressSink, ILogSink
                 if (connected)
                 {
                     connected = await FlushAsync(body, aborted).ConfigureAwait(false);
+                    _resumable |= connected && idWritten;
                     if (!connected && _log is null)
                     {
                         break;

@@ -146,10 +146,22 @@ internal sealed class ToolCallHandler(McpServerResults results, JsonSerializerOp
     {
         ResponseBuffer buffer = ResponseBuffer.Rent();
 
-        // A session call ends only by notifications/cancelled (or its own end): a dropped connection is not a
-        // cancellation (the client may resume the stream), so the tool keeps running and its events are logged.
+        // A session call ends by notifications/cancelled (or its own end): a dropped connection is not a cancellation
+        // once the client holds an event id (it may resume the stream), so the tool keeps running and its events are
+        // logged. A drop before that is one: the client cannot resume and would never see the result (and it is how
+        // clients that send no notifications/cancelled over HTTP, such as ModelContextProtocol.Core 2.3.1, cancel).
         CancellationTokenSource? tracked = session is { } call ? call.Runtime.Track(call.State.Id, rawId.Span) : null;
         CancellationToken cancellation = tracked?.Token ?? context.RequestAborted;
+        CancellationTokenRegistration dropped = tracked is null ? default : context.RequestAborted.Register(
+            static state =>
+            {
+                (SseRequestStream? s, CancellationTokenSource source) = ((SseRequestStream?, CancellationTokenSource))state!;
+                if (s is not { Resumable: true })
+                {
+                    source.Cancel();
+                }
+            },
+            (stream, tracked));
         request.CallAborted = cancellation;
         try
         {
@@ -159,6 +171,16 @@ internal sealed class ToolCallHandler(McpServerResults results, JsonSerializerOp
                 if (stream is not null)
                 {
                     await stream.CompleteAsync(null).ConfigureAwait(false);
+                }
+
+                if (!context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested)
+                {
+                    // Cancelled (notifications/cancelled) before anything was streamed: no JSON-RPC response, as the spec
+                    // says, but an empty event stream rather than an empty 200, which clients reject as an unknown content type.
+                    context.Response.StatusCode = StatusCodes.Status200OK;
+                    context.Response.ContentType = "text/event-stream";
+                    context.Response.Headers.CacheControl = "no-cache";
+                    context.Response.ContentLength = 0;
                 }
 
                 return;
@@ -188,6 +210,7 @@ internal sealed class ToolCallHandler(McpServerResults results, JsonSerializerOp
             ResponseBuffer.Return(buffer);
             if (tracked is not null)
             {
+                dropped.Dispose(); // waits for a running callback, so the source is not cancelled after it is disposed
                 session!.Value.Runtime.Untrack(session.Value.State.Id, rawId.Span, tracked);
             }
         }

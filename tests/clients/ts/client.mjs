@@ -13,6 +13,13 @@
 //   {"op":"getPrompt","name":"p","args":{}} {"op":"listResources"} {"op":"readResource","uri":"x://y"} {"op":"discover"} (v2)
 //   {"op":"listTemplates"} {"op":"complete","ref":{"type":"ref/prompt","name":"p"},"argument":{"name":"a","value":"v"}}
 //   {"op":"setLevel","level":"debug"} (logging/setLevel).
+//   {"op":"subscribe","uri":"x://y"} {"op":"unsubscribe","uri":"x://y"} (resources/(un)subscribe).
+//   {"op":"waitFor","method":"notifications/tools/list_changed","count":1,"uri":"x://y"} waits (bounded by timeoutMs) until
+//   that many matching change notifications (list_changed, resources/updated; "uri" matches params.uri) arrived since start.
+//   {"op":"callUntil","name":"notify","args":{},"until":"notifications/tools/list_changed"} calls the tool again every 300 ms
+//   until such a notification arrives (the GET stream opens in the background after initialize, so the first may be missed).
+//   A call step with "cancelOnProgress": true aborts the call (AbortSignal: the SDK sends notifications/cancelled) when its
+//   first progress notification arrives; it then fails, so give it "expectError": true.
 //   {"op":"schemas","instances":{"tool":[{...args}]}} lists the tools and compiles every inputSchema and outputSchema with
 //   Ajv's JSON Schema 2020-12 dialect (x-mcp-header allowed as an annotation), then validates the given argument objects:
 //   result {"tools":[names],"compiled":N,"valid":{"tool":[true|false,...]}}; any schema that does not compile fails the step.
@@ -272,6 +279,11 @@ async function registerAnswerHandlers(client) {
 
 // notifications/message the client received so far (one buffer per client); runStep reports the ones that arrived
 // while its step ran.
+// Change notifications received so far (list_changed, resources/updated), in arrival order (single-session runs).
+const noteBuffer = [];
+const CHANGE_METHODS = ['notifications/tools/list_changed', 'notifications/prompts/list_changed',
+  'notifications/resources/list_changed', 'notifications/resources/updated'];
+
 async function registerLogHandler(client, logBuffer) {
   const record = (n) => {
     const p = n?.params ?? {};
@@ -279,12 +291,35 @@ async function registerLogHandler(client, logBuffer) {
     if (p.logger !== undefined) entry.logger = p.logger;
     logBuffer.push(entry);
   };
+  const note = (n) => {
+    const entry = { method: n.method };
+    if (n.params !== undefined) entry.params = n.params;
+    noteBuffer.push(entry);
+  };
   if (opts.sdk === 'v1') {
-    const { LoggingMessageNotificationSchema } = await import('@modelcontextprotocol/sdk/types.js');
-    client.setNotificationHandler(LoggingMessageNotificationSchema, record);
+    const types = await import('@modelcontextprotocol/sdk/types.js');
+    client.setNotificationHandler(types.LoggingMessageNotificationSchema, record);
+    for (const schema of [types.ToolListChangedNotificationSchema, types.PromptListChangedNotificationSchema,
+      types.ResourceListChangedNotificationSchema, types.ResourceUpdatedNotificationSchema]) {
+      client.setNotificationHandler(schema, note);
+    }
   } else {
     client.setNotificationHandler('notifications/message', record);
+    for (const method of CHANGE_METHODS) client.setNotificationHandler(method, note);
   }
+}
+
+function countNotes(method, uri, from = 0) {
+  return noteBuffer.slice(from).filter((n) => n.method === method && (uri === undefined || n.params?.uri === uri)).length;
+}
+
+async function waitForNotes(method, uri, count, ms, from = 0) {
+  const deadline = performance.now() + ms;
+  while (countNotes(method, uri, from) < count) {
+    if (performance.now() >= deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return true;
 }
 
 function callParams(step) {
@@ -348,8 +383,14 @@ function checkResult(step, result, progress) {
 async function runStep(client, step, logBuffer) {
   const progress = [];
   const logStart = logBuffer.length;
+  const noteStart = noteBuffer.length;
   const ro = { timeout: step.timeoutMs ?? opts.requestTimeout };
   if (step.progress || step.minProgress !== undefined) ro.onprogress = (p) => progress.push(p);
+  if (step.cancelOnProgress) {
+    const abort = new AbortController();
+    ro.signal = abort.signal;
+    ro.onprogress = (p) => { progress.push(p); abort.abort('cancelled by the test on the first progress'); };
+  }
   const t0 = performance.now();
   const rec = { op: step.op };
   if (step.name !== undefined) rec.name = step.name;
@@ -367,6 +408,28 @@ async function runStep(client, step, logBuffer) {
       case 'listTemplates': result = await client.listResourceTemplates(undefined, ro); break;
       case 'complete': result = await client.complete({ ref: step.ref, argument: step.argument }, ro); break;
       case 'setLevel': result = await client.setLoggingLevel(step.level, ro); break;
+      case 'subscribe': result = await client.subscribeResource({ uri: step.uri }, ro); break;
+      case 'unsubscribe': result = await client.unsubscribeResource({ uri: step.uri }, ro); break;
+      case 'waitFor': {
+        const count = step.count ?? 1;
+        if (!await waitForNotes(step.method, step.uri, count, ro.timeout)) {
+          throw new Error(`${count} x ${step.method}${step.uri ? ' ' + step.uri : ''} did not arrive within ${ro.timeout} ms (got ${countNotes(step.method, step.uri)})`);
+        }
+        result = { count: countNotes(step.method, step.uri) };
+        break;
+      }
+      case 'callUntil': {
+        const deadline = performance.now() + ro.timeout;
+        let calls = 0;
+        while (countNotes(step.until, step.uri, noteStart) === 0) {
+          if (performance.now() >= deadline) throw new Error(`${step.until} did not arrive within ${ro.timeout} ms (${calls} calls)`);
+          await client.callTool(callParams(step), undefined, ro);
+          calls++;
+          await waitForNotes(step.until, step.uri, 1, 300, noteStart);
+        }
+        result = { calls };
+        break;
+      }
       case 'schemas': result = await compileSchemas(client, step, ro); break;
       case 'discover':
         if (typeof client.discover !== 'function') throw new Error('discover needs --sdk v2');
@@ -390,6 +453,8 @@ async function runStep(client, step, logBuffer) {
   // Let notification handlers queued with the response run before the step's logs are collected.
   await new Promise((resolve) => setImmediate(resolve));
   const logs = logBuffer.slice(logStart);
+  const notes = noteBuffer.slice(noteStart);
+  if (notes.length > 0) rec.notifications = notes;
   if (step.logs || logs.length > 0) rec.logs = logs;
   rec.ms = Math.round(performance.now() - t0);
   return rec;
@@ -440,7 +505,7 @@ async function runSession(steps, hooks = {}) {
       break;
     }
   }
-  session.close = { ok: true, terminated: false };
+  session.close = { ok: true, terminated: false, sessionId: transport.sessionId ?? null };
   try {
     if (opts.terminate && transport.sessionId !== undefined) {
       await transport.terminateSession();
@@ -469,6 +534,7 @@ async function mainSingle() {
   });
   out.connect = session.connect;
   if (session.close !== null) out.close = session.close;
+  out.notifications = noteBuffer;
   if (session.clientErrors) out.clientErrors = session.clientErrors;
   clearTimeout(hardTimer);
   if (session.failed?.stage === 'connect') return finish(1, `connect failed: ${session.failed.error?.message}`);
