@@ -30,7 +30,7 @@ public sealed class SubscriptionsListenTests
         Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
         using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cts.Token), Encoding.UTF8);
 
-        JsonElement ack = await NextMessageAsync(reader, cts.Token);
+        JsonElement ack = await SseReader.NextMessageAsync(reader, cts.Token);
         Assert.Equal("notifications/subscriptions/acknowledged", ack.GetProperty("method").GetString());
         JsonElement agreed = ack.GetProperty("params").GetProperty("notifications");
 
@@ -43,8 +43,8 @@ public sealed class SubscriptionsListenTests
         await notifier.NotifyToolsListChangedAsync(cts.Token);
         await notifier.NotifyResourceUpdatedAsync("test://watched", cts.Token);
 
-        JsonElement first = await NextMessageAsync(reader, cts.Token);
-        JsonElement second = await NextMessageAsync(reader, cts.Token);
+        JsonElement first = await SseReader.NextMessageAsync(reader, cts.Token);
+        JsonElement second = await SseReader.NextMessageAsync(reader, cts.Token);
         Assert.Equal("notifications/tools/list_changed", first.GetProperty("method").GetString());
         Assert.Equal("notifications/resources/updated", second.GetProperty("method").GetString());
         Assert.Equal("test://watched", second.GetProperty("params").GetProperty("uri").GetString());
@@ -69,29 +69,5 @@ public sealed class SubscriptionsListenTests
         await using McpTestHost host = await StartAsync(FeatureServers.Standard());
 
         await AssertErrorAsync(await host.SendLegacyAsync("subscriptions/listen", """{"notifications":{}}"""), 200, -32601, "1");
-    }
-
-    /// <summary>Reads SSE lines up to the next event with data and parses its JSON (comments and keep-alives skipped).</summary>
-    private static async Task<JsonElement> NextMessageAsync(StreamReader reader, CancellationToken cancellationToken)
-    {
-        var data = new StringBuilder();
-        while (true)
-        {
-            string? line = await reader.ReadLineAsync(cancellationToken) ?? throw new EndOfStreamException("The listen stream ended.");
-            if (line.Length == 0)
-            {
-                if (data.Length > 0)
-                {
-                    return JsonDocument.Parse(data.ToString()).RootElement.Clone();
-                }
-
-                continue;
-            }
-
-            if (line.StartsWith("data: ", StringComparison.Ordinal))
-            {
-                data.Append(line, 6, line.Length - 6);
-            }
-        }
     }
 }

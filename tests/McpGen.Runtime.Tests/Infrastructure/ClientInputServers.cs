@@ -60,7 +60,7 @@ internal static class ClientInputServers
     /// <summary>Counts how often each handler started (a 2026-07-28 attempt re-runs the handler from the start).</summary>
     public static readonly Dictionary<string, int> Runs = [];
 
-    public static FeatureServerDefinition Create(McpSessionMode sessionMode = McpSessionMode.Stateless) => new(
+    public static FeatureServerDefinition Create(McpSessionMode sessionMode = McpSessionMode.Stateless, bool legacySse = false) => new(
         [
             TestTools.Tool("greet", Greet, McpToolFeatures.Logging, properties: """{"x":{"type":"integer"}}"""),
             TestTools.Tool("three", Three, McpToolFeatures.Logging),
@@ -72,7 +72,10 @@ internal static class ClientInputServers
         ],
         [FeatureServers.Resource("test://ask", AskResource)],
         [FeatureServers.Prompt("ask_prompt", AskPrompt)],
-        sessionMode: sessionMode);
+        sessionMode: sessionMode)
+    {
+        LegacySse = legacySse,
+    };
 
     private static async ValueTask Greet(McpToolContext ctx)
     {
