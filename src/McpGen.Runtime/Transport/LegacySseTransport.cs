@@ -68,10 +68,7 @@ internal sealed class LegacySseTransport(McpEndpoint endpoint, McpSessionRuntime
         }, aborted).ConfigureAwait(false))
         {
             HttpResponse response = context.Response;
-            response.StatusCode = StatusCodes.Status200OK;
-            response.ContentType = "text/event-stream";
-            response.Headers.CacheControl = "no-cache";
-            response.Headers["X-Accel-Buffering"] = "no";
+            SseFormat.StartResponse(response);
             PipeWriter body = response.BodyWriter;
             McpSessionLog.SessionStarted(logger, session.Id, "2024-11-05 (HTTP+SSE)", null);
             try

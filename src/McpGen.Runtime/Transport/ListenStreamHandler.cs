@@ -114,10 +114,7 @@ internal sealed class ListenStreamHandler(McpServerDefinition definition, McpSer
         CancellationToken aborted = context.RequestAborted;
         CancellationToken stopping = context.RequestServices.GetService<IHostApplicationLifetime>()?.ApplicationStopping ?? CancellationToken.None;
         HttpResponse response = context.Response;
-        response.StatusCode = StatusCodes.Status200OK;
-        response.ContentType = "text/event-stream";
-        response.Headers.CacheControl = "no-cache";
-        response.Headers["X-Accel-Buffering"] = "no";
+        SseFormat.StartResponse(response);
         PipeWriter body = response.BodyWriter;
         try
         {

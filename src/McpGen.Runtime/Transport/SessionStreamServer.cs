@@ -68,14 +68,6 @@ internal sealed class SessionStreamServer(McpSessionRuntime runtime, McpChangeFe
             : ResumeRequestStreamAsync(context, session, streamId, afterSequence)).ConfigureAwait(false);
     }
 
-    private static void StartSse(HttpResponse response)
-    {
-        response.StatusCode = StatusCodes.Status200OK;
-        response.ContentType = "text/event-stream";
-        response.Headers.CacheControl = "no-cache";
-        response.Headers["X-Accel-Buffering"] = "no";
-    }
-
     /// <summary>
     /// Replays a request stream after <paramref name="afterSequence"/> and follows it live until its last event (the
     /// response), the client leaves or the session ends.
@@ -97,7 +89,7 @@ internal sealed class SessionStreamServer(McpSessionRuntime runtime, McpChangeFe
         await using IAsyncDisposable control = await SubscribeControlAsync(session.Id, null, live.Writer, aborted).ConfigureAwait(false);
 
         HttpResponse response = context.Response;
-        StartSse(response);
+        SseFormat.StartResponse(response);
         PipeWriter body = response.BodyWriter;
         long last = afterSequence;
         McpSessionLog.StreamEvent(logger, session.Id, streamId, $"resumed after event {afterSequence}");
@@ -194,7 +186,7 @@ internal sealed class SessionStreamServer(McpSessionRuntime runtime, McpChangeFe
         }).ConfigureAwait(false);
 
         HttpResponse response = context.Response;
-        StartSse(response);
+        SseFormat.StartResponse(response);
         PipeWriter body = response.BodyWriter;
         McpSessionLog.StreamEvent(logger, session.Id, StandaloneStreamId, "GET stream opened");
         try

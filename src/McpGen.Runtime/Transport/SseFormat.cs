@@ -15,6 +15,15 @@ internal static class SseFormat
 
     private static ReadOnlySpan<byte> EventEnd => "\n\n"u8;
 
+    /// <summary>Starts an event-stream response: 200, <c>text/event-stream</c>, no caching, no proxy buffering (nginx).</summary>
+    public static void StartResponse(Microsoft.AspNetCore.Http.HttpResponse response)
+    {
+        response.StatusCode = Microsoft.AspNetCore.Http.StatusCodes.Status200OK;
+        response.ContentType = "text/event-stream";
+        response.Headers.CacheControl = "no-cache";
+        response.Headers["X-Accel-Buffering"] = "no";
+    }
+
     /// <summary><c>id: {id}\nevent: message\ndata: {json}\n\n</c> (no id line when <paramref name="id"/> is null).</summary>
     public static void WriteMessage(PipeWriter body, string? id, ReadOnlySpan<byte> json)
     {

@@ -14,7 +14,7 @@ namespace McpGen.Transport;
 
 /// <summary>
 /// The <c>text/event-stream</c> response of one call that reports progress, logs to the client or sends it requests.
-/// <see cref="Report"/>, <see cref="Log"/> and <see cref="Send"/> are synchronous and may come from any thread: each
+/// <see cref="Report"/>, <see cref="Log"/> and <see cref="EnqueueMessage"/> are synchronous and may come from any thread: each
 /// serialises its message under one lock into a pooled buffer and queues it (unbounded: a slow client never blocks the
 /// tool, nothing is dropped, and messages keep the order the tool sent them in). One pump task writes the queue as SSE
 /// <c>message</c> events. The response starts (status 200 and SSE headers) with the first event only: a call that sends
@@ -90,24 +90,6 @@ internal sealed class SseRequestStream : IProgressSink, ILogSink
 
             _closeRequested = true;
             _queue.Writer.TryWrite(new Item(null, default));
-            _pump ??= Task.Run(PumpAsync);
-            return true;
-        }
-    }
-
-    /// <summary>Queues a complete JSON-RPC message (a server-to-client request) as an event of this stream.</summary>
-    public bool Send(ReadOnlySpan<byte> message)
-    {
-        lock (_gate)
-        {
-            if (_closed)
-            {
-                return false;
-            }
-
-            byte[] copy = ArrayPool<byte>.Shared.Rent(message.Length);
-            message.CopyTo(copy);
-            _queue.Writer.TryWrite(new Item(copy, copy.AsMemory(0, message.Length)));
             _pump ??= Task.Run(PumpAsync);
             return true;
         }
@@ -260,10 +242,7 @@ internal sealed class SseRequestStream : IProgressSink, ILogSink
         bool idWritten = false; // an event with an id is in the pipe, not yet known to be flushed
         try
         {
-            response.StatusCode = StatusCodes.Status200OK;
-            response.ContentType = "text/event-stream";
-            response.Headers.CacheControl = "no-cache";
-            response.Headers["X-Accel-Buffering"] = "no";
+            SseFormat.StartResponse(response);
             if (_log is { Priming: true })
             {
                 SseFormat.WritePriming(body, _log.EventId(0), _log.RetryInterval);
