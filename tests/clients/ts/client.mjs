@@ -1,7 +1,7 @@
 // McpGen test harness: drives a real MCP TypeScript client against a Streamable HTTP endpoint and prints ONE JSON document.
 // Usage: node client.mjs --url URL --sdk v1|v2 --era legacy|modern|auto [--protocol-version V] [--list] [--call TOOL --args JSON [--progress]]
 //        [--ping] [--script JSON|@file] [--header 'Name: value'] [--terminate] [--trace] [--timeout MS] [--probe-timeout MS]
-//        [--sessions N [--concurrency C] [--retry-once] [--request-timeout MS] [--wire-report]]
+//        [--sessions N [--concurrency C] [--retry-once] [--request-timeout MS]]
 // Setup: cd tests/clients/ts && npm ci.  Exit 0 = every step ok; 1 = connect/step failure; 2 = usage; 3 = overall timeout (stderr says why).
 //
 // --sdk v1  = @modelcontextprotocol/sdk 1.32.2 (initialize era only; it always offers 2025-11-25, --protocol-version rewrites the
@@ -25,12 +25,13 @@
 //   (a call's isError, true or false), "expectTool" (a list step's tools include this name), "minProgress" (a call
 //   received at least this many progress notifications). In --sessions mode "{session}" in any string of a step is
 //   replaced by the session's number, so each session can prove it got its own answers.
-//   Session steps: {"op":"subscribe","uri":U} {"op":"unsubscribe","uri":U} (resources/(un)subscribe); {"op":"awaitGetStream"}
-//   (until the session's standalone GET stream answered 200); {"op":"awaitNotification","method":M,"min":N} (until the
-//   client got N notifications M, e.g. notifications/resources/updated); {"op":"terminate"} (DELETE, answered 200);
-//   {"op":"checkWire","minReplicas":N,"maxReplicas":N,"minResumed":N} (see Wire below).
-//   Any step may carry "mark": NAME (its start and end, Unix ms, go to the wire report's marks[NAME]); a call may carry
-//   "wireProgress"/"wireLogs": N (exactly N notifications/progress / notifications/message for it on the wire).
+//   Fleet steps (tests/McpGen.IntegrationTests/FleetSessions.cs), beside subscribe/unsubscribe ({"op":"subscribe","uri":U}:
+//   resources/(un)subscribe): {"op":"awaitGetStream"} (until the session's standalone GET stream answered 200);
+//   {"op":"awaitNotification","method":M,"min":N} (until N notifications M reached the client, e.g.
+//   notifications/resources/updated); {"op":"sleep","ms":N}; {"op":"terminate"} (DELETE, answered 200);
+//   {"op":"checkWire","minReplicas":N,"maxReplicas":N,"minResumed":N} (see Wire below). Any step may carry "mark": NAME
+//   (its start and end, Unix ms, go to the wire report's marks[NAME]); a call may carry "wireProgress"/"wireLogs": N
+//   (exactly N notifications/progress / notifications/message for it on the wire).
 // Output: {"ok","sdk","era","connect":{"ok","ms","protocolVersion","era","sessionId","serverInfo","capabilities","instructions"},
 //          "steps":[{"op","ok","ms","result"|"error","progress","logs"}],"close":{"ok","terminated"},"http":[...with --trace],
 //          "clientErrors":[...non-fatal transport errors, e.g. a GET answered 400],"error"}
@@ -42,7 +43,7 @@
 //    "failures":[{"session","attempt","stage","error"}],"retries":[...same, the first attempts that were retried],"ms"}
 //   --retry-once runs a failed session once more from scratch (a new client): a session in flight on a replica that
 //   died. --request-timeout bounds each request (default --timeout, which bounds the whole run).
-//   --wire-report adds "wire": one entry per session (the last attempt) with what Wire saw on the HTTP exchanges.
+//   --wire-report adds "wire": one entry per session attempt with what Wire saw on its HTTP exchanges.
 // Wire: every session's fetch is tapped. It records per session the replicas (X-McpGen-Replica) and statuses, the request
 // ids and their progress tokens, every SSE event (its id "{session digest}:{stream}:{sequence}" and message) and every
 // JSON response, the GET streams opened and resumed (Last-Event-ID). checkWire fails the session when a stream's
@@ -53,7 +54,7 @@
 import process from 'node:process';
 import fs from 'node:fs';
 
-const USAGE = 'usage: node client.mjs --url URL --sdk v1|v2 --era legacy|modern|auto [--protocol-version V] [--list] [--call TOOL --args JSON [--progress]] [--ping] [--script JSON|@file] [--header "N: v"] [--terminate] [--trace] [--timeout MS] [--probe-timeout MS] [--sessions N [--concurrency C] [--retry-once] [--request-timeout MS] [--wire-report]]';
+const USAGE = 'usage: node client.mjs --url URL --sdk v1|v2 --era legacy|modern|auto [--protocol-version V] [--list] [--call TOOL --args JSON [--progress]] [--ping] [--script JSON|@file] [--header "N: v"] [--terminate] [--trace] [--timeout MS] [--probe-timeout MS] [--sessions N [--concurrency C] [--retry-once] [--request-timeout MS]]';
 
 function usage(msg) {
   process.stderr.write(`${msg}\n${USAGE}\n`);
@@ -423,42 +424,18 @@ async function loadSdk(wire) {
 
 // notifications/message the client received so far (one buffer per client); runStep reports the ones that arrived
 // while its step ran.
-// notifications/resources/updated the client received, counted in notified[method] (awaitNotification waits on it).
-async function registerLogHandler(client, logBuffer, notified) {
+async function registerLogHandler(client, logBuffer) {
   const record = (n) => {
     const p = n?.params ?? {};
     const entry = { level: p.level, data: p.data };
     if (p.logger !== undefined) entry.logger = p.logger;
     logBuffer.push(entry);
   };
-  const count = (method) => () => { notified[method] = (notified[method] ?? 0) + 1; };
   if (opts.sdk === 'v1') {
-    const { LoggingMessageNotificationSchema, ResourceUpdatedNotificationSchema } = await import('@modelcontextprotocol/sdk/types.js');
+    const { LoggingMessageNotificationSchema } = await import('@modelcontextprotocol/sdk/types.js');
     client.setNotificationHandler(LoggingMessageNotificationSchema, record);
-    client.setNotificationHandler(ResourceUpdatedNotificationSchema, count('notifications/resources/updated'));
   } else {
     client.setNotificationHandler('notifications/message', record);
-    client.setNotificationHandler('notifications/resources/updated', count('notifications/resources/updated'));
-  }
-}
-
-// promise, or a rejection after ms.
-async function within(promise, ms, what) {
-  let timer;
-  const timeout = new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms); });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-// Resolves when check() holds, polling every 10 ms; rejects after ms.
-async function until(check, ms, what) {
-  const deadline = performance.now() + ms;
-  while (!check()) {
-    if (performance.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
 
@@ -520,14 +497,12 @@ function checkResult(step, result, progress) {
   return null;
 }
 
-async function runStep(ctx, step) {
-  const { client, transport, logBuffer, wire, notified } = ctx;
+async function runStep(client, step, logBuffer) {
   const progress = [];
   const logStart = logBuffer.length;
   const ro = { timeout: step.timeoutMs ?? opts.requestTimeout };
   if (step.progress || step.minProgress !== undefined) ro.onprogress = (p) => progress.push(p);
   const t0 = performance.now();
-  const markStart = Date.now();
   const rec = { op: step.op };
   if (step.name !== undefined) rec.name = step.name;
   if (step.uri !== undefined) rec.uri = step.uri;
@@ -544,28 +519,9 @@ async function runStep(ctx, step) {
       case 'listTemplates': result = await client.listResourceTemplates(undefined, ro); break;
       case 'complete': result = await client.complete({ ref: step.ref, argument: step.argument }, ro); break;
       case 'setLevel': result = await client.setLoggingLevel(step.level, ro); break;
-      case 'schemas': result = await compileSchemas(client, step, ro); break;
       case 'subscribe': result = await client.subscribeResource({ uri: step.uri }, ro); break;
       case 'unsubscribe': result = await client.unsubscribeResource({ uri: step.uri }, ro); break;
-      case 'awaitGetStream':
-        await within(wire.getOpen, ro.timeout, 'the standalone GET stream');
-        result = { gets: wire.gets };
-        break;
-      case 'awaitNotification':
-        await until(() => (notified[step.method] ?? 0) >= (step.min ?? 1), ro.timeout, `${step.min ?? 1} ${step.method}`);
-        result = { received: notified[step.method] };
-        break;
-      case 'terminate':
-        await transport.terminateSession();
-        if (wire.deletes.at(-1) !== 200) throw new Error(`DELETE answered ${wire.deletes.at(-1)}, expected 200`);
-        result = { status: 200 };
-        break;
-      case 'checkWire': {
-        const wrong = wire.problems(step);
-        if (wrong !== null) throw new Error(wrong);
-        result = wire.report();
-        break;
-      }
+      case 'schemas': result = await compileSchemas(client, step, ro); break;
       case 'discover':
         if (typeof client.discover !== 'function') throw new Error('discover needs --sdk v2');
         result = await client.discover(ro);
@@ -575,12 +531,7 @@ async function runStep(ctx, step) {
     rec.ok = !step.expectError;
     rec.result = result;
     if (step.expectError) rec.error = { message: 'expected an error, got a result' };
-    let wrong = step.expectError ? null : checkResult(step, result, progress);
-    if (wrong === null && step.op === 'call' && (step.wireProgress !== undefined || step.wireLogs !== undefined)) {
-      const seen = wire.forCall(step.name);
-      if (step.wireProgress !== undefined && seen?.progress !== step.wireProgress) wrong = `expected ${step.wireProgress} progress notifications on the wire, got ${seen?.progress}`;
-      else if (step.wireLogs !== undefined && seen?.logs !== step.wireLogs) wrong = `expected ${step.wireLogs} log notifications on the wire, got ${seen?.logs}`;
-    }
+    const wrong = step.expectError ? null : checkResult(step, result, progress);
     if (wrong !== null) {
       rec.ok = false;
       rec.error = { name: 'CheckFailed', message: wrong };
@@ -595,8 +546,99 @@ async function runStep(ctx, step) {
   const logs = logBuffer.slice(logStart);
   if (step.logs || logs.length > 0) rec.logs = logs;
   rec.ms = Math.round(performance.now() - t0);
-  if (step.mark !== undefined) (wire.marks[step.mark] ??= []).push([markStart, Date.now()]);
   return rec;
+}
+
+// The fleet steps (see the header), and the marks and wire checks any step may carry; the other steps go to runStep.
+const FLEET_OPS = new Set(['awaitGetStream', 'awaitNotification', 'sleep', 'terminate', 'checkWire']);
+
+async function runSessionStep(ctx, step) {
+  const start = Date.now();
+  const rec = FLEET_OPS.has(step.op) ? await runFleetStep(ctx, step) : await runStep(ctx.client, step, ctx.logBuffer);
+  if (rec.ok && step.op === 'call' && (step.wireProgress !== undefined || step.wireLogs !== undefined)) {
+    const seen = ctx.wire.forCall(step.name);
+    let wrong = null;
+    if (step.wireProgress !== undefined && seen?.progress !== step.wireProgress) wrong = `expected ${step.wireProgress} progress notifications on the wire, got ${seen?.progress}`;
+    else if (step.wireLogs !== undefined && seen?.logs !== step.wireLogs) wrong = `expected ${step.wireLogs} log notifications on the wire, got ${seen?.logs}`;
+    if (wrong !== null) {
+      rec.ok = false;
+      rec.error = { name: 'CheckFailed', message: wrong };
+    }
+  }
+  if (step.mark !== undefined) (ctx.wire.marks[step.mark] ??= []).push([start, Date.now()]);
+  return rec;
+}
+
+async function runFleetStep(ctx, step) {
+  const { transport, wire, notified } = ctx;
+  const timeout = step.timeoutMs ?? opts.requestTimeout;
+  const t0 = performance.now();
+  const rec = { op: step.op };
+  try {
+    switch (step.op) {
+      case 'awaitGetStream':
+        await within(wire.getOpen, timeout, 'the standalone GET stream');
+        rec.result = { gets: wire.gets };
+        break;
+      case 'awaitNotification':
+        await until(() => (notified[step.method] ?? 0) >= (step.min ?? 1), timeout, `${step.min ?? 1} ${step.method}`);
+        rec.result = { received: notified[step.method] };
+        break;
+      case 'sleep':
+        await new Promise((resolve) => setTimeout(resolve, step.ms));
+        break;
+      case 'terminate':
+        await transport.terminateSession();
+        if (wire.deletes.at(-1) !== 200) throw new Error(`DELETE answered ${wire.deletes.at(-1)}, expected 200`);
+        break;
+      case 'checkWire': {
+        const wrong = wire.problems(step);
+        if (wrong !== null) throw new Error(wrong);
+        rec.result = wire.report();
+        break;
+      }
+    }
+    rec.ok = true;
+  } catch (e) {
+    rec.ok = false;
+    rec.error = errorInfo(e);
+  }
+  rec.ms = Math.round(performance.now() - t0);
+  return rec;
+}
+
+// promise, or a rejection after ms.
+async function within(promise, ms, what) {
+  let timer;
+  const timeout = new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms); });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+// Resolves when check() holds, polling every 10 ms; rejects after ms.
+async function until(check, ms, what) {
+  const deadline = performance.now() + ms;
+  while (!check()) {
+    if (performance.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+// Counts the notifications the transport hands to the client (notified[method]): the SDK sets transport.onmessage in
+// connect(), so the counting wrapper is installed on the property itself.
+function countNotifications(transport, notified) {
+  let handler;
+  Object.defineProperty(transport, 'onmessage', {
+    configurable: true,
+    get: () => handler && ((message, extra) => {
+      if (typeof message?.method === 'string' && message.id === undefined) notified[message.method] = (notified[message.method] ?? 0) + 1;
+      return handler(message, extra);
+    }),
+    set: (value) => { handler = value; },
+  });
 }
 
 // One session: a new client and transport, connect, the steps in order (stopping at the first failure), close.
@@ -606,6 +648,7 @@ async function runSession(steps, hooks = {}) {
   const wire = new Wire();
   const notified = {};
   const { client, transport, connectOptions } = await loadSdk(wire);
+  countNotifications(transport, notified);
   if (opts.sdk === 'v2') {
     const orig = client.callTool.bind(client);
     client.callTool = (params, _schema, ro) => orig(params, ro);
@@ -613,8 +656,7 @@ async function runSession(steps, hooks = {}) {
   const session = { connect: null, steps: [], close: null, failed: null, clientErrors: undefined, wire, notified };
   client.onerror = (e) => { (session.clientErrors ??= []).push(errorInfo(e)); };
   const logBuffer = [];
-  await registerLogHandler(client, logBuffer, notified);
-  const ctx = { client, transport, logBuffer, wire, notified };
+  await registerLogHandler(client, logBuffer);
   const t0 = performance.now();
   try {
     await client.connect(transport, connectOptions);
@@ -635,9 +677,10 @@ async function runSession(steps, hooks = {}) {
     instructions: client.getInstructions?.() ?? null,
   };
   hooks.onConnect?.(session.connect);
+  const ctx = { client, transport, logBuffer, wire, notified };
   for (const step of steps) {
     hooks.onStep?.(step);
-    const rec = await runStep(ctx, step);
+    const rec = await runSessionStep(ctx, step);
     hooks.onStep?.(null);
     session.steps.push(rec);
     hooks.onStepDone?.(rec);
