@@ -187,7 +187,7 @@ internal static class FleetSteps
     }
 }
 
-/// <summary>What one attempt of one session did, from either client: the facts the cross-session checks need.</summary>
+/// <summary>What one attempt of one session did, from either client: the facts the cross-session checks need (times in Unix ms).</summary>
 internal sealed record FleetAttempt(
     string Client,
     int Session,
@@ -201,7 +201,9 @@ internal sealed record FleetAttempt(
     int ResourceUpdatesDispatched,
     IReadOnlyList<(long Start, long End)> Subscribe,
     IReadOnlyList<(long Start, long End)> Trigger,
-    IReadOnlyList<(long Start, long End)> Unsubscribe)
+    IReadOnlyList<(long Start, long End)> Unsubscribe,
+    long Started,
+    long Ended)
 {
     /// <summary>The attempts of a TypeScript --sessions run with --wire-report.</summary>
     public static IEnumerable<FleetAttempt> FromTypeScript(JsonElement report)
@@ -223,7 +225,9 @@ internal sealed record FleetAttempt(
                 w.GetProperty("notified").TryGetProperty(FleetSteps.ResourceUpdated, out JsonElement dispatched) ? dispatched.GetInt32() : 0,
                 Marks(marks, FleetSteps.SubscribeMark),
                 Marks(marks, FleetSteps.TriggerMark),
-                Marks(marks, FleetSteps.UnsubscribeMark));
+                Marks(marks, FleetSteps.UnsubscribeMark),
+                w.GetProperty("started").GetInt64(),
+                w.GetProperty("ended").GetInt64());
         }
     }
 
@@ -297,6 +301,7 @@ internal static class FleetSessions
         CancellationToken ct = cts.Token;
         FleetSession? session = null;
         string? error = null;
+        long started = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         string stage = "connect";
         try
         {
@@ -340,7 +345,8 @@ internal static class FleetSessions
                 attempts.Enqueue(new FleetAttempt(
                     "C#", index, attempt, error is null, w.Replicas, w.Resumed, w.ResumedElsewhere, w.Events,
                     w.Notifications(FleetSteps.ResourceUpdated), session.ResourceUpdates,
-                    w.Marks(FleetSteps.SubscribeMark), w.Marks(FleetSteps.TriggerMark), w.Marks(FleetSteps.UnsubscribeMark)));
+                    w.Marks(FleetSteps.SubscribeMark), w.Marks(FleetSteps.TriggerMark), w.Marks(FleetSteps.UnsubscribeMark),
+                    started, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()));
             }
         }
     }

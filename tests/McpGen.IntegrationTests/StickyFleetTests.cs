@@ -141,9 +141,10 @@ public sealed class StickyFleetTests(StickyFleet shared, ITestOutputHelper outpu
         Assert.DoesNotContain(statuses, s => s >= 500);
 
         // The official clients behind the same configuration: what a 404 does to them. Neither re-initializes by itself
-        // (the spec's MUST for clients): the C# client 2.3.1 closes its transport ("the session has expired ... create a
-        // new client session") and cancels what was pending, the TypeScript clients surface "Error POSTing to endpoint"
-        // with the 404 body; the application has to connect again. Recorded here and in docs/deployment.md.
+        // (the spec's MUST for clients): the C# client 2.3.1 throws HttpRequestException 404 for the request, closes its
+        // transport ("the session has expired ... create a new client session") and cancels what was pending; the
+        // TypeScript clients surface "Error POSTing to endpoint" with the 404 body. The application has to connect again.
+        // Recorded here and in docs/deployment.md.
         using var recorder = new WireRecorder();
         using var clientHttp = new HttpClient(recorder);
         const int Sessions = 10;
@@ -185,9 +186,10 @@ public sealed class StickyFleetTests(StickyFleet shared, ITestOutputHelper outpu
     }
 
     /// <summary>
-    /// One C# session of three requests: "ok", or how it failed. A 404 closes the C# client's transport
+    /// One C# session of three requests: "ok", or how it failed. The C# client surfaces a 404 three ways: the request
+    /// that got it throws <see cref="HttpRequestException"/> (status 404), the transport closes
     /// (<see cref="ClientTransportClosedException"/>: "the session has expired ... create a new client session"), and the
-    /// requests pending on it end cancelled: both are "404"; anything else, including our own time limit, is not.
+    /// requests pending on it end cancelled. All three are "404"; anything else, including our own time limit, is not.
     /// </summary>
     private static async Task<string> CSharpOutcomeAsync(Uri endpoint, HttpClient http)
     {
@@ -204,6 +206,10 @@ public sealed class StickyFleetTests(StickyFleet shared, ITestOutputHelper outpu
             return "ok";
         }
         catch (ClientTransportClosedException e) when (e.Message.Contains("404", StringComparison.Ordinal))
+        {
+            return $"404 at {stage}: {e.GetType().Name}: {e.Message}";
+        }
+        catch (HttpRequestException e) when (e.StatusCode == HttpStatusCode.NotFound)
         {
             return $"404 at {stage}: {e.GetType().Name}: {e.Message}";
         }

@@ -191,6 +191,7 @@ class Wire {
     this.deletes = [];        // statuses of DELETE requests
     this.marks = {};          // step mark -> [[start, end], ...] (Unix ms)
     this.events = 0;
+    this.started = Date.now();
     this.getOpen = new Promise((resolve) => { this._opened = resolve; });
   }
 
@@ -342,7 +343,7 @@ class Wire {
     return {
       replicas: this.replicas, statuses: this.statuses, initializes: this.initializes, gets: this.gets, resumed: this.resumed,
       resumedElsewhere: this.resumedElsewhere, deletes: this.deletes, events: this.events, notifications: this.notifications,
-      marks: this.marks,
+      marks: this.marks, started: this.started, ended: Date.now(),
     };
   }
 }
