@@ -68,8 +68,8 @@ public sealed class StickyFleetTests(StickyFleet shared, ITestOutputHelper outpu
         // Both replicas own sessions; no 5xx, and no 404 (affinity never sends a session elsewhere).
         Dictionary<string, int> sessionsPerReplica = attempts.GroupBy(a => a.Replicas.Keys.Single()).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
         Assert.Equal(["r1", "r2"], sessionsPerReplica.Keys.Order(StringComparer.Ordinal));
-        IReadOnlyDictionary<int, int> statuses = recorder.Statuses();
-        Assert.DoesNotContain(statuses.Keys, s => s >= 400);
+        Assert.DoesNotContain(recorder.Statuses().Keys, s => s >= 400);
+        Assert.All(ts.GetProperty("wire").EnumerateArray(), w => Assert.DoesNotContain(w.GetProperty("statuses").EnumerateObject(), s => s.Name[0] is '4' or '5'));
         output.WriteLine(
             $"{config}: {attempts.Length} sessions in {clock.ElapsedMilliseconds} ms, sessions per replica {Format(sessionsPerReplica)}; " +
             $"C# responses {Format(recorder.Replicas())}, TypeScript responses {ts.GetProperty("replicas")}; " +

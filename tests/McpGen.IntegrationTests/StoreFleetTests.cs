@@ -57,9 +57,8 @@ public sealed class StoreFleet : IAsyncLifetime
         if (Fleet is not null)
         {
             await Fleet.DisposeAsync();
+            await FleetPostgres.DropSchemaAsync(_schema);
         }
-
-        await FleetPostgres.DropSchemaAsync(_schema);
     }
 }
 
