@@ -246,6 +246,7 @@ internal sealed record FleetRun(int Total, int Ok, IReadOnlyList<string> Failure
 /// <summary>
 /// Many sessions of the official C# client (2025-11-25, through a <see cref="WireRecorder"/>), a bounded number at a
 /// time, each running a list of <see cref="FleetStep"/>s, then DELETE (the client's dispose) and the wire checks.
+/// <c>handlers</c> gives each session's client its handlers (an elicitation handler declares the capability).
 /// </summary>
 internal static class FleetSessions
 {
@@ -261,7 +262,8 @@ internal static class FleetSessions
         (int Min, int Max) replicas,
         bool retryOnce = false,
         Action<int>? sessionDone = null,
-        TimeSpan? attemptLimit = null)
+        TimeSpan? attemptLimit = null,
+        Func<McpClientHandlers>? handlers = null)
     {
         TimeSpan limit = attemptLimit ?? TimeSpan.FromSeconds(40);
         var failures = new ConcurrentQueue<string>();
@@ -273,11 +275,11 @@ internal static class FleetSessions
             new ParallelOptions { MaxDegreeOfParallelism = concurrency },
             async (index, _) =>
             {
-                string? error = await TryCSharpSessionAsync(endpoint, recorder, http, steps, index, 1, replicas, limit, attempts);
+                string? error = await TryCSharpSessionAsync(endpoint, recorder, http, steps, index, 1, replicas, limit, handlers, attempts);
                 if (error is not null && retryOnce)
                 {
                     retries.Enqueue($"C# session {index}: {error}");
-                    error = await TryCSharpSessionAsync(endpoint, recorder, http, steps, index, 2, replicas, limit, attempts);
+                    error = await TryCSharpSessionAsync(endpoint, recorder, http, steps, index, 2, replicas, limit, handlers, attempts);
                 }
 
                 if (error is null)
@@ -295,7 +297,7 @@ internal static class FleetSessions
     }
 
     private static async Task<string?> TryCSharpSessionAsync(
-        Uri endpoint, WireRecorder recorder, HttpClient http, IReadOnlyList<FleetStep> steps, int index, int attempt, (int Min, int Max) replicas, TimeSpan limit, ConcurrentQueue<FleetAttempt> attempts)
+        Uri endpoint, WireRecorder recorder, HttpClient http, IReadOnlyList<FleetStep> steps, int index, int attempt, (int Min, int Max) replicas, TimeSpan limit, Func<McpClientHandlers>? handlers, ConcurrentQueue<FleetAttempt> attempts)
     {
         using var cts = new CancellationTokenSource(limit);
         CancellationToken ct = cts.Token;
@@ -305,7 +307,7 @@ internal static class FleetSessions
         string stage = "connect";
         try
         {
-            McpClient client = await CSharpClient.ConnectAsync(endpoint, Legacy, ct, httpClient: http);
+            McpClient client = await CSharpClient.ConnectAsync(endpoint, Legacy, ct, handlers?.Invoke(), httpClient: http);
             await using (client)
             {
                 session = new FleetSession(index, client, recorder[client.SessionId ?? throw new FleetCheckException("the server issued no Mcp-Session-Id")]);
