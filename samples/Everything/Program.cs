@@ -1,6 +1,6 @@
 // The conformance fixture server. Usage:
 //   dotnet run --project samples/Everything -- --mode stateless|sticky|store [--urls http://127.0.0.1:5100]
-//     [--postgres CONNECTION_STRING] [--keys DIR]
+//     [--postgres CONNECTION_STRING [--pg-schema NAME]] [--keys DIR]
 // Serves MCP at /mcp and answers GET /healthz with "ok". Binds to 127.0.0.1:5100 unless --urls says otherwise.
 // With MCPGEN_REPLICA_ID set (one replica among several behind a load balancer, see docs/deployment.md), every response
 // names the replica that answered in an X-McpGen-Replica header.
@@ -25,10 +25,18 @@ builder.Services.AddEverything(mode);
 
 // Several replicas of the store mode share sessions, SSE event logs and the backplane through PostgreSQL:
 // --postgres "Host=...;Database=..." (or MCPGEN_POSTGRES). Without it the store is in memory (one process).
+// --pg-schema NAME (or MCPGEN_PG_SCHEMA) puts the tables in another schema than "mcpgen": one fleet per schema.
 string? postgres = builder.Configuration["postgres"] ?? Environment.GetEnvironmentVariable("MCPGEN_POSTGRES");
 if (!string.IsNullOrEmpty(postgres))
 {
-    builder.Services.AddMcpGenPostgreSql(postgres);
+    string? schema = builder.Configuration["pg-schema"] ?? Environment.GetEnvironmentVariable("MCPGEN_PG_SCHEMA");
+    builder.Services.AddMcpGenPostgreSql(postgres, options =>
+    {
+        if (!string.IsNullOrEmpty(schema))
+        {
+            options.SchemaName = schema;
+        }
+    });
 }
 
 // Replicas must share Data Protection keys to accept each other's sealed 2026-07-28 requestState:

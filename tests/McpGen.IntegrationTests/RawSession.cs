@@ -291,10 +291,13 @@ internal sealed class SseStream : IAsyncDisposable
         return null;
     }
 
-    /// <summary>Asserts that the stream ends (the server closed it) within <paramref name="limit"/>, skipping nothing.</summary>
+    /// <summary>
+    /// Asserts that the stream ends (the server closed it) within <paramref name="limit"/> with no further message
+    /// (a priming event, which carries no message, may come first).
+    /// </summary>
     public async Task AssertEndsAsync(TimeSpan? limit = null)
     {
-        SseEvent? next = await NextAsync(limit);
+        SseEvent? next = await NextMessageAsync(limit);
         Assert.True(next is null, $"expected the stream to end, got {next}");
     }
 

@@ -39,7 +39,9 @@ internal static class TypeScriptClient
     /// <paramref name="concurrency"/> at a time, and returns its summary (sessions, replicas, failures, retries) whether
     /// or not every session passed: the caller asserts on it.
     /// </summary>
-    public static async Task<JsonElement> RunSessionsAsync(Uri endpoint, string sdk, string era, string? protocolVersion, object[] steps, int sessions, int concurrency, bool retryOnce = false, TimeSpan? limit = null)
+    /// <param name="wireReport">Adds the per-session wire report (<c>wire</c>: replicas, statuses, resumptions, notifications, step marks).</param>
+    /// <param name="requestTimeout">Bounds each request (default 15 s).</param>
+    public static async Task<JsonElement> RunSessionsAsync(Uri endpoint, string sdk, string era, string? protocolVersion, object[] steps, int sessions, int concurrency, bool retryOnce = false, TimeSpan? limit = null, bool wireReport = false, TimeSpan? requestTimeout = null)
     {
         TimeSpan overall = limit ?? TimeSpan.FromSeconds(90);
         var arguments = new List<string>
@@ -48,7 +50,7 @@ internal static class TypeScriptClient
             "--sessions", sessions.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--concurrency", concurrency.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--timeout", ((int)overall.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "--request-timeout", "15000",
+            "--request-timeout", ((int)(requestTimeout ?? TimeSpan.FromSeconds(15)).TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
         if (protocolVersion is not null)
         {
@@ -58,6 +60,11 @@ internal static class TypeScriptClient
         if (retryOnce)
         {
             arguments.Add("--retry-once");
+        }
+
+        if (wireReport)
+        {
+            arguments.Add("--wire-report");
         }
 
         ProcessRunner.Result run = await ProcessRunner.RunAsync("node", arguments, RepoPaths.TsClientDir, overall + TimeSpan.FromSeconds(15));

@@ -1,5 +1,6 @@
 using System;
 using System.Buffers;
+using System.Collections.Generic;
 using System.IO.Pipelines;
 using System.Text;
 using System.Text.Json;
@@ -194,6 +195,14 @@ internal sealed class SessionStreamServer(McpSessionRuntime runtime, McpChangeFe
             if (afterSequence >= 0)
             {
                 await ReplayAsync(body, log, session.Id, StandaloneStreamId, afterSequence, aborted).ConfigureAwait(false);
+            }
+            else if (McpProtocolVersions.HasResumablePriming(session.ProtocolVersion))
+            {
+                // Priming: an event id naming the stream's position now, so a client that loses this connection before any
+                // notification reached it (a replica that died, a proxy that cut it) resumes with Last-Event-ID and gets
+                // what was logged meanwhile, instead of reconnecting without it and missing those events.
+                IReadOnlyList<McpStoredEvent> logged = await log.ReadAsync(0, aborted).ConfigureAwait(false);
+                SseFormat.WritePriming(body, log.EventId(logged.Count > 0 ? logged[^1].Sequence : 0), runtime.Options.StreamRetryInterval);
             }
 
             await body.FlushAsync(aborted).ConfigureAwait(false);

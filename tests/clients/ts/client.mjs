@@ -32,6 +32,13 @@
 //   (a call's isError, true or false), "expectTool" (a list step's tools include this name), "minProgress" (a call
 //   received at least this many progress notifications). In --sessions mode "{session}" in any string of a step is
 //   replaced by the session's number, so each session can prove it got its own answers.
+//   Fleet steps (tests/McpGen.IntegrationTests/FleetSessions.cs), beside subscribe/unsubscribe ({"op":"subscribe","uri":U}:
+//   resources/(un)subscribe): {"op":"awaitGetStream"} (until the session's standalone GET stream answered 200);
+//   {"op":"awaitNotification","method":M,"min":N} (until N notifications M reached the client, e.g.
+//   notifications/resources/updated); {"op":"sleep","ms":N}; {"op":"terminate"} (DELETE, answered 200);
+//   {"op":"checkWire","minReplicas":N,"maxReplicas":N,"minResumed":N} (see Wire below). Any step may carry "mark": NAME
+//   (its start and end, Unix ms, go to the wire report's marks[NAME]); a call may carry "wireProgress"/"wireLogs": N
+//   (exactly N notifications/progress / notifications/message for it on the wire).
 // Output: {"ok","sdk","era","connect":{"ok","ms","protocolVersion","era","sessionId","serverInfo","capabilities","instructions"},
 //          "steps":[{"op","ok","ms","result"|"error","progress","logs"}],"close":{"ok","terminated"},"http":[...with --trace],
 //          "clientErrors":[...non-fatal transport errors, e.g. a GET answered 400],"error"}
@@ -48,6 +55,12 @@
 //    "failures":[{"session","attempt","stage","error"}],"retries":[...same, the first attempts that were retried],"ms"}
 //   --retry-once runs a failed session once more from scratch (a new client): a session in flight on a replica that
 //   died. --request-timeout bounds each request (default --timeout, which bounds the whole run).
+//   --wire-report adds "wire": one entry per session attempt with what Wire saw on its HTTP exchanges.
+// Wire: every session's fetch is tapped. It records per session the replicas (X-McpGen-Replica) and statuses, the request
+// ids and their progress tokens, every SSE event (its id "{session digest}:{stream}:{sequence}" and message) and every
+// JSON response, the GET streams opened and resumed (Last-Event-ID). checkWire fails the session when a stream's
+// sequence numbers skip or repeat one (a lost or duplicated event), a request was answered other than exactly once,
+// a response was 5xx, or the replica bounds do not hold.
 // Inspector CLI (v1 SDK inside): npm run --silent inspector -- URL --transport http --method tools/list (the script cds into
 // its build dir: inspector-cli 1.0.3 locates its package.json relative to the working directory).
 import process from 'node:process';
@@ -119,6 +132,7 @@ function parseArgs(argv) {
       case '--concurrency': o.concurrency = Number(next()); break;
       case '--retry-once': o.retryOnce = true; break;
       case '--request-timeout': o.requestTimeout = Number(next()); break;
+      case '--wire-report': o.wireReport = true; break;
       case '-h': case '--help': process.stdout.write(USAGE + '\n'); process.exit(0); break;
       default: usage(`unknown argument ${a}`);
     }
@@ -176,11 +190,188 @@ function errorInfo(e) {
 // behind a load balancer served this run.
 const replicaCounts = {};
 
+// What one session's HTTP exchanges carried (see "Wire" at the top): the fetch wrapper feeds it, checkWire judges it.
+class Wire {
+  constructor() {
+    this.replicas = {};       // X-McpGen-Replica -> responses
+    this.statuses = {};       // HTTP status -> responses
+    this.requests = {};       // JSON-RPC id (JSON text) -> { method, name, progressToken }
+    this.responses = {};      // JSON-RPC id -> times answered (SSE events and JSON bodies)
+    this.streams = {};        // SSE stream id -> sequence numbers in arrival order
+    this.streamReplica = {};  // SSE stream id -> replica whose response carried its first event
+    this.streamOf = {};       // JSON-RPC id -> SSE stream id its response came on
+    this.streamMethods = {};  // SSE stream id -> { notification method -> count }
+    this.progress = {};       // progress token (JSON text) -> notifications/progress received
+    this.notifications = {};  // notification method -> count, every stream
+    this.gets = 0;            // standalone GET streams opened (200, no Last-Event-ID)
+    this.resumed = 0;         // request streams resumed with Last-Event-ID and answered 200
+    this.resumedElsewhere = 0; // ... on another replica than the one that began the stream
+    this.initializes = 0;
+    this.deletes = [];        // statuses of DELETE requests
+    this.marks = {};          // step mark -> [[start, end], ...] (Unix ms)
+    this.events = 0;
+    this.started = Date.now();
+    this.getOpen = new Promise((resolve) => { this._opened = resolve; });
+  }
+
+  // The request's JSON-RPC message: its id, method, tool name and progress token.
+  request(body) {
+    let msg;
+    try { msg = JSON.parse(body); } catch { return; }
+    if (!msg || typeof msg.method !== 'string') return;
+    if (msg.method === 'initialize') this.initializes++;
+    if (msg.id === undefined) return;
+    const token = msg.params?._meta?.progressToken;
+    this.requests[JSON.stringify(msg.id)] = { method: msg.method, name: msg.params?.name, progressToken: token === undefined ? undefined : JSON.stringify(token) };
+  }
+
+  // A response: counts it and, for SSE and JSON bodies, returns a response whose body is read through the tap.
+  response(method, headers, res) {
+    const replica = res.headers.get('x-mcpgen-replica') ?? '?';
+    this.replicas[replica] = (this.replicas[replica] ?? 0) + 1;
+    this.statuses[res.status] = (this.statuses[res.status] ?? 0) + 1;
+    if (method === 'DELETE') this.deletes.push(res.status);
+    const lastEventId = headers.get('last-event-id');
+    if (method === 'GET' && res.status === 200) {
+      if (lastEventId === null) {
+        this.gets++;
+        this._opened();
+      } else {
+        const stream = Wire.parseId(lastEventId)?.stream;
+        if (stream !== undefined && stream !== 'g') {
+          this.resumed++;
+          if (this.streamReplica[stream] !== undefined && this.streamReplica[stream] !== replica) this.resumedElsewhere++;
+        }
+      }
+    }
+    const type = (res.headers.get('content-type') ?? '').split(';')[0].trim();
+    if (!res.body || (type !== 'text/event-stream' && type !== 'application/json')) return res;
+    const sse = type === 'text/event-stream';
+    const decoder = new TextDecoder();
+    let text = '';
+    const wire = this;
+    let event = { id: undefined, data: [] };
+    const line = (l) => {
+      if (l === '') {
+        if (event.id !== undefined || event.data.length > 0) wire.event(event.id, event.data.join('\n'), replica);
+        event = { id: undefined, data: [] };
+      } else if (l.startsWith('id:')) {
+        event.id = l.slice(3).trimStart();
+      } else if (l.startsWith('data:')) {
+        event.data.push(l.slice(5).replace(/^ /, ''));
+      }
+    };
+    const tap = new TransformStream({
+      transform(chunk, controller) {
+        text += decoder.decode(chunk, { stream: true });
+        if (sse) {
+          let nl;
+          while ((nl = text.indexOf('\n')) >= 0) {
+            line(text.slice(0, nl).replace(/\r$/, ''));
+            text = text.slice(nl + 1);
+          }
+        }
+        controller.enqueue(chunk);
+      },
+      flush() {
+        if (!sse) wire.message(text, undefined);
+      },
+    });
+    return new Response(res.body.pipeThrough(tap), { status: res.status, statusText: res.statusText, headers: res.headers });
+  }
+
+  // "{session digest}:{stream}:{sequence}" -> { stream, sequence }
+  static parseId(id) {
+    const first = id.indexOf(':');
+    const last = id.lastIndexOf(':');
+    if (first <= 0 || last <= first) return undefined;
+    const sequence = Number(id.slice(last + 1));
+    return Number.isInteger(sequence) ? { stream: id.slice(first + 1, last), sequence } : undefined;
+  }
+
+  event(id, data, replica) {
+    this.events++;
+    let stream;
+    const parsed = id === undefined ? undefined : Wire.parseId(id);
+    if (parsed !== undefined) {
+      stream = parsed.stream;
+      (this.streams[stream] ??= []).push(parsed.sequence);
+      this.streamReplica[stream] ??= replica;
+    }
+    if (data !== '') this.message(data, stream);
+  }
+
+  message(text, stream) {
+    let msg;
+    try { msg = JSON.parse(text); } catch { return; }
+    if (!msg || typeof msg !== 'object') return;
+    if (msg.id !== undefined && (msg.result !== undefined || msg.error !== undefined)) {
+      const key = JSON.stringify(msg.id);
+      this.responses[key] = (this.responses[key] ?? 0) + 1;
+      if (stream !== undefined) this.streamOf[key] = stream;
+    } else if (typeof msg.method === 'string' && msg.id === undefined) {
+      this.notifications[msg.method] = (this.notifications[msg.method] ?? 0) + 1;
+      if (stream !== undefined) {
+        const counts = (this.streamMethods[stream] ??= {});
+        counts[msg.method] = (counts[msg.method] ?? 0) + 1;
+      }
+      if (msg.method === 'notifications/progress') {
+        const token = JSON.stringify(msg.params?.progressToken);
+        this.progress[token] = (this.progress[token] ?? 0) + 1;
+      }
+    }
+  }
+
+  // notifications/progress and notifications/message the wire carried for the request of the last call to a tool.
+  forCall(name) {
+    const ids = Object.keys(this.requests).filter((k) => this.requests[k].method === 'tools/call' && this.requests[k].name === name);
+    const key = ids[ids.length - 1];
+    if (key === undefined) return undefined;
+    const token = this.requests[key].progressToken;
+    const stream = this.streamOf[key];
+    return {
+      progress: token === undefined ? 0 : (this.progress[token] ?? 0),
+      logs: stream === undefined ? 0 : (this.streamMethods[stream]?.['notifications/message'] ?? 0),
+    };
+  }
+
+  // Why the wire shows a lost or duplicated event, a request not answered exactly once, a 5xx, or other replicas than
+  // the bounds allow; null when none of that happened.
+  problems(step) {
+    const found = [];
+    for (const [stream, seqs] of Object.entries(this.streams)) {
+      if (seqs[0] !== 0 && seqs[0] !== 1) found.push(`stream ${stream} began at event ${seqs[0]}`);
+      for (let i = 1; i < seqs.length; i++) {
+        if (seqs[i] !== seqs[i - 1] + 1) found.push(`stream ${stream}: event ${seqs[i]} after ${seqs[i - 1]}`);
+      }
+    }
+    for (const [key, req] of Object.entries(this.requests)) {
+      const n = this.responses[key] ?? 0;
+      if (n !== 1) found.push(`${req.method}${req.name ? ' ' + req.name : ''} (id ${key}) answered ${n} times`);
+    }
+    const fivexx = Object.keys(this.statuses).filter((s) => Number(s) >= 500);
+    if (fivexx.length > 0) found.push(`5xx responses: ${fivexx.map((s) => `${s} x${this.statuses[s]}`).join(', ')}`);
+    const replicas = Object.keys(this.replicas).length;
+    if (step.minReplicas !== undefined && replicas < step.minReplicas) found.push(`served by ${replicas} replica(s), expected at least ${step.minReplicas}`);
+    if (step.maxReplicas !== undefined && replicas > step.maxReplicas) found.push(`served by ${replicas} replicas (${Object.keys(this.replicas).join(', ')}), expected at most ${step.maxReplicas}`);
+    if (step.minResumed !== undefined && this.resumed < step.minResumed) found.push(`${this.resumed} request streams resumed with Last-Event-ID, expected at least ${step.minResumed}`);
+    return found.length === 0 ? null : found.join('; ');
+  }
+
+  report() {
+    return {
+      replicas: this.replicas, statuses: this.statuses, initializes: this.initializes, gets: this.gets, resumed: this.resumed,
+      resumedElsewhere: this.resumedElsewhere, deletes: this.deletes, events: this.events, notifications: this.notifications,
+      marks: this.marks, started: this.started, ended: Date.now(),
+    };
+  }
+}
+
 // fetch wrapper: records the exchange (--trace), counts replicas and, for v1 with --protocol-version, rewrites the
 // offered version.
 const MCP_HEADERS = ['mcp-protocol-version', 'mcp-method', 'mcp-name', 'mcp-session-id', 'accept', 'content-type', 'last-event-id'];
 const isTracedHeader = (k) => MCP_HEADERS.includes(k) || k.startsWith('mcp-param-');
-function makeFetch(rewriteInitVersion) {
+function makeFetch(rewriteInitVersion, wire) {
   return async (input, init = {}) => {
     let body = init.body;
     if (rewriteInitVersion && typeof body === 'string') {
@@ -200,6 +391,7 @@ function makeFetch(rewriteInitVersion) {
       try { entry.body = JSON.parse(body); } catch { entry.body = body; }
     }
     if (opts.trace) http.push(entry);
+    if (typeof body === 'string') wire.request(body);
     try {
       const res = await fetch(input, init);
       const replica = res.headers.get('x-mcpgen-replica');
@@ -207,7 +399,7 @@ function makeFetch(rewriteInitVersion) {
       entry.status = res.status;
       entry.responseHeaders = {};
       for (const k of ['content-type', 'mcp-session-id']) if (res.headers.get(k) !== null) entry.responseHeaders[k] = res.headers.get(k);
-      return res;
+      return wire.response(entry.method, new Headers(init.headers ?? {}), res);
     } catch (e) {
       entry.error = errorInfo(e);
       throw e;
@@ -215,13 +407,13 @@ function makeFetch(rewriteInitVersion) {
   };
 }
 
-async function loadSdk() {
+async function loadSdk(wire) {
   if (opts.sdk === 'v1') {
     const { Client } = await import('@modelcontextprotocol/sdk/client/index.js');
     const { StreamableHTTPClientTransport } = await import('@modelcontextprotocol/sdk/client/streamableHttp.js');
     const client = new Client({ name: 'mcpgen-harness-v1', version: '1.32.2' }, { capabilities: answerCapabilities() });
     const transport = new StreamableHTTPClientTransport(new URL(opts.url), {
-      fetch: makeFetch(opts.protocolVersion),
+      fetch: makeFetch(opts.protocolVersion, wire),
       requestInit: { headers: opts.headers },
     });
     return { client, transport, connectOptions: { timeout: opts.timeout } };
@@ -244,7 +436,7 @@ async function loadSdk() {
   if (opts.probeTimeout > 0 && opts.era !== 'legacy') clientOptions.versionNegotiation.probe = { timeoutMs: opts.probeTimeout };
   const client = new Client({ name: 'mcpgen-harness-v2', version: '2.4.0' }, clientOptions);
   const transport = new StreamableHTTPClientTransport(new URL(opts.url), {
-    fetch: makeFetch(undefined),
+    fetch: makeFetch(undefined, wire),
     requestInit: { headers: opts.headers },
   });
   return { client, transport, connectOptions: { timeout: opts.timeout } };
@@ -460,16 +652,111 @@ async function runStep(client, step, logBuffer) {
   return rec;
 }
 
+// The fleet steps (see the header), and the marks and wire checks any step may carry; the other steps go to runStep.
+const FLEET_OPS = new Set(['awaitGetStream', 'awaitNotification', 'sleep', 'terminate', 'checkWire']);
+
+async function runSessionStep(ctx, step) {
+  const start = Date.now();
+  const rec = FLEET_OPS.has(step.op) ? await runFleetStep(ctx, step) : await runStep(ctx.client, step, ctx.logBuffer);
+  if (rec.ok && step.op === 'call' && (step.wireProgress !== undefined || step.wireLogs !== undefined)) {
+    const seen = ctx.wire.forCall(step.name);
+    let wrong = null;
+    if (step.wireProgress !== undefined && seen?.progress !== step.wireProgress) wrong = `expected ${step.wireProgress} progress notifications on the wire, got ${seen?.progress}`;
+    else if (step.wireLogs !== undefined && seen?.logs !== step.wireLogs) wrong = `expected ${step.wireLogs} log notifications on the wire, got ${seen?.logs}`;
+    if (wrong !== null) {
+      rec.ok = false;
+      rec.error = { name: 'CheckFailed', message: wrong };
+    }
+  }
+  if (step.mark !== undefined) (ctx.wire.marks[step.mark] ??= []).push([start, Date.now()]);
+  return rec;
+}
+
+async function runFleetStep(ctx, step) {
+  const { transport, wire, notified } = ctx;
+  const timeout = step.timeoutMs ?? opts.requestTimeout;
+  const t0 = performance.now();
+  const rec = { op: step.op };
+  try {
+    switch (step.op) {
+      case 'awaitGetStream':
+        await within(wire.getOpen, timeout, 'the standalone GET stream');
+        rec.result = { gets: wire.gets };
+        break;
+      case 'awaitNotification':
+        await until(() => (notified[step.method] ?? 0) >= (step.min ?? 1), timeout, `${step.min ?? 1} ${step.method}`);
+        rec.result = { received: notified[step.method] };
+        break;
+      case 'sleep':
+        await new Promise((resolve) => setTimeout(resolve, step.ms));
+        break;
+      case 'terminate':
+        await transport.terminateSession();
+        if (wire.deletes.at(-1) !== 200) throw new Error(`DELETE answered ${wire.deletes.at(-1)}, expected 200`);
+        break;
+      case 'checkWire': {
+        const wrong = wire.problems(step);
+        if (wrong !== null) throw new Error(wrong);
+        rec.result = wire.report();
+        break;
+      }
+    }
+    rec.ok = true;
+  } catch (e) {
+    rec.ok = false;
+    rec.error = errorInfo(e);
+  }
+  rec.ms = Math.round(performance.now() - t0);
+  return rec;
+}
+
+// promise, or a rejection after ms.
+async function within(promise, ms, what) {
+  let timer;
+  const timeout = new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms); });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+// Resolves when check() holds, polling every 10 ms; rejects after ms.
+async function until(check, ms, what) {
+  const deadline = performance.now() + ms;
+  while (!check()) {
+    if (performance.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+// Counts the notifications the transport hands to the client (notified[method]): the SDK sets transport.onmessage in
+// connect(), so the counting wrapper is installed on the property itself.
+function countNotifications(transport, notified) {
+  let handler;
+  Object.defineProperty(transport, 'onmessage', {
+    configurable: true,
+    get: () => handler && ((message, extra) => {
+      if (typeof message?.method === 'string' && message.id === undefined) notified[message.method] = (notified[message.method] ?? 0) + 1;
+      return handler(message, extra);
+    }),
+    set: (value) => { handler = value; },
+  });
+}
+
 // One session: a new client and transport, connect, the steps in order (stopping at the first failure), close.
 // Returns { connect, steps, close, failed } where failed says why the session failed (null when it did not).
 async function runSession(steps, hooks = {}) {
   // v1's callTool(params, resultSchema, options) and v2's callTool(params, options) differ: normalise.
-  const { client, transport, connectOptions } = await loadSdk();
+  const wire = new Wire();
+  const notified = {};
+  const { client, transport, connectOptions } = await loadSdk(wire);
+  countNotifications(transport, notified);
   if (opts.sdk === 'v2') {
     const orig = client.callTool.bind(client);
     client.callTool = (params, _schema, ro) => orig(params, ro);
   }
-  const session = { connect: null, steps: [], close: null, failed: null, clientErrors: undefined };
+  const session = { connect: null, steps: [], close: null, failed: null, clientErrors: undefined, wire, notified };
   client.onerror = (e) => { (session.clientErrors ??= []).push(errorInfo(e)); };
   const logBuffer = [];
   await registerLogHandler(client, logBuffer);
@@ -494,9 +781,10 @@ async function runSession(steps, hooks = {}) {
     instructions: client.getInstructions?.() ?? null,
   };
   hooks.onConnect?.(session.connect);
+  const ctx = { client, transport, logBuffer, wire, notified };
   for (const step of steps) {
     hooks.onStep?.(step);
-    const rec = await runStep(client, step, logBuffer);
+    const rec = await runSessionStep(ctx, step);
     hooks.onStep?.(null);
     session.steps.push(rec);
     hooks.onStepDone?.(rec);
@@ -551,16 +839,24 @@ async function mainSessions() {
   out.replicas = replicaCounts;
   out.failures = failures;
   out.retries = retries;
+  const wire = [];
+  if (opts.wireReport) out.wire = wire;
+  const report = (index, attempt, session) => wire.push({
+    session: index, attempt, ok: !session.failed, ...session.wire.report(), notified: session.notified,
+    clientErrors: session.clientErrors?.length ?? 0,
+  });
   let next = 0;
   async function worker() {
     while (next < opts.sessions) {
       const index = next++;
       const steps = stepsFor(index);
       let session = await runSession(steps);
+      report(index, 1, session);
       if (session.failed && opts.retryOnce) {
         retries.push({ session: index, attempt: 1, stage: session.failed.stage, error: session.failed.error });
         summary.retried++;
         session = await runSession(steps);
+        report(index, 2, session);
       }
       if (session.failed) {
         summary.failed++;
