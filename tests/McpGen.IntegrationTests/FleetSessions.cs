@@ -120,11 +120,42 @@ internal static class FleetSteps
         Check(s.Wire.Resumed == resumed + 1, $"the stream was resumed {s.Wire.Resumed - resumed} times, expected once");
     });
 
+    /// <summary>What the fleet clients answer to test_elicitation's form.</summary>
+    public const string ElicitedName = "fleet", ElicitedEmail = "fleet@example.com";
+
+    /// <summary>The result of test_elicitation once the client accepted with <see cref="ElicitedName"/> and <see cref="ElicitedEmail"/>.</summary>
+    public const string ElicitationText = "User response: action=accept, content={\"username\":\"" + ElicitedName + "\",\"email\":\"" + ElicitedEmail + "\"}";
+
+    /// <summary>
+    /// An elicitation round-trip: test_elicitation sends elicitation/create on its POST stream from the replica running
+    /// it; the client's answer is a new POST that the load balancer may send to another replica, which routes it through
+    /// the backplane to the waiting call. The result proves the answer arrived.
+    /// </summary>
+    public static readonly FleetStep Elicitation = new("test_elicitation (answer routed across replicas)", async (s, ct) =>
+        ExpectText(await s.Client.CallToolAsync("test_elicitation", new Dictionary<string, object?> { ["message"] = "Who is this?" }, cancellationToken: ct), ElicitationText));
+
+    /// <summary>Client handlers that accept every elicitation with the fleet's name and address.</summary>
+    public static McpClientHandlers ElicitingHandlers() => new()
+    {
+        ElicitationHandler = (_, _) => ValueTask.FromResult(new ModelContextProtocol.Protocol.ElicitResult
+        {
+            Action = "accept",
+            Content = new Dictionary<string, System.Text.Json.JsonElement>
+            {
+                ["username"] = System.Text.Json.JsonSerializer.SerializeToElement(ElicitedName),
+                ["email"] = System.Text.Json.JsonSerializer.SerializeToElement(ElicitedEmail),
+            },
+        }),
+    };
+
+    /// <summary>The --answers of the TypeScript store sessions: accept every elicitation like <see cref="ElicitingHandlers"/>.</summary>
+    public static object TypeScriptAnswers => new { elicitation = new { action = "accept", content = new { username = ElicitedName, email = ElicitedEmail } } };
+
     /// <summary>A sticky session: every kind of traffic, the resource update, and a stream break resumed on the same replica.</summary>
     public static readonly FleetStep[] CSharpStickySession = [ListTools, CallSimpleText, CallWithProgress, CallWithLogging, ResourceUpdate, StreamBreak];
 
     /// <summary>A store session (issue #6): tools, progress, the resource update and the forced stream break, any replica each.</summary>
-    public static readonly FleetStep[] CSharpStoreSession = [ListTools, CallSimpleText, CallWithProgress, ResourceUpdate, StreamBreak];
+    public static readonly FleetStep[] CSharpStoreSession = [ListTools, CallSimpleText, CallWithProgress, Elicitation, ResourceUpdate, StreamBreak];
 
     /// <summary>The TypeScript script of <see cref="CSharpStickySession"/>, then DELETE and the wire checks (one replica).</summary>
     public static readonly object[] TypeScriptStickySession =
@@ -145,6 +176,7 @@ internal static class FleetSteps
         new { op = "list", expectTool = "test_reconnection" },
         new { op = "call", name = "test_simple_text", expectText = SimpleText },
         new { op = "call", name = "test_tool_with_progress", minProgress = 3, wireProgress = 3, expectText = ProgressText },
+        new { op = "call", name = "test_elicitation", args = new { message = "Who is this?" }, expectText = ElicitationText },
         .. TypeScriptResourceUpdate,
         new { op = "call", name = "test_reconnection", expectText = ReconnectionText },
     ];

@@ -90,9 +90,9 @@ public sealed class StoreFleetTests(StoreFleet shared, ITestOutputHelper output)
         // test_reconnection (the server closes the POST stream, the client resumes it with GET + Last-Event-ID and gets
         // the result once), DELETE; then the wire checks: at least two replicas served it, no event lost or repeated
         // on any stream, every request answered exactly once, no 5xx.
-        Task<FleetRun> csRun = FleetSessions.RunCSharpAsync(haproxy.Endpoint, recorder, http, FleetSteps.CSharpStoreSession, CSharpSessions, 8, replicas: (2, 3));
-        Task<JsonElement> tsV1Run = TypeScriptClient.RunSessionsAsync(haproxy.Endpoint, "v1", "legacy", Legacy, FleetSteps.TypeScriptStoreScript(minReplicas: 2), TypeScriptV1Sessions, 5, wireReport: true);
-        Task<JsonElement> tsV2Run = TypeScriptClient.RunSessionsAsync(haproxy.Endpoint, "v2", "legacy", Legacy, FleetSteps.TypeScriptStoreScript(minReplicas: 2), TypeScriptV2Sessions, 5, wireReport: true);
+        Task<FleetRun> csRun = FleetSessions.RunCSharpAsync(haproxy.Endpoint, recorder, http, FleetSteps.CSharpStoreSession, CSharpSessions, 8, replicas: (2, 3), handlers: FleetSteps.ElicitingHandlers);
+        Task<JsonElement> tsV1Run = TypeScriptClient.RunSessionsAsync(haproxy.Endpoint, "v1", "legacy", Legacy, FleetSteps.TypeScriptStoreScript(minReplicas: 2), TypeScriptV1Sessions, 5, wireReport: true, answers: FleetSteps.TypeScriptAnswers);
+        Task<JsonElement> tsV2Run = TypeScriptClient.RunSessionsAsync(haproxy.Endpoint, "v2", "legacy", Legacy, FleetSteps.TypeScriptStoreScript(minReplicas: 2), TypeScriptV2Sessions, 5, wireReport: true, answers: FleetSteps.TypeScriptAnswers);
         await Task.WhenAll(csRun, tsV1Run, tsV2Run);
         clock.Stop();
         FleetRun cs = await csRun;
@@ -154,7 +154,7 @@ public sealed class StoreFleetTests(StoreFleet shared, ITestOutputHelper output)
             var clock = Stopwatch.StartNew();
 
             // Kill r2 once a quarter of the C# sessions are done. A session may be retried once from scratch (below).
-            Task<FleetRun> csRun = FleetSessions.RunCSharpAsync(haproxy.Endpoint, recorder, http, FleetSteps.CSharpStoreSession, CSharpSessions, CSharpConcurrency, replicas: (1, 3), retryOnce: true, attemptLimit: TimeSpan.FromSeconds(15), sessionDone: done =>
+            Task<FleetRun> csRun = FleetSessions.RunCSharpAsync(haproxy.Endpoint, recorder, http, FleetSteps.CSharpStoreSession, CSharpSessions, CSharpConcurrency, replicas: (1, 3), retryOnce: true, attemptLimit: TimeSpan.FromSeconds(15), handlers: FleetSteps.ElicitingHandlers, sessionDone: done =>
             {
                 if (done == CSharpSessions / 4)
                 {
@@ -163,7 +163,7 @@ public sealed class StoreFleetTests(StoreFleet shared, ITestOutputHelper output)
                     _ = fleet["r2"].KillAsync().ContinueWith(_ => killed.TrySetResult(done), TaskScheduler.Default);
                 }
             });
-            Task<JsonElement> tsRun = TypeScriptClient.RunSessionsAsync(haproxy.Endpoint, "v1", "legacy", Legacy, FleetSteps.TypeScriptStoreScript(minReplicas: 1), TypeScriptSessions, TypeScriptConcurrency, retryOnce: true, wireReport: true, requestTimeout: TimeSpan.FromSeconds(8));
+            Task<JsonElement> tsRun = TypeScriptClient.RunSessionsAsync(haproxy.Endpoint, "v1", "legacy", Legacy, FleetSteps.TypeScriptStoreScript(minReplicas: 1), TypeScriptSessions, TypeScriptConcurrency, retryOnce: true, wireReport: true, requestTimeout: TimeSpan.FromSeconds(8), answers: FleetSteps.TypeScriptAnswers);
             await Task.WhenAll(csRun, tsRun);
             clock.Stop();
             FleetRun cs = await csRun;

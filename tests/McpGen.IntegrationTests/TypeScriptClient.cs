@@ -41,7 +41,7 @@ internal static class TypeScriptClient
     /// </summary>
     /// <param name="wireReport">Adds the per-session wire report (<c>wire</c>: replicas, statuses, resumptions, notifications, step marks).</param>
     /// <param name="requestTimeout">Bounds each request (default 15 s).</param>
-    public static async Task<JsonElement> RunSessionsAsync(Uri endpoint, string sdk, string era, string? protocolVersion, object[] steps, int sessions, int concurrency, bool retryOnce = false, TimeSpan? limit = null, bool wireReport = false, TimeSpan? requestTimeout = null)
+    public static async Task<JsonElement> RunSessionsAsync(Uri endpoint, string sdk, string era, string? protocolVersion, object[] steps, int sessions, int concurrency, bool retryOnce = false, TimeSpan? limit = null, bool wireReport = false, TimeSpan? requestTimeout = null, object? answers = null)
     {
         TimeSpan overall = limit ?? TimeSpan.FromSeconds(90);
         var arguments = new List<string>
@@ -65,6 +65,11 @@ internal static class TypeScriptClient
         if (wireReport)
         {
             arguments.Add("--wire-report");
+        }
+
+        if (answers is not null)
+        {
+            arguments.AddRange(["--answers", JsonSerializer.Serialize(answers)]);
         }
 
         ProcessRunner.Result run = await ProcessRunner.RunAsync("node", arguments, RepoPaths.TsClientDir, overall + TimeSpan.FromSeconds(15));
