@@ -4,7 +4,6 @@ using System.IO;
 using System.IO.Pipelines;
 using System.Text;
 using System.Threading;
-using System.Threading.Channels;
 using System.Threading.Tasks;
 using McpGen.Protocol;
 using McpGen.Security;
@@ -23,15 +22,13 @@ namespace McpGen.Transport;
 /// appended to the session's <c>sse</c> stream log. The log publishes on the backplane, so the replica holding the GET
 /// stream writes it, wherever the POST landed (store-backed servers). Closing the stream ends the session.
 /// </summary>
-internal sealed class LegacySseTransport(McpEndpoint endpoint, McpSessionRuntime runtime, ILogger logger)
+internal sealed class LegacySseTransport(McpEndpoint endpoint, McpSessionRuntime runtime, SessionStreamServer streams, ILogger logger)
 {
     /// <summary>The stream id of the HTTP+SSE stream of a session.</summary>
     public const string StreamId = "sse";
 
     /// <summary>The <see cref="HttpContext.Items"/> key that makes <c>initialize</c> update this session instead of creating one.</summary>
     public const string SessionItem = "McpGen.LegacySseSession";
-
-    private static readonly TimeSpan KeepAliveInterval = TimeSpan.FromSeconds(15);
 
     /// <summary><c>GET {pattern}/sse</c>.</summary>
     public async Task OpenAsync(HttpContext context, string messagePath)
@@ -45,92 +42,27 @@ internal sealed class LegacySseTransport(McpEndpoint endpoint, McpSessionRuntime
             return;
         }
 
-        var log = new SessionStreamLog(runtime, session.Id, StreamId, priming: false);
-        var live = Channel.CreateUnbounded<McpStoredEvent>(new UnboundedChannelOptions { SingleReader = true });
-        CancellationToken aborted = context.RequestAborted;
-        await using (IAsyncDisposable subscription = await runtime.Backplane.SubscribeAsync(log.Channel, payload =>
+        HttpResponse response = context.Response;
+        SseFormat.StartResponse(response);
+        PipeWriter body = response.BodyWriter;
+        McpSessionLog.SessionStarted(logger, session.Id, "2024-11-05 (HTTP+SSE)", null);
+        try
         {
-            if (SessionStreamLog.TryDecode(payload, out McpStoredEvent stored))
-            {
-                live.Writer.TryWrite(stored);
-            }
+            body.Write("event: endpoint\ndata: "u8);
+            body.Write(Encoding.UTF8.GetBytes(messagePath + "?sessionId=" + Uri.EscapeDataString(session.Id)));
+            body.Write("\n\n"u8);
+            await body.FlushAsync(context.RequestAborted).ConfigureAwait(false);
 
-            return ValueTask.CompletedTask;
-        }, aborted).ConfigureAwait(false))
-        await using (IAsyncDisposable control = await runtime.Backplane.SubscribeAsync(McpSessionRuntime.ControlChannel(session.Id), payload =>
+            // Every answer is appended to the session's "sse" stream log by whichever replica processed the message.
+            await streams.FollowAsync(body, new SessionStreamLog(runtime, session.Id, StreamId, priming: false), 0, context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException or ObjectDisposedException)
         {
-            if (payload.Span.SequenceEqual("end"u8))
-            {
-                live.Writer.TryComplete();
-            }
-
-            return ValueTask.CompletedTask;
-        }, aborted).ConfigureAwait(false))
+            McpEndpointLog.StreamAborted(logger, ex);
+        }
+        catch (McpStoreUnavailableException ex)
         {
-            HttpResponse response = context.Response;
-            SseFormat.StartResponse(response);
-            PipeWriter body = response.BodyWriter;
-            McpSessionLog.SessionStarted(logger, session.Id, "2024-11-05 (HTTP+SSE)", null);
-            try
-            {
-                body.Write("event: endpoint\ndata: "u8);
-                body.Write(Encoding.UTF8.GetBytes(messagePath + "?sessionId=" + Uri.EscapeDataString(session.Id)));
-                body.Write("\n\n"u8);
-                await body.FlushAsync(aborted).ConfigureAwait(false);
-                long last = 0;
-                while (true)
-                {
-                    using var wait = CancellationTokenSource.CreateLinkedTokenSource(aborted);
-                    wait.CancelAfter(KeepAliveInterval);
-                    try
-                    {
-                        if (!await live.Reader.WaitToReadAsync(wait.Token).ConfigureAwait(false))
-                        {
-                            break; // the session was deleted
-                        }
-                    }
-                    catch (OperationCanceledException) when (!aborted.IsCancellationRequested)
-                    {
-                        await runtime.Store.GetAsync(session.Id, touch: true, aborted).ConfigureAwait(false);
-                        SseFormat.WriteKeepAlive(body);
-                        await body.FlushAsync(aborted).ConfigureAwait(false);
-                        continue;
-                    }
-
-                    while (live.Reader.TryRead(out McpStoredEvent item))
-                    {
-                        if (item.Sequence <= last)
-                        {
-                            continue;
-                        }
-
-                        if (item.Sequence > last + 1)
-                        {
-                            // Published before the subscription was active: read the gap from the log.
-                            foreach (McpStoredEvent missed in await log.ReadAsync(last, aborted).ConfigureAwait(false))
-                            {
-                                if (missed.Sequence < item.Sequence)
-                                {
-                                    SseFormat.WriteMessage(body, log.EventId(missed.Sequence), missed.Message.Span);
-                                }
-                            }
-                        }
-
-                        SseFormat.WriteMessage(body, log.EventId(item.Sequence), item.Message.Span);
-                        last = item.Sequence;
-                    }
-
-                    await body.FlushAsync(aborted).ConfigureAwait(false);
-                }
-            }
-            catch (Exception ex) when (ex is OperationCanceledException or IOException or ObjectDisposedException)
-            {
-                McpEndpointLog.StreamAborted(logger, ex);
-            }
-            catch (McpStoreUnavailableException ex)
-            {
-                McpSessionLog.StoreUnavailable(logger, "an HTTP+SSE stream ended", ex);
-            }
+            McpSessionLog.StoreUnavailable(logger, "an HTTP+SSE stream ended", ex);
         }
 
         // The stream is the session: when the client closes it, the session ends.

@@ -86,7 +86,7 @@ internal sealed partial class McpEndpoint
                 _logger,
                 services.ClientInput.Pending);
             _sessionStreams = new SessionStreamServer(_sessions, _feed, _logger);
-            _legacySse = definition.LegacySse ? new LegacySseTransport(this, _sessions, _logger) : null;
+            _legacySse = definition.LegacySse ? new LegacySseTransport(this, _sessions, _sessionStreams, _logger) : null;
         }
     }
 

@@ -73,11 +73,23 @@ internal sealed class SessionStreamServer(McpSessionRuntime runtime, McpChangeFe
     /// Replays a request stream after <paramref name="afterSequence"/> and follows it live until its last event (the
     /// response), the client leaves or the session ends.
     /// </summary>
-    private async Task ResumeRequestStreamAsync(HttpContext context, McpSessionState session, string streamId, long afterSequence)
+    private Task ResumeRequestStreamAsync(HttpContext context, McpSessionState session, string streamId, long afterSequence)
     {
-        var log = new SessionStreamLog(runtime, session.Id, streamId, priming: false);
+        SseFormat.StartResponse(context.Response);
+        McpSessionLog.StreamEvent(logger, session.Id, streamId, $"resumed after event {afterSequence}");
+        return FollowAsync(context.Response.BodyWriter, new SessionStreamLog(runtime, session.Id, streamId, priming: false), afterSequence, context.RequestAborted);
+    }
+
+    /// <summary>
+    /// Writes a logged stream into an event-stream response that has started: its events after
+    /// <paramref name="afterSequence"/> from the log, then the live ones from the backplane (a gap, published before the
+    /// subscription was active or lost, is read from the log), until its last event, the end of the session, or the
+    /// client leaving. Keep-alives and session touches while idle. The resumption of a request stream, and the stream of
+    /// an HTTP+SSE session, which has no last event.
+    /// </summary>
+    public async Task FollowAsync(PipeWriter body, SessionStreamLog log, long afterSequence, CancellationToken aborted)
+    {
         var live = Channel.CreateUnbounded<McpStoredEvent>(new UnboundedChannelOptions { SingleReader = true });
-        CancellationToken aborted = context.RequestAborted;
         await using IAsyncDisposable subscription = await runtime.Backplane.SubscribeAsync(log.Channel, payload =>
         {
             if (SessionStreamLog.TryDecode(payload, out McpStoredEvent stored))
@@ -87,26 +99,14 @@ internal sealed class SessionStreamServer(McpSessionRuntime runtime, McpChangeFe
 
             return ValueTask.CompletedTask;
         }, aborted).ConfigureAwait(false);
-        await using IAsyncDisposable control = await SubscribeControlAsync(session.Id, null, live.Writer, aborted).ConfigureAwait(false);
+        await using IAsyncDisposable control = await SubscribeControlAsync(log.SessionId, null, live.Writer, aborted).ConfigureAwait(false);
 
-        HttpResponse response = context.Response;
-        SseFormat.StartResponse(response);
-        PipeWriter body = response.BodyWriter;
-        long last = afterSequence;
-        McpSessionLog.StreamEvent(logger, session.Id, streamId, $"resumed after event {afterSequence}");
         try
         {
-            (long replayedTo, bool finished) = await ReplayAsync(body, log, session.Id, streamId, last, aborted).ConfigureAwait(false);
-            last = replayedTo;
-            if (finished)
+            (long last, bool finished) = await ReplayAsync(body, log, afterSequence, aborted).ConfigureAwait(false);
+            while (!finished)
             {
-                return;
-            }
-
-            await body.FlushAsync(aborted).ConfigureAwait(false);
-            while (true)
-            {
-                McpStoredEvent? next = await ReadAsync(live.Reader, body, session.Id, aborted).ConfigureAwait(false);
+                McpStoredEvent? next = await ReadAsync(live.Reader, body, log.SessionId, aborted).ConfigureAwait(false);
                 if (next is not { } item)
                 {
                     return; // the session ended
@@ -119,24 +119,14 @@ internal sealed class SessionStreamServer(McpSessionRuntime runtime, McpChangeFe
 
                 if (item.Sequence > last + 1)
                 {
-                    // A gap (published before the subscription was active, or lost): read it from the log.
-                    (long to, bool done) = await ReplayAsync(body, log, session.Id, streamId, last, aborted).ConfigureAwait(false);
-                    last = to;
-                    if (done)
-                    {
-                        return;
-                    }
-
+                    (last, finished) = await ReplayAsync(body, log, last, aborted).ConfigureAwait(false);
                     continue;
                 }
 
                 SseFormat.WriteMessage(body, log.EventId(item.Sequence), item.Message.Span);
                 last = item.Sequence;
+                finished = item.Last;
                 await body.FlushAsync(aborted).ConfigureAwait(false);
-                if (item.Last)
-                {
-                    return;
-                }
             }
         }
         catch (Exception ex) when (ex is OperationCanceledException or System.IO.IOException or ObjectDisposedException)
@@ -146,7 +136,7 @@ internal sealed class SessionStreamServer(McpSessionRuntime runtime, McpChangeFe
     }
 
     /// <summary>Writes the logged events after <paramref name="after"/>; returns the last sequence written and whether the stream ended.</summary>
-    private static async Task<(long Last, bool Ended)> ReplayAsync(PipeWriter body, SessionStreamLog log, string sessionId, string streamId, long after, CancellationToken aborted)
+    private static async Task<(long Last, bool Ended)> ReplayAsync(PipeWriter body, SessionStreamLog log, long after, CancellationToken aborted)
     {
         var events = await log.ReadAsync(after, aborted).ConfigureAwait(false);
         long last = after;
@@ -194,7 +184,7 @@ internal sealed class SessionStreamServer(McpSessionRuntime runtime, McpChangeFe
         {
             if (afterSequence >= 0)
             {
-                await ReplayAsync(body, log, session.Id, StandaloneStreamId, afterSequence, aborted).ConfigureAwait(false);
+                await ReplayAsync(body, log, afterSequence, aborted).ConfigureAwait(false);
             }
             else if (McpProtocolVersions.HasResumablePriming(session.ProtocolVersion))
             {
