@@ -128,7 +128,10 @@ internal sealed class McpSessionRuntime : IAsyncDisposable
     /// </summary>
     public Task EnsureStartedAsync()
     {
-        if (!IsShared)
+        // Every request of a store-backed session calls this: once subscribed, no lock.
+        if (!IsShared || (Ready(Volatile.Read(ref _cancelSubscription))
+            && (_pending is null || Ready(Volatile.Read(ref _replySubscription)))
+            && (_cacheTicks == 0 || Ready(Volatile.Read(ref _invalidateSubscription)))))
         {
             return Task.CompletedTask;
         }
@@ -172,6 +175,8 @@ internal sealed class McpSessionRuntime : IAsyncDisposable
     }
 
     private static bool Started(Task? subscription) => subscription is null || subscription.IsCompletedSuccessfully;
+
+    private static bool Ready(Task? subscription) => subscription is { IsCompletedSuccessfully: true };
 
     /// <summary>Creates a session for an <c>initialize</c> request; <see langword="null"/> when the session limit is reached.</summary>
     public async ValueTask<McpSessionState?> CreateAsync(HttpContext context, string protocolVersion, ReadOnlyMemory<byte> capabilities, McpClientInfo? clientInfo)
@@ -426,7 +431,7 @@ internal sealed class McpSessionRuntime : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _sweeper.DisposeAsync().ConfigureAwait(false);
-        foreach (Task<IAsyncDisposable>? held in new[] { _replySubscription, _invalidateSubscription })
+        foreach (Task<IAsyncDisposable>? held in new[] { _cancelSubscription, _replySubscription, _invalidateSubscription })
         {
             if (held is not null)
             {
@@ -438,18 +443,6 @@ internal sealed class McpSessionRuntime : IAsyncDisposable
                 {
                     McpSessionLog.ShutdownIgnored(_logger, ex);
                 }
-            }
-        }
-
-        if (_cancelSubscription is { } subscription)
-        {
-            try
-            {
-                await (await subscription.ConfigureAwait(false)).DisposeAsync().ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is McpStoreUnavailableException or OperationCanceledException)
-            {
-                McpSessionLog.ShutdownIgnored(_logger, ex);
             }
         }
     }
