@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 
 namespace McpGen.Protocol;
@@ -186,87 +187,10 @@ internal static class JsonRpcMessageReader
                 }
 
                 message.Meta = new JsonSlice(start, (int)reader.BytesConsumed - start, type);
+                continue;
             }
-            else if (reader.ValueTextEquals("name"u8))
-            {
-                reader.Read();
-                message.Name = SliceAndSkip(ref reader);
-            }
-            else if (reader.ValueTextEquals("arguments"u8))
-            {
-                reader.Read();
-                message.Arguments = SliceAndSkip(ref reader);
-            }
-            else if (reader.ValueTextEquals("cursor"u8))
-            {
-                reader.Read();
-                message.Cursor = SliceAndSkip(ref reader);
-            }
-            else if (reader.ValueTextEquals("uri"u8))
-            {
-                reader.Read();
-                message.Uri = SliceAndSkip(ref reader);
-            }
-            else if (reader.ValueTextEquals("protocolVersion"u8))
-            {
-                reader.Read();
-                message.ProtocolVersion = SliceAndSkip(ref reader);
-            }
-            else if (reader.ValueTextEquals("level"u8))
-            {
-                reader.Read();
-                message.Level = SliceAndSkip(ref reader);
-            }
-            else if (reader.ValueTextEquals("ref"u8))
-            {
-                reader.Read();
-                message.Ref = SliceAndSkip(ref reader);
-            }
-            else if (reader.ValueTextEquals("argument"u8))
-            {
-                reader.Read();
-                message.Argument = SliceAndSkip(ref reader);
-            }
-            else if (reader.ValueTextEquals("context"u8))
-            {
-                reader.Read();
-                message.Context = SliceAndSkip(ref reader);
-            }
-            else if (reader.ValueTextEquals("capabilities"u8))
-            {
-                reader.Read();
-                message.Capabilities = SliceAndSkip(ref reader);
-            }
-            else if (reader.ValueTextEquals("clientInfo"u8))
-            {
-                reader.Read();
-                message.ClientInfo = SliceAndSkip(ref reader);
-            }
-            else if (reader.ValueTextEquals("requestId"u8))
-            {
-                reader.Read();
-                message.RequestId = SliceAndSkip(ref reader);
-            }
-            else if (reader.ValueTextEquals("notifications"u8))
-            {
-                reader.Read();
-                message.Notifications = SliceAndSkip(ref reader);
-            }
-            else if (reader.ValueTextEquals("inputResponses"u8))
-            {
-                reader.Read();
-                message.InputResponses = SliceAndSkip(ref reader);
-            }
-            else if (reader.ValueTextEquals("requestState"u8))
-            {
-                reader.Read();
-                message.RequestState = SliceAndSkip(ref reader);
-            }
-            else
-            {
-                reader.Read();
-                reader.Skip();
-            }
+
+            ReadMember(ref reader, ref ParamSlot(ref reader, ref message));
         }
     }
 
@@ -274,37 +198,137 @@ internal static class JsonRpcMessageReader
     {
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            if (reader.ValueTextEquals("io.modelcontextprotocol/protocolVersion"u8))
-            {
-                reader.Read();
-                message.MetaProtocolVersion = SliceAndSkip(ref reader);
-            }
-            else if (reader.ValueTextEquals("io.modelcontextprotocol/clientCapabilities"u8))
-            {
-                reader.Read();
-                message.MetaClientCapabilities = SliceAndSkip(ref reader);
-            }
-            else if (reader.ValueTextEquals("io.modelcontextprotocol/clientInfo"u8))
-            {
-                reader.Read();
-                message.MetaClientInfo = SliceAndSkip(ref reader);
-            }
-            else if (reader.ValueTextEquals("progressToken"u8))
-            {
-                reader.Read();
-                message.ProgressToken = SliceAndSkip(ref reader);
-            }
-            else if (reader.ValueTextEquals("io.modelcontextprotocol/logLevel"u8))
-            {
-                reader.Read();
-                message.MetaLogLevel = SliceAndSkip(ref reader);
-            }
-            else
-            {
-                reader.Read();
-                reader.Skip();
-            }
+            ReadMember(ref reader, ref MetaSlot(ref reader, ref message));
         }
+    }
+
+    /// <summary>
+    /// Reads the value of the member whose name the reader is on into <paramref name="slot"/>, or skips it when the slot
+    /// is a null reference (a member the endpoint does not use).
+    /// </summary>
+    private static void ReadMember(ref Utf8JsonReader reader, ref JsonSlice slot)
+    {
+        reader.Read();
+        if (Unsafe.IsNullRef(ref slot))
+        {
+            reader.Skip();
+        }
+        else
+        {
+            slot = SliceAndSkip(ref reader);
+        }
+    }
+
+    /// <summary>The field of <paramref name="message"/> a <c>params</c> member fills, or a null reference.</summary>
+    private static ref JsonSlice ParamSlot(ref Utf8JsonReader reader, ref JsonRpcMessage message)
+    {
+        if (reader.ValueTextEquals("name"u8))
+        {
+            return ref message.Name;
+        }
+
+        if (reader.ValueTextEquals("arguments"u8))
+        {
+            return ref message.Arguments;
+        }
+
+        if (reader.ValueTextEquals("cursor"u8))
+        {
+            return ref message.Cursor;
+        }
+
+        if (reader.ValueTextEquals("uri"u8))
+        {
+            return ref message.Uri;
+        }
+
+        if (reader.ValueTextEquals("protocolVersion"u8))
+        {
+            return ref message.ProtocolVersion;
+        }
+
+        if (reader.ValueTextEquals("level"u8))
+        {
+            return ref message.Level;
+        }
+
+        if (reader.ValueTextEquals("ref"u8))
+        {
+            return ref message.Ref;
+        }
+
+        if (reader.ValueTextEquals("argument"u8))
+        {
+            return ref message.Argument;
+        }
+
+        if (reader.ValueTextEquals("context"u8))
+        {
+            return ref message.Context;
+        }
+
+        if (reader.ValueTextEquals("capabilities"u8))
+        {
+            return ref message.Capabilities;
+        }
+
+        if (reader.ValueTextEquals("clientInfo"u8))
+        {
+            return ref message.ClientInfo;
+        }
+
+        if (reader.ValueTextEquals("requestId"u8))
+        {
+            return ref message.RequestId;
+        }
+
+        if (reader.ValueTextEquals("notifications"u8))
+        {
+            return ref message.Notifications;
+        }
+
+        if (reader.ValueTextEquals("inputResponses"u8))
+        {
+            return ref message.InputResponses;
+        }
+
+        if (reader.ValueTextEquals("requestState"u8))
+        {
+            return ref message.RequestState;
+        }
+
+        return ref Unsafe.NullRef<JsonSlice>();
+    }
+
+    /// <summary>The field of <paramref name="message"/> a <c>params._meta</c> member fills, or a null reference.</summary>
+    private static ref JsonSlice MetaSlot(ref Utf8JsonReader reader, ref JsonRpcMessage message)
+    {
+        if (reader.ValueTextEquals("io.modelcontextprotocol/protocolVersion"u8))
+        {
+            return ref message.MetaProtocolVersion;
+        }
+
+        if (reader.ValueTextEquals("io.modelcontextprotocol/clientCapabilities"u8))
+        {
+            return ref message.MetaClientCapabilities;
+        }
+
+        if (reader.ValueTextEquals("io.modelcontextprotocol/clientInfo"u8))
+        {
+            return ref message.MetaClientInfo;
+        }
+
+        if (reader.ValueTextEquals("progressToken"u8))
+        {
+            return ref message.ProgressToken;
+        }
+
+        if (reader.ValueTextEquals("io.modelcontextprotocol/logLevel"u8))
+        {
+            return ref message.MetaLogLevel;
+        }
+
+        return ref Unsafe.NullRef<JsonSlice>();
     }
 
     private static JsonSlice Slice(ref Utf8JsonReader reader)
