@@ -84,7 +84,7 @@ public sealed class PostgreSqlSpecificTests : IAsyncLifetime
         // Twice: the script is idempotent.
         for (int i = 0; i < 2; i++)
         {
-            ProcessRunner.Result result = await ProcessRunner.RunAsync("psql", psql, TimeSpan.FromSeconds(60));
+            ProcessRunner.Result result = await ProcessRunner.RunAsync("psql", psql, RepoPaths.Root, TimeSpan.FromSeconds(60));
             Assert.True(result.ExitCode == 0, result.Describe());
         }
 

@@ -3,9 +3,12 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
-namespace McpGen.IntegrationTests;
+namespace McpGen.Testing;
 
-/// <summary>Runs child processes with a hard time limit, capturing their output; never leaves one running.</summary>
+/// <summary>
+/// Runs child processes with a hard time limit, capturing their output; never leaves one running. Shared by the test
+/// projects that start processes (linked into each).
+/// </summary>
 internal static class ProcessRunner
 {
     public sealed record Result(int ExitCode, string StdOut, string StdErr)

@@ -18,7 +18,7 @@ internal static class PostgresServer
     public static async Task<string> ScriptAsync(string command, IDictionary<string, string>? environment = null, TimeSpan? timeout = null)
     {
         ProcessRunner.Result result = await ProcessRunner.RunAsync(
-            "bash", [RepoPaths.PostgresScript, command], timeout ?? TimeSpan.FromMinutes(5), environment);
+            "bash", [RepoPaths.PostgresScript, command], RepoPaths.Root, timeout ?? TimeSpan.FromMinutes(5), environment);
         if (result.ExitCode != 0)
         {
             throw new InvalidOperationException($"scripts/services/postgres.sh {command} failed: {result.Describe()}");
