@@ -60,7 +60,7 @@ public sealed class KestrelCancellationTests
                 ctx.Request.Log(McpLogLevel.Error, "after cancellation: must not be sent");
                 throw;
             }
-        }, McpToolFeatures.Logging);
+        }, McpHandlerFeatures.RequestContext);
 
     [Fact]
     public async Task ClientAbortingBeforeAnyResponse_CancelsTheTool()

@@ -104,7 +104,7 @@ public sealed class ProgressStreamTests
         {
             ctx.Progress.Report(new McpProgress(1));
             throw new InvalidOperationException("boom");
-        }, McpToolFeatures.Progress);
+        }, McpHandlerFeatures.Progress);
         await using McpTestHost host = await StartAsync(new TestServerDefinition("s", "1", [tool]));
 
         HttpResponseMessage response = await host.CallModernAsync("flaky", extraMeta: "\"progressToken\":\"t\"");
@@ -135,7 +135,7 @@ public sealed class ProgressStreamTests
                 cancelled.TrySetResult(ctx.Request.RequestAborted.IsCancellationRequested);
                 throw;
             }
-        }, McpToolFeatures.Progress);
+        }, McpHandlerFeatures.Progress);
         await using McpTestHost host = await StartAsync(new TestServerDefinition("s", "1", [tool]));
         using var cts = new CancellationTokenSource();
         string body = ModernBody("tools/call", "\"name\":\"wait\"", meta: Meta[..^1] + ",\"progressToken\":\"t\"}");

@@ -41,7 +41,7 @@ public sealed class BehaviourTests
         Assert.Equal(["echo", "get_forecast"], definition.Tools.Select(t => t.Name));
         Assert.Null(definition.FindTool("missing"));
         Assert.Same(definition.Tools[1], definition.FindTool("get_forecast"));
-        Assert.Equal(McpToolFeatures.None, definition.Tools[1].Features);
+        Assert.Equal(McpHandlerFeatures.None, definition.Tools[1].Features);
     }
 
     [Fact]
@@ -191,8 +191,8 @@ public sealed class BehaviourTests
 
         JsonElement schema = ToolJson(Specials, "context").GetProperty("inputSchema");
         Assert.Equal(["id"], schema.GetProperty("properties").EnumerateObject().Select(p => p.Name));
-        Assert.Equal(McpToolFeatures.Progress | McpToolFeatures.Logging, Specials.FindTool("context")!.Features);
-        Assert.Equal(McpToolFeatures.Progress, Specials.FindTool("progress")!.Features);
+        Assert.Equal(McpHandlerFeatures.Progress | McpHandlerFeatures.RequestContext, Specials.FindTool("context")!.Features);
+        Assert.Equal(McpHandlerFeatures.Progress, Specials.FindTool("progress")!.Features);
     }
 
     [Fact]

@@ -101,19 +101,19 @@ internal static class GeneratorHarness
         return JsonDocument.Parse(tool.Json).RootElement.Clone();
     }
 
-    /// <summary>Invokes a tool with a real <see cref="McpToolContext"/> and returns the written result object.</summary>
+    /// <summary>Invokes a tool with a real <see cref="McpHandlerContext"/> and returns the written result object.</summary>
     public static async Task<ToolCall> InvokeAsync(McpServerDefinition definition, string name, string arguments, IServiceProvider? services = null, CancellationToken cancellationToken = default, TestProgressSink? progress = null)
     {
         services ??= new ServiceCollection().BuildServiceProvider();
         McpToolDefinition tool = definition.FindTool(name) ?? throw new InvalidOperationException("No tool " + name);
         var buffer = new ArrayBufferWriter<byte>();
-        var context = default(McpToolContext);
+        var context = default(McpHandlerContext);
         using (var writer = new Utf8JsonWriter(buffer))
         {
             writer.WriteStartObject();
             var http = new DefaultHttpContext { RequestServices = services };
             var request = new McpRequestContext(http, "2025-11-25", false, "1", null, progress);
-            context = new McpToolContext(request, services, JsonOptions, Encoding.UTF8.GetBytes(arguments), writer, cancellationToken);
+            context = new McpHandlerContext(request, services, JsonOptions, Encoding.UTF8.GetBytes(arguments), writer, cancellationToken);
             await tool.Handler(context);
             writer.WriteEndObject();
         }
@@ -122,18 +122,18 @@ internal static class GeneratorHarness
         return new ToolCall(result, context.HasArgumentErrors ? context.DescribeArgumentErrors(name) : null, context.ArgumentErrors.ToArray());
     }
 
-    /// <summary>Runs a resource reader or prompt renderer with a real <see cref="McpToolContext"/>; returns the written result object.</summary>
-    public static async Task<ToolCall> RunHandlerAsync(Func<McpToolContext, ValueTask> handler, string arguments = "", string resourceUri = "", IServiceProvider? services = null)
+    /// <summary>Runs a resource reader or prompt renderer with a real <see cref="McpHandlerContext"/>; returns the written result object.</summary>
+    public static async Task<ToolCall> RunHandlerAsync(Func<McpHandlerContext, ValueTask> handler, string arguments = "", string resourceUri = "", IServiceProvider? services = null)
     {
         services ??= new ServiceCollection().BuildServiceProvider();
         var buffer = new ArrayBufferWriter<byte>();
-        var context = default(McpToolContext);
+        var context = default(McpHandlerContext);
         using (var writer = new Utf8JsonWriter(buffer))
         {
             writer.WriteStartObject();
             var http = new DefaultHttpContext { RequestServices = services };
             var request = new McpRequestContext(http, "2025-11-25", false, "1", null, null);
-            context = new McpToolContext(request, services, JsonOptions, Encoding.UTF8.GetBytes(arguments), writer, CancellationToken.None) { ResourceUri = resourceUri };
+            context = new McpHandlerContext(request, services, JsonOptions, Encoding.UTF8.GetBytes(arguments), writer, CancellationToken.None) { ResourceUri = resourceUri };
             await handler(context);
             writer.WriteEndObject();
         }
@@ -149,7 +149,7 @@ internal static class GeneratorHarness
         return new McpCompletionContext(new McpRequestContext(http, "2025-11-25", false, "1", null, null), arguments ?? new Dictionary<string, string>());
     }
 
-    public sealed record ToolCall(JsonElement? Result, string? Errors, McpToolContext.ArgumentError[] ArgumentErrors)
+    public sealed record ToolCall(JsonElement? Result, string? Errors, McpHandlerContext.ArgumentError[] ArgumentErrors)
     {
         public JsonElement Value => Result ?? throw new InvalidOperationException("No result was written; errors: " + Errors);
 

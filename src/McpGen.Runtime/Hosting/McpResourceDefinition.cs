@@ -4,8 +4,8 @@ using System.Threading.Tasks;
 namespace McpGen;
 
 /// <summary>Reads one resource (fixed or templated): writes its contents. Emitted by the generator.</summary>
-/// <param name="context">The read: <see cref="McpToolContext.ResourceUri"/>, services, request and the contents writer.</param>
-public delegate ValueTask McpResourceHandler(McpToolContext context);
+/// <param name="context">The read: <see cref="McpHandlerContext.ResourceUri"/>, services, request and the contents writer.</param>
+public delegate ValueTask McpResourceHandler(McpHandlerContext context);
 
 /// <summary>The compile-time description of one resource or resource template, produced by the McpGen generator.</summary>
 public sealed class McpResourceDefinition
@@ -16,7 +16,8 @@ public sealed class McpResourceDefinition
     /// <param name="json">The UTF-8 JSON of the <c>Resource</c> (or <c>ResourceTemplate</c>) object, as the list reports it.</param>
     /// <param name="handler">The generated reader.</param>
     /// <param name="subscribable">Whether clients may subscribe to updates.</param>
-    public McpResourceDefinition(string uriOrTemplate, bool isTemplate, byte[] json, McpResourceHandler handler, bool subscribable = false)
+    /// <param name="features">What the reader may send besides its contents.</param>
+    public McpResourceDefinition(string uriOrTemplate, bool isTemplate, byte[] json, McpResourceHandler handler, bool subscribable = false, McpHandlerFeatures features = McpHandlerFeatures.None)
     {
         ArgumentNullException.ThrowIfNull(uriOrTemplate);
         ArgumentNullException.ThrowIfNull(json);
@@ -26,7 +27,11 @@ public sealed class McpResourceDefinition
         Json = json;
         Handler = handler;
         Subscribable = subscribable;
+        Features = features;
     }
+
+    /// <summary>What the reader may send besides its contents (progress, log messages, requests to the client).</summary>
+    public McpHandlerFeatures Features { get; }
 
     /// <summary>The fixed URI, or the URI template.</summary>
     public string UriOrTemplate { get; }
@@ -45,7 +50,7 @@ public sealed class McpResourceDefinition
 }
 
 /// <summary>Renders one prompt: binds its string arguments and writes the messages. Emitted by the generator.</summary>
-public delegate ValueTask McpPromptHandler(McpToolContext context);
+public delegate ValueTask McpPromptHandler(McpHandlerContext context);
 
 /// <summary>The compile-time description of one prompt, produced by the McpGen generator.</summary>
 public sealed class McpPromptDefinition
@@ -54,7 +59,8 @@ public sealed class McpPromptDefinition
     /// <param name="name">The prompt name.</param>
     /// <param name="json">The UTF-8 JSON of the <c>Prompt</c> object (name, title, description, arguments).</param>
     /// <param name="handler">The generated renderer.</param>
-    public McpPromptDefinition(string name, byte[] json, McpPromptHandler handler)
+    /// <param name="features">What the renderer may send besides its messages.</param>
+    public McpPromptDefinition(string name, byte[] json, McpPromptHandler handler, McpHandlerFeatures features = McpHandlerFeatures.None)
     {
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(json);
@@ -62,7 +68,11 @@ public sealed class McpPromptDefinition
         Name = name;
         Json = json;
         Handler = handler;
+        Features = features;
     }
+
+    /// <summary>What the renderer may send besides its messages (progress, log messages, requests to the client).</summary>
+    public McpHandlerFeatures Features { get; }
 
     /// <summary>The prompt name.</summary>
     public string Name { get; }

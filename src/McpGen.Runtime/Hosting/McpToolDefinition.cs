@@ -6,20 +6,26 @@ namespace McpGen;
 
 /// <summary>Invokes one tool: binds its arguments, calls the method and writes the result. Emitted by the generator.</summary>
 /// <param name="context">The call: arguments, services, request data and the result writer.</param>
-public delegate ValueTask McpToolHandler(McpToolContext context);
+public delegate ValueTask McpToolHandler(McpHandlerContext context);
 
-/// <summary>What a tool may do besides returning its result; decides whether the response can be plain JSON.</summary>
+/// <summary>
+/// What a handler (tool, resource reader, prompt renderer) may do besides returning its result; decides whether the
+/// response can be plain JSON. Computed by the generator from the handler's parameters.
+/// </summary>
 [Flags]
-public enum McpToolFeatures
+public enum McpHandlerFeatures
 {
-    /// <summary>The tool only returns its result: the response is always <c>application/json</c>.</summary>
+    /// <summary>The handler only returns its result: the response is always <c>application/json</c>.</summary>
     None = 0,
 
-    /// <summary>The tool may report progress (it takes an <c>IProgress&lt;McpProgress&gt;</c> or the request context).</summary>
+    /// <summary>The handler may report progress (it takes an <c>IProgress&lt;McpProgress&gt;</c> or the request context).</summary>
     Progress = 1,
 
-    /// <summary>The tool may send log messages to the client (it takes the request context).</summary>
-    Logging = 2,
+    /// <summary>
+    /// The handler takes <see cref="McpRequestContext"/>: it may send log messages, ask the client for input, notify
+    /// changes, or keep the context past its return.
+    /// </summary>
+    RequestContext = 2,
 }
 
 /// <summary>The compile-time description of one tool, produced by the McpGen source generator.</summary>
@@ -30,7 +36,7 @@ public sealed class McpToolDefinition
     /// <param name="json">The UTF-8 JSON of the <c>Tool</c> object, exactly as <c>tools/list</c> reports it.</param>
     /// <param name="handler">The generated invoker.</param>
     /// <param name="features">What the tool may send besides its result.</param>
-    public McpToolDefinition(string name, byte[] json, McpToolHandler handler, McpToolFeatures features = McpToolFeatures.None)
+    public McpToolDefinition(string name, byte[] json, McpToolHandler handler, McpHandlerFeatures features = McpHandlerFeatures.None)
     {
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(json);
@@ -51,7 +57,7 @@ public sealed class McpToolDefinition
     public McpToolHandler Handler { get; }
 
     /// <summary>What the tool may send besides its result.</summary>
-    public McpToolFeatures Features { get; }
+    public McpHandlerFeatures Features { get; }
 
     /// <summary>
     /// The arguments mirrored into <c>Mcp-Param-{Name}</c> headers (<c>x-mcp-header</c> in the input schema), which the

@@ -9,7 +9,7 @@ namespace McpGen;
 /// <summary>
 /// Reads a tool's <c>arguments</c> object for generated binders: one property at a time, primitives straight from
 /// <see cref="Utf8JsonReader"/>, complex values through <see cref="JsonTypeInfo{T}"/>. Every failed read is recorded on
-/// the <see cref="McpToolContext"/> with the argument name, the expected type and what was received.
+/// the <see cref="McpHandlerContext"/> with the argument name, the expected type and what was received.
 /// </summary>
 /// <example>
 /// <code>
@@ -25,13 +25,13 @@ namespace McpGen;
 public ref struct McpArgumentReader
 {
     private const int MaxShownLength = 60;
-    private readonly McpToolContext _context;
+    private readonly McpHandlerContext _context;
     private Utf8JsonReader _json;
     private bool _hasObject;
     private bool _atValue;
 
     /// <summary>Starts reading the call's arguments. An absent <c>arguments</c> reads as an empty object.</summary>
-    public McpArgumentReader(McpToolContext context)
+    public McpArgumentReader(McpHandlerContext context)
     {
         _context = context ?? throw new ArgumentNullException(nameof(context));
         _json = new Utf8JsonReader(context.Arguments.Span);

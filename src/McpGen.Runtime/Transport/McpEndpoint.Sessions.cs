@@ -213,7 +213,7 @@ internal sealed partial class McpEndpoint
     private bool CanServeWithoutSession(in JsonRpcMessage message) => message.Method switch
     {
         McpMethod.ToolsCall => message.Name.IsString && message.GetString(message.Name) is { } name
-            && Definition.FindTool(name) is { } tool && (tool.Features & McpToolFeatures.Logging) == 0,
+            && Definition.FindTool(name) is { } tool && (tool.Features & McpHandlerFeatures.RequestContext) == 0,
         McpMethod.ToolsList or McpMethod.ResourcesList or McpMethod.ResourcesTemplatesList or McpMethod.PromptsList
             or McpMethod.ResourcesRead or McpMethod.PromptsGet or McpMethod.CompletionComplete or McpMethod.Ping => true,
         _ => false,

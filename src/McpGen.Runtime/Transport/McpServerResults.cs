@@ -45,7 +45,7 @@ internal sealed class McpServerResults
         HasSubscribableResources = resources.Any(r => r.Subscribable);
         HasPrompts = prompts.Length > 0;
         HasCompletions = definition.HasCompletions;
-        HasLogging = _tools.Any(t => (t.Features & McpToolFeatures.Logging) != 0);
+        HasLogging = _tools.Any(t => (t.Features & McpHandlerFeatures.RequestContext) != 0);
 
         ServerInfo = Build(w => WriteServerInfo(w, icons: true));
         _legacyServerInfo = definition.Icons.IsEmpty ? ServerInfo : Build(w => WriteServerInfo(w, icons: false));

@@ -238,7 +238,7 @@ internal sealed class ServerFeatureHandler(McpServerDefinition definition, McpSe
         try
         {
             StartResult(buffer, rawId.Span);
-            var call = new McpToolContext(request, services: null, serializerOptions, arguments, buffer.Json, context.RequestAborted);
+            var call = new McpHandlerContext(request, services: null, serializerOptions, arguments, buffer.Json, context.RequestAborted);
             McpError? error = null;
             string kindName = kind == Kind.Resource ? "resource" : "prompt";
             try
@@ -578,11 +578,11 @@ internal sealed class ServerFeatureHandler(McpServerDefinition definition, McpSe
         return true;
     }
 
-    private static string DescribeArgumentErrors(McpToolContext call, string kind, string name)
+    private static string DescribeArgumentErrors(McpHandlerContext call, string kind, string name)
     {
         var text = new StringBuilder();
         text.Append("Invalid params: invalid arguments for ").Append(kind).Append(" '").Append(name).Append("':");
-        foreach (McpToolContext.ArgumentError error in call.ArgumentErrors)
+        foreach (McpHandlerContext.ArgumentError error in call.ArgumentErrors)
         {
             text.Append("\n- '").Append(error.Name).Append("': ");
             if (error.Received is null)

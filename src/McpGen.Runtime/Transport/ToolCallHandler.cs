@@ -77,8 +77,8 @@ internal sealed class ToolCallHandler(McpServerResults results, JsonSerializerOp
 
         // One event stream carries progress, log messages and requests to the client, in the order the tool sends them.
         // Only a tool that takes the request context (flagged Logging) can log or ask the client for input.
-        bool takesContext = (tool.Features & McpToolFeatures.Logging) != 0;
-        bool progress = (tool.Features & McpToolFeatures.Progress) != 0
+        bool takesContext = (tool.Features & McpHandlerFeatures.RequestContext) != 0;
+        bool progress = (tool.Features & McpHandlerFeatures.Progress) != 0
             && message.ProgressToken.Type is JsonTokenType.String or JsonTokenType.Number;
         McpLogLevel? logThreshold = !takesContext ? null
             : session is { } call ? call.State.LogLevel ?? McpLogLevels.LegacyDefault
@@ -206,7 +206,7 @@ internal sealed class ToolCallHandler(McpServerResults results, JsonSerializerOp
         {
             // Only a tool that takes McpRequestContext (flagged Logging by the generator) can keep the context past the
             // call, so only then are the id and clientInfo decoded before the body goes back to the pool.
-            request.Detach(decode: (tool.Features & McpToolFeatures.Logging) != 0);
+            request.Detach(decode: (tool.Features & McpHandlerFeatures.RequestContext) != 0);
             ResponseBuffer.Return(buffer);
             if (tracked is not null)
             {
@@ -231,7 +231,7 @@ internal sealed class ToolCallHandler(McpServerResults results, JsonSerializerOp
         CancellationToken cancellation)
     {
         StartResult(buffer, rawId.Span);
-        var call = new McpToolContext(request, services: null, serializerOptions, arguments, buffer.Json, cancellation);
+        var call = new McpHandlerContext(request, services: null, serializerOptions, arguments, buffer.Json, cancellation);
         try
         {
             ValueTask handled = tool.Handler(call);

@@ -19,7 +19,12 @@ internal static class PromptEmitter
         writer.Indentation++;
         writer.WriteLine(ServerEmitter.Literal(prompt.Name) + ",");
         writer.WriteLine(ServerEmitter.Utf8Literal(prompt.Json) + ".ToArray(),");
-        writer.WriteLine(HandlerName(prompt) + ");");
+        string features = ToolEmitter.Features(prompt.Parameters);
+        writer.WriteLine(features.Length > 0 ? HandlerName(prompt) + "," : HandlerName(prompt) + ");");
+        if (features.Length > 0)
+        {
+            writer.WriteLine("features: " + features + ");");
+        }
         writer.Indentation--;
     }
 

@@ -25,10 +25,21 @@ internal static class ResourceEmitter
         writer.WriteLine(ServerEmitter.Literal(resource.Uri) + ",");
         writer.WriteLine((resource.IsTemplate ? "true" : "false") + ",");
         writer.WriteLine(ServerEmitter.Utf8Literal(resource.Json) + ".ToArray(),");
-        writer.WriteLine(resource.Subscribable ? HandlerName(resource) + "," : HandlerName(resource) + ");");
+        var lines = new System.Collections.Generic.List<string> { HandlerName(resource) };
         if (resource.Subscribable)
         {
-            writer.WriteLine("subscribable: true);");
+            lines.Add("subscribable: true");
+        }
+
+        string features = ToolEmitter.Features(resource.Parameters);
+        if (features.Length > 0)
+        {
+            lines.Add("features: " + features);
+        }
+
+        for (int i = 0; i < lines.Count; i++)
+        {
+            writer.WriteLine(lines[i] + (i == lines.Count - 1 ? ");" : ","));
         }
 
         writer.Indentation--;

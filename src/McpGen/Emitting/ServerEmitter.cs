@@ -118,7 +118,7 @@ internal static class ServerEmitter
             if (server.Tools.Any(t => !t.IsStatic) || server.Resources.Any(r => !r.IsStatic) || server.Prompts.Any(p => !p.IsStatic))
             {
                 writer.WriteLine();
-                EmitCreateServer(writer, server, TypeRefs.ToolContext);
+                EmitCreateServer(writer, server, TypeRefs.HandlerContext);
             }
 
             if (server.Completions.Any(c => !c.IsStatic))

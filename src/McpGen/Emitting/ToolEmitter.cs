@@ -79,7 +79,7 @@ internal static class ToolEmitter
     {
         bool runsAsync = invocation.Return.Await != AwaitKind.None || (!invocation.IsStatic && server.Dispose == DisposeKind.AsyncDisposable);
         ParameterSpec[] bound = invocation.Parameters.Where(IsBound).ToArray();
-        using (writer.Open($"private static {TypeRefs.ValueTask} {invocation.HandlerName}({TypeRefs.ToolContext} context)"))
+        using (writer.Open($"private static {TypeRefs.ValueTask} {invocation.HandlerName}({TypeRefs.HandlerContext} context)"))
         {
             if (bind is not null)
             {
@@ -103,7 +103,7 @@ internal static class ToolEmitter
         {
             writer.WriteLine();
             string parameters = string.Concat(bound.Select(p => $", {p.TypeName} {Local(p)}"));
-            using (writer.Open($"private static async {TypeRefs.ValueTask} {invocation.HandlerName}_Async({TypeRefs.ToolContext} context{parameters})"))
+            using (writer.Open($"private static async {TypeRefs.ValueTask} {invocation.HandlerName}_Async({TypeRefs.HandlerContext} context{parameters})"))
             {
                 EmitCall(writer, invocation, server, write);
             }
@@ -366,17 +366,28 @@ internal static class ToolEmitter
         _ => ServerEmitter.ServiceExpression(parameter.Service!),
     };
 
-    private static string Features(ToolSpec tool)
+    private static string Features(ToolSpec tool) => Features(tool.Progress, tool.Logging);
+
+    /// <summary>
+    /// The <c>McpHandlerFeatures</c> of a handler with these parameters (empty for none): progress from an
+    /// <c>IProgress&lt;McpProgress&gt;</c> or the request context, the request context itself (logs, client input).
+    /// </summary>
+    public static string Features(EquatableArray<ParameterSpec> parameters)
+        => Features(
+            parameters.Any(p => p.Source is ParameterSource.Progress or ParameterSource.RequestContext),
+            parameters.Any(p => p.Source is ParameterSource.RequestContext));
+
+    private static string Features(bool progress, bool requestContext)
     {
         var flags = new List<string>();
-        if (tool.Progress)
+        if (progress)
         {
-            flags.Add(TypeRefs.ToolFeatures + ".Progress");
+            flags.Add(TypeRefs.HandlerFeatures + ".Progress");
         }
 
-        if (tool.Logging)
+        if (requestContext)
         {
-            flags.Add(TypeRefs.ToolFeatures + ".Logging");
+            flags.Add(TypeRefs.HandlerFeatures + ".RequestContext");
         }
 
         return string.Join(" | ", flags);

@@ -17,9 +17,9 @@ internal static class TypeRefs
     public const string Invariant = "global::System.Globalization.CultureInfo.InvariantCulture";
     public const string NumberStyles = "global::System.Globalization.NumberStyles";
     public const string Ordinal = "global::System.StringComparison.Ordinal";
-    public const string ToolFeatures = "global::McpGen.McpToolFeatures";
+    public const string HandlerFeatures = "global::McpGen.McpHandlerFeatures";
     public const string SessionMode = "global::McpGen.McpSessionMode";
-    public const string ToolContext = "global::McpGen.McpToolContext";
+    public const string HandlerContext = "global::McpGen.McpHandlerContext";
     public const string ArgumentReader = "global::McpGen.McpArgumentReader";
     public const string Json = "global::McpGen.McpJson";
     public const string ValueTask = "global::System.Threading.Tasks.ValueTask";

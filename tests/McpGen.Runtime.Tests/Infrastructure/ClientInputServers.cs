@@ -62,12 +62,12 @@ internal static class ClientInputServers
 
     public static FeatureServerDefinition Create(McpSessionMode sessionMode = McpSessionMode.Stateless, bool legacySse = false) => new(
         [
-            TestTools.Tool("greet", Greet, McpToolFeatures.Logging, properties: """{"x":{"type":"integer"}}"""),
-            TestTools.Tool("three", Three, McpToolFeatures.Logging),
-            TestTools.Tool("two_steps", TwoSteps, McpToolFeatures.Logging),
-            TestTools.Tool("late_asks", LateAsks, McpToolFeatures.Logging),
-            TestTools.Tool("sample_only", SampleOnly, McpToolFeatures.Logging),
-            TestTools.Tool("url", Url, McpToolFeatures.Logging),
+            TestTools.Tool("greet", Greet, McpHandlerFeatures.RequestContext, properties: """{"x":{"type":"integer"}}"""),
+            TestTools.Tool("three", Three, McpHandlerFeatures.RequestContext),
+            TestTools.Tool("two_steps", TwoSteps, McpHandlerFeatures.RequestContext),
+            TestTools.Tool("late_asks", LateAsks, McpHandlerFeatures.RequestContext),
+            TestTools.Tool("sample_only", SampleOnly, McpHandlerFeatures.RequestContext),
+            TestTools.Tool("url", Url, McpHandlerFeatures.RequestContext),
             TestTools.Tool("no_context", ctx => { ctx.WriteText("plain"); return ValueTask.CompletedTask; }),
         ],
         [FeatureServers.Resource("test://ask", AskResource)],
@@ -77,13 +77,13 @@ internal static class ClientInputServers
         LegacySse = legacySse,
     };
 
-    private static async ValueTask Greet(McpToolContext ctx)
+    private static async ValueTask Greet(McpHandlerContext ctx)
     {
         ElicitResult<NameForm> answer = await ctx.Request.ElicitAsync<NameForm>("What is your name?", "user_name", ctx.CancellationToken);
         ctx.WriteText(answer.IsAccepted ? $"Hello, {answer.Content.Name}!" : $"No name: {answer.Action}");
     }
 
-    private static async ValueTask Three(McpToolContext ctx)
+    private static async ValueTask Three(McpHandlerContext ctx)
     {
         McpRequestContext request = ctx.Request;
         Task<ElicitResult<NameForm>> name = request.ElicitAsync<NameForm>("Name?");
@@ -93,7 +93,7 @@ internal static class ClientInputServers
         ctx.WriteText($"{(await name).Content?.Name}|{(await sample).Text}|{(await roots).Count}:{(await roots)[0].Uri}");
     }
 
-    private static async ValueTask TwoSteps(McpToolContext ctx)
+    private static async ValueTask TwoSteps(McpHandlerContext ctx)
     {
         lock (Runs)
         {
@@ -105,7 +105,7 @@ internal static class ClientInputServers
         ctx.WriteText($"{name.Content?.Name}: {sample.Text}");
     }
 
-    private static async ValueTask LateAsks(McpToolContext ctx)
+    private static async ValueTask LateAsks(McpHandlerContext ctx)
     {
         await Task.Delay(20, ctx.CancellationToken);
         Task<ElicitResult<NameForm>> first = ctx.Request.ElicitAsync<NameForm>("First?");
@@ -114,7 +114,7 @@ internal static class ClientInputServers
         ctx.WriteText((await first).Content?.Name + "+" + (await second).Content?.Name);
     }
 
-    private static async ValueTask SampleOnly(McpToolContext ctx)
+    private static async ValueTask SampleOnly(McpHandlerContext ctx)
     {
         CreateMessageResult result = await ctx.Request.SampleAsync(new CreateMessageRequest
         {
@@ -128,19 +128,19 @@ internal static class ClientInputServers
         ctx.WriteText($"{result.Model}: {result.Text} ({result.StopReason})");
     }
 
-    private static async ValueTask Url(McpToolContext ctx)
+    private static async ValueTask Url(McpHandlerContext ctx)
     {
         ElicitResult result = await ctx.Request.ElicitUrlAsync("Sign in, please.", new Uri("https://example.com/login?x=1"));
         ctx.WriteText("url:" + result.Action);
     }
 
-    private static async ValueTask AskResource(McpToolContext ctx)
+    private static async ValueTask AskResource(McpHandlerContext ctx)
     {
         ElicitResult<NameForm> answer = await ctx.Request.ElicitAsync<NameForm>("Whose data?", "owner");
         ctx.WriteResourceText("data of " + answer.Content?.Name, "text/plain");
     }
 
-    private static async ValueTask AskPrompt(McpToolContext ctx)
+    private static async ValueTask AskPrompt(McpHandlerContext ctx)
     {
         ElicitResult<NameForm> answer = await ctx.Request.ElicitAsync<NameForm>("What context should the prompt use?", "user_context");
         ctx.WritePromptText("Context: " + answer.Content?.Name);

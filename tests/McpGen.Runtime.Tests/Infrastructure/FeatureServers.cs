@@ -77,7 +77,7 @@ internal static class FeatureServers
     /// <summary>The standard feature server: two fixed resources, one template, a subscribable one, prompts, completions, a logging tool.</summary>
     public static FeatureServerDefinition Standard() => new(
         [
-            TestTools.Tool("echo_log", LogTool, McpToolFeatures.Logging | McpToolFeatures.Progress),
+            TestTools.Tool("echo_log", LogTool, McpHandlerFeatures.RequestContext | McpHandlerFeatures.Progress),
         ],
         [
             Resource("test://static-binary", ctx => { ctx.WriteResourceBlob(new byte[] { 1, 2, 3 }, "application/octet-stream"); return ValueTask.CompletedTask; }),
@@ -103,7 +103,7 @@ internal static class FeatureServers
             [(false, Template, "id")] = Values("123", "124", "200"),
         });
 
-    private static ValueTask ReadTemplate(McpToolContext context)
+    private static ValueTask ReadTemplate(McpHandlerContext context)
     {
         string id = MatchTemplate(Template, context.ResourceUri)!;
         switch (id)
@@ -123,7 +123,7 @@ internal static class FeatureServers
         }
     }
 
-    private static ValueTask WithArgs(McpToolContext context)
+    private static ValueTask WithArgs(McpHandlerContext context)
     {
         var args = new McpArgumentReader(context);
         string? arg1 = null, arg2 = null;
@@ -159,7 +159,7 @@ internal static class FeatureServers
     }
 
     /// <summary>Logs at every level around a progress report, from two threads, then returns.</summary>
-    private static async ValueTask LogTool(McpToolContext context)
+    private static async ValueTask LogTool(McpHandlerContext context)
     {
         McpRequestContext request = context.Request;
         request.Log(McpLogLevel.Debug, "debug message");

@@ -30,7 +30,7 @@ internal sealed class TestServerDefinition(string name, string version, McpToolD
 /// <summary>The tools the runtime tests call.</summary>
 internal static class TestTools
 {
-    public static McpToolDefinition Tool(string name, McpToolHandler handler, McpToolFeatures features = McpToolFeatures.None, string properties = "{}")
+    public static McpToolDefinition Tool(string name, McpToolHandler handler, McpHandlerFeatures features = McpHandlerFeatures.None, string properties = "{}")
         => new(name, Encoding.UTF8.GetBytes("{\"name\":\"" + name + "\",\"description\":\"Test tool " + name + ".\",\"inputSchema\":{\"type\":\"object\",\"properties\":" + properties + "}}"), handler, features);
 
     /// <summary>The standard test server: text, structured, progress, failing and silent tools.</summary>
@@ -41,8 +41,8 @@ internal static class TestTools
         Tool("fail_argument", _ => throw new ArgumentException("Argument 'city' must not be empty.")),
         Tool("fail_tool", _ => throw new McpToolException("The city was not found. Try a larger city nearby.")),
         Tool("partial_then_throw", PartialThenThrow),
-        Tool("progress", Progress, McpToolFeatures.Progress),
-        Tool("progress_silent", ctx => { ctx.WriteText("no progress"); return ValueTask.CompletedTask; }, McpToolFeatures.Progress),
+        Tool("progress", Progress, McpHandlerFeatures.Progress),
+        Tool("progress_silent", ctx => { ctx.WriteText("no progress"); return ValueTask.CompletedTask; }, McpHandlerFeatures.Progress),
         Tool("silent", _ => ValueTask.CompletedTask),
         Tool("whoami", WhoAmI),
     ])
@@ -64,7 +64,7 @@ internal static class TestTools
         return new TestServerDefinition("many", "1.0.0", tools);
     }
 
-    private static ValueTask Echo(McpToolContext context)
+    private static ValueTask Echo(McpHandlerContext context)
     {
         var args = new McpArgumentReader(context);
         string? text = null;
@@ -95,7 +95,7 @@ internal static class TestTools
         return ValueTask.CompletedTask;
     }
 
-    private static ValueTask Add(McpToolContext context)
+    private static ValueTask Add(McpHandlerContext context)
     {
         var args = new McpArgumentReader(context);
         int a = 0, b = 0;
@@ -123,7 +123,7 @@ internal static class TestTools
         return ValueTask.CompletedTask;
     }
 
-    private static async ValueTask Progress(McpToolContext context)
+    private static async ValueTask Progress(McpHandlerContext context)
     {
         IProgress<McpProgress> progress = context.Progress;
         for (int i = 1; i <= 3; i++)
@@ -137,13 +137,13 @@ internal static class TestTools
         context.WriteText("done");
     }
 
-    private static ValueTask PartialThenThrow(McpToolContext context)
+    private static ValueTask PartialThenThrow(McpHandlerContext context)
     {
         context.WriteText("this must not reach the client");
         throw new McpToolException("Failed after writing.");
     }
 
-    private static ValueTask WhoAmI(McpToolContext context)
+    private static ValueTask WhoAmI(McpHandlerContext context)
     {
         McpRequestContext request = context.Request;
         context.WriteText($"{request.ProtocolVersion}|{request.IsModern}|{request.RequestId}|{request.ClientInfo?.Name ?? "none"}");

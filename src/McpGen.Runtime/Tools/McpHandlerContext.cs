@@ -14,12 +14,12 @@ namespace McpGen;
 /// writer. Generated code uses it; user code takes <see cref="McpRequestContext"/> instead.
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
-public sealed class McpToolContext
+public sealed class McpHandlerContext
 {
     private readonly Utf8JsonWriter _writer;
     private List<ArgumentError>? _argumentErrors;
 
-    internal McpToolContext(
+    internal McpHandlerContext(
         McpRequestContext request,
         IServiceProvider? services,
         JsonSerializerOptions serializerOptions,
