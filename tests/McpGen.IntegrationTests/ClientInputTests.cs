@@ -349,20 +349,9 @@ public sealed class ClientInputTests(EverythingHost stateless) : IClassFixture<E
             },
             app => app.MapEverything("stateless"));
 
-    /// <summary>
-    /// The sticky Everything server. Until sessions land, a middleware stands in for the session layer: it tells the
-    /// endpoint the capabilities every client declared in initialize.
-    /// </summary>
+    /// <summary>The sticky Everything server: requests to the client are checked against what it declared in initialize.</summary>
     private static Task<(WebApplication App, Uri Endpoint)> StartStickyAsync()
         => KestrelHost.StartAsync(
             services => services.AddEverything("sticky"),
-            app =>
-            {
-                app.Use((context, next) =>
-                {
-                    context.Features.Set(new McpClientCapabilitiesFeature(Encoding.UTF8.GetBytes(AllCapabilities)));
-                    return next(context);
-                });
-                app.MapEverything("sticky");
-            });
+            app => app.MapEverything("sticky"));
 }

@@ -243,7 +243,7 @@ public sealed class ClientInputUnitTests
         var body = new LockedMemoryStream();
         var context = new DefaultHttpContext();
         context.Response.Body = body;
-        return (new SseRequestStream(context, default, null, NullLogger.Instance), body, context);
+        return (new SseRequestStream(context.Response, context.RequestAborted, default, null, NullLogger.Instance), body, context);
     }
 
     /// <summary>Waits (bounded) until the stream body holds event <paramref name="index"/>, and parses its data.</summary>

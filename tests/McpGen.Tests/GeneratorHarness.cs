@@ -119,7 +119,7 @@ internal static class GeneratorHarness
         }
 
         JsonElement? result = context.ResultWritten ? JsonDocument.Parse(buffer.WrittenMemory).RootElement.Clone() : null;
-        return new ToolCall(result, context.HasArgumentErrors ? context.DescribeArgumentErrors(name) : null, context.ArgumentErrors.ToArray());
+        return new ToolCall(result, context.HasArgumentErrors ? context.DescribeArgumentErrors($"Invalid arguments for tool '{name}':", "Fix the arguments to match the tool's inputSchema and call it again.") : null, context.ArgumentErrors.ToArray());
     }
 
     /// <summary>Runs a resource reader or prompt renderer with a real <see cref="McpHandlerContext"/>; returns the written result object.</summary>
@@ -139,7 +139,7 @@ internal static class GeneratorHarness
         }
 
         JsonElement? result = context.ResultWritten ? JsonDocument.Parse(buffer.WrittenMemory).RootElement.Clone() : null;
-        return new ToolCall(result, context.HasArgumentErrors ? context.DescribeArgumentErrors("prompt") : null, context.ArgumentErrors.ToArray());
+        return new ToolCall(result, context.HasArgumentErrors ? context.DescribeArgumentErrors("Invalid arguments for 'prompt':", "Call prompts/list for the prompt's arguments and try again.") : null, context.ArgumentErrors.ToArray());
     }
 
     /// <summary>Creates the context a completion handler receives.</summary>

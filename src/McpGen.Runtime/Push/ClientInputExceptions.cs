@@ -19,3 +19,9 @@ internal sealed class MissingClientCapabilityException(McpClientCapability capab
 /// form content that does not match the schema). 2026-07-28 requests get -32602 (HTTP 400); legacy ones a tool error.
 /// </summary>
 internal sealed class InvalidClientInputException(string message) : Exception(message);
+
+/// <summary>
+/// A handler kind that MCP gives no way to ask the client for input (<c>completion/complete</c>) asked for it. The
+/// request is answered with an internal error (-32603) carrying this message; the analyzers report the call at build time.
+/// </summary>
+internal sealed class ClientInputNotAllowedException(string message) : Exception(message);

@@ -11,15 +11,6 @@ using Microsoft.Extensions.Logging;
 namespace McpGen.Push;
 
 /// <summary>
-/// Set on the <see cref="HttpContext"/> by the session layer for an <c>initialize</c>-era request of a session: the
-/// client's <c>initialize</c> capabilities (raw UTF-8 JSON), which decide what the server may ask it for.
-/// </summary>
-internal sealed class McpClientCapabilitiesFeature(ReadOnlyMemory<byte> capabilities)
-{
-    public ReadOnlyMemory<byte> Capabilities { get; } = capabilities;
-}
-
-/// <summary>
 /// What the handlers of <c>tools/call</c>, <c>prompts/get</c> and <c>resources/read</c> need to let a handler ask the
 /// client for input: the <c>requestState</c> protector and the round set-up and result for 2026-07-28 requests, the
 /// pending-request registry and the SSE channel for <c>initialize</c>-era requests of servers with sessions, and the
@@ -45,15 +36,18 @@ internal sealed class ClientInputServices
     /// <c>inputResponses</c> (an object of objects) and opens <c>requestState</c> (authentic, unexpired, same principal,
     /// same method, name and arguments). Returns the error to send (-32602, HTTP 400) when they are not valid.
     /// </summary>
-    /// <param name="context">The HTTP request (its user is the principal).</param>
+    /// <param name="user">The caller (the principal the state is bound to).</param>
     /// <param name="message">The request.</param>
-    /// <param name="request">The context the handler gets.</param>
     /// <param name="method">The method (<c>tools/call</c>, <c>prompts/get</c> or <c>resources/read</c>).</param>
     /// <param name="name">The tool or prompt name, or the resource URI.</param>
+    /// <param name="capabilities">The capabilities the request declares (copied: the body goes back to its pool).</param>
+    /// <param name="round">The attempt's round, with the answers of earlier rounds and of this request.</param>
     /// <remarks>The arguments bound into the state are the request's <c>params.arguments</c> (none for <c>resources/read</c>).</remarks>
-    public McpError? BeginModern(HttpContext context, in JsonRpcMessage message, McpRequestContext request, string method, string name)
+    public McpError? BeginModern(System.Security.Claims.ClaimsPrincipal user, in JsonRpcMessage message, string method, string name,
+        out ReadOnlyMemory<byte> capabilities, out InputRound? round)
     {
-        request.ClientCapabilities = message.MetaClientCapabilities.IsObject ? message.Raw(message.MetaClientCapabilities).ToArray() : default;
+        capabilities = message.MetaClientCapabilities.IsObject ? message.Raw(message.MetaClientCapabilities).ToArray() : default;
+        round = null;
         string restart = $" Start over: send {method} for '{name}' again without requestState and inputResponses.";
         Dictionary<string, byte[]>? answers = null;
         if (message.InputResponses.IsPresent)
@@ -88,7 +82,6 @@ internal sealed class ClientInputServices
         // The digests bind a sealed state to the caller and to this request. They are computed only when a state is
         // opened (here) or sealed (when the attempt ends with input_required): most calls do neither. The body (and so
         // the arguments) lives until the response is written.
-        System.Security.Claims.ClaimsPrincipal user = context.User;
         ReadOnlyMemory<byte> argumentsJson = message.Arguments.IsObject ? message.RawMemory(message.Arguments) : default;
         byte[]? principal = null, digest = null;
         byte[] Principal() => principal ??= Security.PrincipalKey.Digest(user);
@@ -125,21 +118,15 @@ internal sealed class ClientInputServices
             }
         }
 
-        request.InputRound = new InputRound(answers, Principal, Digest);
+        round = new InputRound(answers, Principal, Digest);
         return null;
 
         static McpError Invalid(string problem) => new(400, JsonRpcErrorCodes.InvalidParams, "Invalid params: " + problem);
     }
 
-    /// <summary>
-    /// Prepares an <c>initialize</c>-era request of a server with sessions: the capabilities the session recorded and the
-    /// channel that sends requests on <paramref name="stream"/>.
-    /// </summary>
-    public void BeginLegacy(HttpContext context, McpRequestContext request, SseRequestStream stream, ILogger logger)
-    {
-        request.ClientCapabilities = context.Features.Get<McpClientCapabilitiesFeature>()?.Capabilities ?? default;
-        request.ClientRequestChannel = new SseClientRequestChannel(stream, Pending, ClientRequestTimeout, logger);
-    }
+    /// <summary>The channel that sends an <c>initialize</c>-era session call's requests to the client on <paramref name="stream"/>.</summary>
+    public IClientRequestChannel OpenChannel(SseRequestStream stream, ILogger logger)
+        => new SseClientRequestChannel(stream, Pending, ClientRequestTimeout, logger);
 
     /// <summary>Writes the complete <c>input_required</c> response of a closed round.</summary>
     public void WriteInputRequired(ResponseBuffer buffer, ReadOnlySpan<byte> rawId, InputRound round, ReadOnlySpan<byte> modernMeta)

@@ -251,10 +251,62 @@ public sealed class McpHandlerContext
     }
 
     /// <summary>Describes the argument errors for the model, one line per argument.</summary>
-    internal string DescribeArgumentErrors(string toolName)
+    /// <summary>The most values one <c>completion/complete</c> result carries (schema: <c>maxItems: 100</c>).</summary>
+    internal const int MaxCompletionValues = 100;
+
+    /// <summary>How many completion values are counted for <c>total</c>; beyond, <c>total</c> is omitted.</summary>
+    private const int MaxCountedCompletionValues = 100_000;
+
+    /// <summary>
+    /// Writes a <c>completion/complete</c> result: at most <see cref="MaxCompletionValues"/> values (nulls skipped),
+    /// <c>total</c> while the values can be counted, and <c>hasMore</c>.
+    /// </summary>
+    internal void WriteCompletion(IEnumerable<string?>? values)
+    {
+        BeginResult();
+        Utf8JsonWriter json = _writer;
+        json.WriteStartObject("completion"u8);
+        json.WriteStartArray("values"u8);
+        int count = 0;
+        bool counted = true;
+        if (values is not null)
+        {
+            foreach (string? item in values)
+            {
+                if (item is null)
+                {
+                    continue;
+                }
+
+                if (count < MaxCompletionValues)
+                {
+                    json.WriteStringValue(item);
+                }
+                else if (count >= MaxCountedCompletionValues)
+                {
+                    counted = false;
+                    break;
+                }
+
+                count++;
+            }
+        }
+
+        json.WriteEndArray();
+        if (counted)
+        {
+            json.WriteNumber("total"u8, count);
+        }
+
+        json.WriteBoolean("hasMore"u8, count > MaxCompletionValues);
+        json.WriteEndObject();
+    }
+
+    /// <summary>Describes the argument errors under <paramref name="heading"/>: what each argument needed and what came.</summary>
+    internal string DescribeArgumentErrors(string heading, string nextStep)
     {
         var text = new StringBuilder();
-        text.Append("Invalid arguments for tool '").Append(toolName).Append("':");
+        text.Append(heading);
         foreach (ArgumentError error in ArgumentErrors)
         {
             text.Append("\n- '").Append(error.Name).Append("': ");
@@ -268,7 +320,7 @@ public sealed class McpHandlerContext
             }
         }
 
-        text.Append("\nFix the arguments to match the tool's inputSchema and call it again.");
+        text.Append('\n').Append(nextStep);
         return text.ToString();
     }
 

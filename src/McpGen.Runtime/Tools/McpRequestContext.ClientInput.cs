@@ -18,13 +18,19 @@ public sealed partial class McpRequestContext
     /// of a 2026-07-28 request, or the <c>initialize</c> capabilities of a session (set by the session layer). Empty means
     /// nothing declared.
     /// </summary>
-    internal ReadOnlyMemory<byte> ClientCapabilities { get; set; }
+    internal ReadOnlyMemory<byte> ClientCapabilities { get; }
 
     /// <summary>Sends server-to-client requests for an <c>initialize</c>-era request; set by the transport when the server has sessions.</summary>
-    internal IClientRequestChannel? ClientRequestChannel { get; set; }
+    internal IClientRequestChannel? ClientRequestChannel { get; }
 
     /// <summary>The multi round-trip attempt of a 2026-07-28 <c>tools/call</c>, <c>prompts/get</c> or <c>resources/read</c>.</summary>
-    internal InputRound? InputRound { get; set; }
+    internal InputRound? InputRound { get; }
+
+    /// <summary>
+    /// Whether this handler kind may ask the client for input at all: MCP allows it on <c>tools/call</c>,
+    /// <c>resources/read</c> and <c>prompts/get</c> only (not <c>completion/complete</c>).
+    /// </summary>
+    internal bool AllowsClientInput { get; }
 
     /// <summary>
     /// Whether the client declared <paramref name="capability"/> (<c>clientCapabilities</c>). Asking for input the client did
@@ -143,6 +149,13 @@ public sealed partial class McpRequestContext
     private async Task<(byte[] Result, string Where)> RequestInputAsync(
         McpClientCapability capability, string? key, string method, byte[] parameters, CancellationToken cancellationToken)
     {
+        if (!AllowsClientInput)
+        {
+            throw new ClientInputNotAllowedException(
+                $"This needs {method} from the client, which MCP allows only on tools/call, resources/read and prompts/get: "
+                + "a completion cannot ask the client for input. Ask from the tool, resource or prompt that needs the value.");
+        }
+
         if (!IsModern && ClientRequestChannel is null)
         {
             throw new McpToolException(

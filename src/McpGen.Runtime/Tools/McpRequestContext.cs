@@ -35,17 +35,26 @@ public sealed partial class McpRequestContext
     }
 
     /// <summary>
-    /// Creates a context over raw JSON slices of the request body (the id token and the <c>clientInfo</c> object), decoded
-    /// only when a tool asks: most calls never read them.
+    /// Creates the complete context of one handler invocation (the invoker's only way to make one): raw JSON slices of
+    /// the request body (the id token and the <c>clientInfo</c> object) are decoded only when a handler asks.
     /// </summary>
-    internal McpRequestContext(HttpContext httpContext, string protocolVersion, bool isModern, ReadOnlyMemory<byte> rawId, ReadOnlyMemory<byte> rawClientInfo, IProgressSink? progress)
+    internal McpRequestContext(HttpContext httpContext, McpGen.Protocol.McpEra era, ReadOnlyMemory<byte> rawId, ReadOnlyMemory<byte> rawClientInfo, in McpCallServices call)
     {
         HttpContext = httpContext;
-        ProtocolVersion = protocolVersion;
-        IsModern = isModern;
+        ProtocolVersion = era.Version;
+        IsModern = era.IsModern;
         _rawId = rawId;
         _rawClientInfo = rawClientInfo;
-        ProgressSink = progress;
+        Session = call.Session;
+        ChangeNotifier = call.Changes;
+        Stream = call.Stream;
+        ProgressSink = call.Progress;
+        LogSink = call.Log;
+        CallAborted = call.Aborted;
+        ClientCapabilities = call.ClientCapabilities;
+        InputRound = call.InputRound;
+        ClientRequestChannel = call.ClientRequests;
+        AllowsClientInput = call.AllowsClientInput;
     }
 
     /// <summary>The HTTP request that carries the MCP request.</summary>
@@ -76,10 +85,10 @@ public sealed partial class McpRequestContext
     /// </summary>
     public CancellationToken RequestAborted => CallAborted ?? HttpContext.RequestAborted;
 
-    internal CancellationToken? CallAborted { get; set; }
+    internal CancellationToken? CallAborted { get; }
 
     /// <summary>The session of an <c>initialize</c>-era request on a sticky or store-backed server, as loaded for this request.</summary>
-    internal McpGen.Sessions.McpSessionState? Session { get; set; }
+    internal McpGen.Sessions.McpSessionState? Session { get; }
 
     /// <summary>
     /// Tells this server's clients that its tools, prompts or resources changed, or that a resource was updated (see
@@ -87,10 +96,10 @@ public sealed partial class McpRequestContext
     /// </summary>
     public IMcpChangeNotifier Changes => ChangeNotifier ?? throw new InvalidOperationException("Change notifications are available only inside an MCP call.");
 
-    internal IMcpChangeNotifier? ChangeNotifier { get; set; }
+    internal IMcpChangeNotifier? ChangeNotifier { get; }
 
     /// <summary>The call's SSE stream, when it may have one.</summary>
-    internal McpGen.Transport.SseRequestStream? Stream { get; set; }
+    internal McpGen.Transport.SseRequestStream? Stream { get; }
 
     /// <summary>
     /// The MCP session id of an <c>initialize</c>-era client on a sticky or store-backed server; <see langword="null"/>
@@ -114,7 +123,7 @@ public sealed partial class McpRequestContext
     public void ReportProgress(McpProgress progress) => ProgressSink?.Report(progress);
 
     /// <summary>Where this request's log messages go; set by the transport when the client may receive them.</summary>
-    internal ILogSink? LogSink { get; set; }
+    internal ILogSink? LogSink { get; }
 
     /// <summary>
     /// Sends a log message to the client (<c>notifications/message</c> on the request's stream) when the client's log
@@ -219,6 +228,23 @@ internal interface ILogSink
 {
     void Log(McpLogLevel level, string message, string? logger);
 }
+
+/// <summary>
+/// What the invoker gives one handler invocation besides the request itself: the session (initialize-era requests of
+/// sticky and store-backed servers), the change notifier, the call's stream and its sinks, the call's cancellation, and
+/// what the handler needs to ask the client for input in the request's era.
+/// </summary>
+internal readonly record struct McpCallServices(
+    McpGen.Sessions.McpSessionState? Session,
+    IMcpChangeNotifier Changes,
+    McpGen.Transport.SseRequestStream? Stream,
+    IProgressSink? Progress,
+    ILogSink? Log,
+    CancellationToken? Aborted,
+    ReadOnlyMemory<byte> ClientCapabilities,
+    McpGen.Push.InputRound? InputRound,
+    McpGen.Push.IClientRequestChannel? ClientRequests,
+    bool AllowsClientInput);
 
 /// <summary>Where a request's progress notifications go (the request's SSE stream). Implemented by the transport.</summary>
 internal interface IProgressSink

@@ -4,10 +4,10 @@ namespace McpGen;
 
 /// <summary>
 /// Throw from a tool to report a tool error whose message the client's model may see: the call returns
-/// <c>isError: true</c> with <see cref="Exception.Message"/>. Any other exception type (except
-/// <see cref="ArgumentException"/>, treated the same way) becomes a generic error message and is logged on the server.
+/// <c>isError: true</c> with <see cref="Exception.Message"/>. The same as <see cref="McpException"/>, whose name fits
+/// every handler kind; kept for existing tools.
 /// </summary>
-public class McpToolException : Exception
+public class McpToolException : McpException
 {
     /// <summary>Creates the exception.</summary>
     public McpToolException()

@@ -5,6 +5,7 @@ using System.IO.Pipelines;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
+using McpGen.Dispatch;
 using McpGen.Protocol;
 using McpGen.Security;
 using McpGen.Sessions;
@@ -17,18 +18,18 @@ namespace McpGen.Transport;
 /// <summary>
 /// The deprecated HTTP+SSE transport (protocol version 2024-11-05), opt-in with <see cref="McpServerAttribute.LegacySse"/>:
 /// <c>GET {pattern}/sse</c> creates a session and opens its event stream, whose first event (<c>endpoint</c>) names
-/// <c>{pattern}/message?sessionId=...</c>; each POST there is answered 202 and processed by the regular pipeline inside
-/// the session, and whatever the pipeline answers (the response, progress, log messages, server-to-client requests) is
-/// appended to the session's <c>sse</c> stream log. The log publishes on the backplane, so the replica holding the GET
-/// stream writes it, wherever the POST landed (store-backed servers). Closing the stream ends the session.
+/// <c>{pattern}/message?sessionId=...</c>. Each POST there is read once, its session resolved once, and acknowledged with
+/// 202 (the response completes, with <c>Connection: close</c> so the client sends its next message, an answer to an
+/// elicitation for instance, on another connection); the message is then dispatched, inside the same HTTP request and
+/// its service scope, by the same <see cref="McpDispatcher"/> as Streamable HTTP, with a <see cref="McpResponder"/>
+/// that appends whatever it answers (the response, progress, log messages, server-to-client requests) to the
+/// session's <c>sse</c> stream log. The log publishes on the backplane, so the replica holding the GET stream writes
+/// it, wherever the POST landed (store-backed servers). Closing the stream ends the session.
 /// </summary>
-internal sealed class LegacySseTransport(McpEndpoint endpoint, McpSessionRuntime runtime, SessionStreamServer streams, ILogger logger)
+internal sealed class LegacySseTransport(McpEndpoint endpoint, McpSessionRuntime runtime, SessionStreamServer streams, McpDispatcher dispatcher, McpServerResults results, ILogger logger)
 {
     /// <summary>The stream id of the HTTP+SSE stream of a session.</summary>
     public const string StreamId = "sse";
-
-    /// <summary>The <see cref="HttpContext.Items"/> key that makes <c>initialize</c> update this session instead of creating one.</summary>
-    public const string SessionItem = "McpGen.LegacySseSession";
 
     /// <summary><c>GET {pattern}/sse</c>.</summary>
     public async Task OpenAsync(HttpContext context, string messagePath)
@@ -117,138 +118,61 @@ internal sealed class LegacySseTransport(McpEndpoint endpoint, McpSessionRuntime
             return;
         }
 
-        byte[] message = buffer.AsSpan(0, length).ToArray();
-        ArrayPool<byte>.Shared.Return(buffer!);
-        context.Response.StatusCode = StatusCodes.Status202Accepted;
-        context.Response.ContentLength = 0;
-
-        // Processed after the 202, in a scope of its own: the answer travels on the session's stream.
-        IServiceScopeFactory scopes = context.RequestServices.GetRequiredService<IServiceScopeFactory>();
-        System.Security.Claims.ClaimsPrincipal user = context.User;
-        _ = Task.Run(() => ProcessAsync(scopes, user, session, message));
-    }
-
-    private async Task ProcessAsync(IServiceScopeFactory scopes, System.Security.Claims.ClaimsPrincipal user, McpSessionState session, byte[] message)
-    {
-        await using AsyncServiceScope scope = scopes.CreateAsyncScope();
-        var forward = new ForwardingStream(new SessionStreamLog(runtime, session.Id, StreamId, priming: false));
-        var context = new DefaultHttpContext { RequestServices = scope.ServiceProvider, User = user };
-        context.Items[SessionItem] = session.Id;
-        context.Request.Method = HttpMethods.Post;
-        context.Request.ContentType = "application/json";
-        context.Request.ContentLength = message.Length;
-        context.Request.Headers.Accept = "application/json, text/event-stream";
-        context.Request.Headers[McpSessionRuntime.SessionHeader] = session.Id;
-        context.Request.Body = new MemoryStream(message, writable: false);
-        context.Response.Body = forward;
         try
         {
-            await endpoint.HandlePostAsync(context).ConfigureAwait(false);
-            await context.Response.BodyWriter.FlushAsync().ConfigureAwait(false);
-            await forward.CompleteAsync(context.Response.ContentType).ConfigureAwait(false);
+            // 202 now (the answer travels on the session's stream), then serve the message in this request.
+            context.Response.StatusCode = StatusCodes.Status202Accepted;
+            context.Response.ContentLength = 0;
+            context.Response.Headers.Connection = "close";
+            await context.Response.CompleteAsync().ConfigureAwait(false);
+            await ServeAsync(context, session, buffer.AsMemory(0, length)).ConfigureAwait(false);
         }
-        catch (Exception ex)
+        catch (Exception ex) when (ex is not McpStoreUnavailableException)
         {
             McpSessionLog.LegacySseFailed(logger, session.Id, ex);
         }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer!);
+        }
     }
 
-    /// <summary>
-    /// The response body of a message processed for an HTTP+SSE session: SSE events (data lines) or one JSON body become
-    /// messages appended to the session's <c>sse</c> stream log.
-    /// </summary>
-    private sealed class ForwardingStream(SessionStreamLog log) : Stream
+    private Task ServeAsync(HttpContext context, McpSessionState session, ReadOnlyMemory<byte> body)
     {
-        private readonly MemoryStream _pending = new();
-
-        public override bool CanRead => false;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => true;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-        public override void Flush()
+        var responder = McpResponder.SessionStream(new SessionStreamLog(runtime, session.Id, StreamId, priming: false), logger);
+        if (JsonRpcMessageReader.TryRead(body, out JsonRpcMessage message) is { } invalid)
         {
+            return responder.WriteErrorAsync(message.Id.IsPresent ? message.Raw(message.Id) : default, invalid);
         }
 
-        public override Task FlushAsync(CancellationToken cancellationToken) => ForwardEventsAsync();
-
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => _pending.Write(buffer, offset, count);
-
-        public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        if (message.Kind != JsonRpcMessageKind.Request)
         {
-            _pending.Write(buffer.Span);
-            await ForwardEventsAsync().ConfigureAwait(false);
+            return endpoint.AcceptClientMessageAsync(message, session, CancellationToken.None);
         }
 
-        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
-            => WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-        private bool _isEventStream;
-
-        /// <summary>Appends every complete SSE event written so far (event streams only; JSON waits for the end).</summary>
-        private async Task ForwardEventsAsync()
+        if (McpEraDetector.Detect(message, null, out McpEra era) is { } unsupported)
         {
-            if (!_isEventStream && !LooksLikeEventStream())
-            {
-                return;
-            }
-
-            _isEventStream = true;
-            while (true)
-            {
-                byte[] written = _pending.GetBuffer();
-                int end = written.AsSpan(0, (int)_pending.Length).IndexOf("\n\n"u8);
-                if (end < 0)
-                {
-                    return;
-                }
-
-                byte[] block = written.AsSpan(0, end).ToArray();
-                byte[] rest = written.AsSpan(end + 2, (int)_pending.Length - end - 2).ToArray();
-                _pending.SetLength(0);
-                _pending.Write(rest);
-                foreach (string line in Encoding.UTF8.GetString(block).Split('\n'))
-                {
-                    if (line.StartsWith("data: ", StringComparison.Ordinal) && line.Length > 6)
-                    {
-                        await log.AppendAsync(Encoding.UTF8.GetBytes(line[6..]), last: false, CancellationToken.None).ConfigureAwait(false);
-                    }
-                }
-            }
+            return responder.WriteErrorAsync(message.Raw(message.Id), unsupported);
         }
 
-        private bool LooksLikeEventStream()
+        if (era.IsModern)
         {
-            ReadOnlySpan<byte> head = _pending.GetBuffer().AsSpan(0, (int)Math.Min(_pending.Length, 6));
-            return head.StartsWith("event:"u8) || head.StartsWith("id: "u8) || head.StartsWith("data:"u8) || head.StartsWith("retry"u8);
+            return responder.WriteErrorAsync(message.Raw(message.Id), new McpError(400, JsonRpcErrorCodes.InvalidRequest,
+                "Invalid request: 2026-07-28 requests are served by the Streamable HTTP endpoint (POST to the MCP URL itself), not by the deprecated HTTP+SSE transport."));
         }
 
-        /// <summary>Appends a JSON body (or what is left of an event stream) once the pipeline is done.</summary>
-        public async Task CompleteAsync(string? contentType)
-        {
-            if (_isEventStream || (contentType?.StartsWith("text/event-stream", StringComparison.Ordinal) ?? false))
-            {
-                _pending.Write("\n\n"u8);
-                _isEventStream = true;
-                await ForwardEventsAsync().ConfigureAwait(false);
-                return;
-            }
+        return message.Method == McpMethod.Initialize
+            ? InitializeAsync(message, era, session, responder)
+            : dispatcher.DispatchAsync(message, new McpCaller(context, new McpEra(false, session.ProtocolVersion), new SessionCall(runtime, session), httpSse: true), responder);
+    }
 
-            if (_pending.Length > 0)
-            {
-                await log.AppendAsync(_pending.ToArray(), last: false, CancellationToken.None).ConfigureAwait(false);
-            }
-        }
+    /// <summary><c>initialize</c> on the stream's session (created by GET /sse): records what it negotiated.</summary>
+    private async Task InitializeAsync(JsonRpcMessage message, McpEra era, McpSessionState session, McpResponder responder)
+    {
+        session.ProtocolVersion = era.Version;
+        session.ClientCapabilities = message.Capabilities.IsObject ? message.Raw(message.Capabilities).ToArray() : "{}"u8.ToArray();
+        session.ClientInfo = message.ClientInfo.IsObject ? McpRequestContext.ParseClientInfoJson(message.Raw(message.ClientInfo)) : null;
+        await runtime.UpdateAsync(session, CancellationToken.None).ConfigureAwait(false);
+        await responder.WriteResultAsync(message.Raw(message.Id), results.GetInitialize(era.Version)).ConfigureAwait(false);
     }
 }

@@ -1,6 +1,7 @@
 using System;
 using System.Globalization;
 using System.Threading.Tasks;
+using McpGen.Dispatch;
 using McpGen.Protocol;
 using McpGen.Sessions;
 using Microsoft.AspNetCore.Http;
@@ -99,6 +100,7 @@ internal sealed partial class McpEndpoint
 
     private async Task ClientMessageAsync(HttpContext context, JsonRpcMessage message)
     {
+        McpSessionState? session = null;
         if (context.Request.Headers.ContainsKey(McpSessionRuntime.SessionHeader) || message.Method == McpMethod.NotificationsCancelled)
         {
             SessionLookup lookup = await _sessions!.ResolveAsync(context).ConfigureAwait(false);
@@ -108,10 +110,24 @@ internal sealed partial class McpEndpoint
                 return;
             }
 
-            if (message.Method == McpMethod.NotificationsCancelled && message.RequestId.Type is System.Text.Json.JsonTokenType.String or System.Text.Json.JsonTokenType.Number)
-            {
-                await _sessions.CancelAsync(lookup.Session!.Id, message.RawMemory(message.RequestId), context.RequestAborted).ConfigureAwait(false);
-            }
+            session = lookup.Session;
+        }
+
+        await AcceptClientMessageAsync(message, session, context.RequestAborted).ConfigureAwait(false);
+        await McpResponses.WriteAcceptedAsync(context).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Takes a notification or a response from the client of <paramref name="session"/>, whichever transport carried it:
+    /// <c>notifications/cancelled</c> cancels the session's call (on whichever replica runs it); a response completes the
+    /// server-to-client request waiting for it (here, or through the backplane on the replica that sent it).
+    /// </summary>
+    internal async Task AcceptClientMessageAsync(JsonRpcMessage message, McpSessionState? session, System.Threading.CancellationToken cancellationToken)
+    {
+        if (session is not null && message.Method == McpMethod.NotificationsCancelled
+            && message.RequestId.Type is System.Text.Json.JsonTokenType.String or System.Text.Json.JsonTokenType.Number)
+        {
+            await _sessions!.CancelAsync(session.Id, message.RawMemory(message.RequestId), cancellationToken).ConfigureAwait(false);
         }
 
         if (message.Kind == JsonRpcMessageKind.Response
@@ -120,15 +136,13 @@ internal sealed partial class McpEndpoint
             // Store-backed: the call waiting for this answer may run on another replica (the client's POST landed here).
             if (_sessions!.IsShared)
             {
-                await _sessions.Backplane.PublishAsync(McpSessionRuntime.ReplyChannel, message.Body, context.RequestAborted).ConfigureAwait(false);
+                await _sessions.Backplane.PublishAsync(McpSessionRuntime.ReplyChannel, message.Body, cancellationToken).ConfigureAwait(false);
             }
             else
             {
                 Push.PushLog.UnknownClientResponse(_logger, System.Text.Encoding.UTF8.GetString(message.Raw(message.Id)));
             }
         }
-
-        await McpResponses.WriteAcceptedAsync(context).ConfigureAwait(false);
     }
 
     private Task DispatchLegacySessionAsync(HttpContext context, JsonRpcMessage message, McpEra era)
@@ -151,7 +165,7 @@ internal sealed partial class McpEndpoint
                 && !context.Request.Headers.ContainsKey(McpSessionRuntime.SessionHeader) && CanServeWithoutSession(message))
             {
                 McpSessionLog.SessionlessFallback(_logger, message.MethodText);
-                await DispatchLegacy(context, message, era, null).ConfigureAwait(false);
+                await _dispatcher.DispatchAsync(message, new McpCaller(context, era, null), McpResponder.Http(context.Response, _logger)).ConfigureAwait(false);
                 return;
             }
 
@@ -161,38 +175,19 @@ internal sealed partial class McpEndpoint
 
         McpSessionState session = lookup.Session!;
 
-        // What the client declared in initialize: server-to-client requests are checked against it.
-        context.Features.Set(new Push.McpClientCapabilitiesFeature(session.ClientCapabilities));
-
         // Without MCP-Protocol-Version the request gets the version initialize negotiated (not the 2025-03-26 default).
         if (McpHeaders.Get(context.Request.Headers, McpHeaders.ProtocolVersion) is null)
         {
             era = new McpEra(false, session.ProtocolVersion);
         }
 
-        await DispatchLegacy(context, message, era, new SessionCall(sessions, session)).ConfigureAwait(false);
+        await _dispatcher.DispatchAsync(message, new McpCaller(context, era, new SessionCall(sessions, session)), McpResponder.Http(context.Response, _logger)).ConfigureAwait(false);
     }
 
     private async Task InitializeAsync(HttpContext context, JsonRpcMessage message, McpEra era)
     {
         McpClientInfo? clientInfo = message.ClientInfo.IsObject ? McpRequestContext.ParseClientInfoJson(message.Raw(message.ClientInfo)) : null;
         ReadOnlyMemory<byte> capabilities = message.Capabilities.IsObject ? message.RawMemory(message.Capabilities) : default;
-        if (context.Items[LegacySseTransport.SessionItem] is string legacySessionId)
-        {
-            // HTTP+SSE: the session exists since GET /sse; initialize records what it negotiated.
-            McpSessionState? existing = await _sessions!.Store.GetAsync(legacySessionId, touch: true, context.RequestAborted).ConfigureAwait(false);
-            if (existing is not null)
-            {
-                existing.ProtocolVersion = era.Version;
-                existing.ClientCapabilities = capabilities.IsEmpty ? "{}"u8.ToArray() : capabilities.ToArray();
-                existing.ClientInfo = clientInfo;
-                await _sessions.UpdateAsync(existing, context.RequestAborted).ConfigureAwait(false);
-            }
-
-            await McpResponses.WriteResultAsync(context, message.Raw(message.Id), _results.GetInitialize(era.Version)).ConfigureAwait(false);
-            return;
-        }
-
         McpSessionState? session = await _sessions!.CreateAsync(context, era.Version, capabilities, clientInfo).ConfigureAwait(false);
         if (session is null)
         {
@@ -218,43 +213,6 @@ internal sealed partial class McpEndpoint
             or McpMethod.ResourcesRead or McpMethod.PromptsGet or McpMethod.CompletionComplete or McpMethod.Ping => true,
         _ => false,
     };
-
-    private Task SubscribeInSessionAsync(HttpContext context, in JsonRpcMessage message, SessionCall session)
-    {
-        if (_features.ValidateSubscription(message, out string uri) is { } invalid)
-        {
-            return Fail(context, message, invalid);
-        }
-
-        bool subscribe = message.Method == McpMethod.ResourcesSubscribe;
-        bool changed = subscribe ? session.State.Subscriptions.Add(uri) : session.State.Subscriptions.Remove(uri);
-        return UpdateAndAnswerAsync(context, message.RawMemory(message.Id), session, changed);
-    }
-
-    private Task SetLevelInSessionAsync(HttpContext context, in JsonRpcMessage message, SessionCall session)
-    {
-        if (McpLogLevels.Parse(message, message.Level) is not { } level)
-        {
-            return Fail(context, message, new McpError(200, JsonRpcErrorCodes.InvalidParams,
-                $"Invalid params: logging/setLevel needs params.level, one of: {McpLogLevels.Names}."));
-        }
-
-        bool changed = session.State.LogLevel != level;
-        session.State.LogLevel = level;
-        return UpdateAndAnswerAsync(context, message.RawMemory(message.Id), session, changed);
-    }
-
-    private async Task UpdateAndAnswerAsync(HttpContext context, ReadOnlyMemory<byte> rawId, SessionCall session, bool changed)
-    {
-        if (changed && !await session.Runtime.UpdateAsync(session.State, context.RequestAborted).ConfigureAwait(false))
-        {
-            await McpResponses.WriteErrorAsync(context, rawId.Span, new McpError(404, JsonRpcErrorCodes.InvalidRequest,
-                "Session not found: the session ended while this request was served. Send initialize to start a new one."), _logger).ConfigureAwait(false);
-            return;
-        }
-
-        await McpResponses.WriteResultAsync(context, rawId.Span, EmptyResult).ConfigureAwait(false);
-    }
 
     /// <summary>Runs a session operation; a store outage becomes 503 with <c>Retry-After</c> and a JSON-RPC error.</summary>
     private async Task WithStoreAsync(HttpContext context, Func<HttpContext, Task> operation, ReadOnlyMemory<byte> rawId = default)

@@ -14,11 +14,14 @@ internal static class McpResponses
 
     /// <summary>Sends <c>{"jsonrpc":"2.0","id":&lt;id&gt;,"result":&lt;result&gt;}</c> with status 200, straight into the response pipe.</summary>
     public static Task WriteResultAsync(HttpContext context, ReadOnlySpan<byte> rawId, ReadOnlySpan<byte> result)
+        => WriteResultAsync(context.Response, rawId, result);
+
+    /// <summary>Sends <c>{"jsonrpc":"2.0","id":&lt;id&gt;,"result":&lt;result&gt;}</c> with status 200, straight into the response pipe.</summary>
+    public static Task WriteResultAsync(HttpResponse response, ReadOnlySpan<byte> rawId, ReadOnlySpan<byte> result)
     {
         ReadOnlySpan<byte> start = JsonRpcWriter.EnvelopeStart;
         ReadOnlySpan<byte> member = JsonRpcWriter.ResultMember;
         int length = start.Length + rawId.Length + member.Length + result.Length + 1;
-        HttpResponse response = context.Response;
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = JsonContentType;
         response.ContentLength = length;
@@ -39,13 +42,17 @@ internal static class McpResponses
 
     /// <summary>Sends an error response with the error's HTTP status. <paramref name="rawId"/> empty means <c>"id": null</c>.</summary>
     public static Task WriteErrorAsync(HttpContext context, ReadOnlySpan<byte> rawId, McpError error, ILogger logger)
+        => WriteErrorAsync(context.Response, rawId, error, logger);
+
+    /// <summary>Sends an error response with the error's HTTP status. <paramref name="rawId"/> empty means <c>"id": null</c>.</summary>
+    public static Task WriteErrorAsync(HttpResponse response, ReadOnlySpan<byte> rawId, McpError error, ILogger logger)
     {
         McpEndpointLog.RequestRejected(logger, error.HttpStatus, error.Code, error.Message);
         ResponseBuffer buffer = ResponseBuffer.Rent();
         try
         {
             JsonRpcWriter.WriteError(buffer.Json, rawId, error);
-            return WriteJsonAsync(context, error.HttpStatus, buffer.WrittenMemory.Span);
+            return WriteJsonAsync(response, error.HttpStatus, buffer.WrittenMemory.Span);
         }
         finally
         {
@@ -55,8 +62,11 @@ internal static class McpResponses
 
     /// <summary>Sends <paramref name="json"/> as an <c>application/json</c> body (copied into the response pipe).</summary>
     public static Task WriteJsonAsync(HttpContext context, int status, ReadOnlySpan<byte> json)
+        => WriteJsonAsync(context.Response, status, json);
+
+    /// <summary>Sends <paramref name="json"/> as an <c>application/json</c> body (copied into the response pipe).</summary>
+    public static Task WriteJsonAsync(HttpResponse response, int status, ReadOnlySpan<byte> json)
     {
-        HttpResponse response = context.Response;
         if (response.HasStarted)
         {
             return Task.CompletedTask;
@@ -72,10 +82,13 @@ internal static class McpResponses
     }
 
     /// <summary>202 Accepted with no body and no content type: the answer to notifications and client responses.</summary>
-    public static Task WriteAcceptedAsync(HttpContext context)
+    public static Task WriteAcceptedAsync(HttpContext context) => WriteAcceptedAsync(context.Response);
+
+    /// <summary>202 Accepted with no body and no content type: the answer to notifications and client responses.</summary>
+    public static Task WriteAcceptedAsync(HttpResponse response)
     {
-        context.Response.StatusCode = StatusCodes.Status202Accepted;
-        context.Response.ContentLength = 0;
+        response.StatusCode = StatusCodes.Status202Accepted;
+        response.ContentLength = 0;
         return Task.CompletedTask;
     }
 

@@ -27,7 +27,9 @@ namespace McpGen.Transport;
 /// </remarks>
 internal sealed class SseRequestStream : IProgressSink, ILogSink
 {
-    private readonly HttpContext _context;
+    private readonly HttpResponse? _response;
+    private readonly CancellationToken _aborted;
+    private readonly bool _resultEndsLog;
     private readonly byte[]? _progressToken;
     private readonly McpLogLevel? _logThreshold;
     private readonly ILogger _logger;
@@ -40,14 +42,25 @@ internal sealed class SseRequestStream : IProgressSink, ILogSink
     private volatile bool _closeRequested;
     private volatile bool _resumable;
 
-    /// <param name="context">The HTTP request.</param>
+    /// <param name="response">
+    /// The HTTP response the events are written to; <see langword="null"/> when they go to <paramref name="log"/> only (the
+    /// HTTP+SSE transport, whose session stream is held by a GET, perhaps on another replica).
+    /// </param>
+    /// <param name="aborted">Signals when the client of <paramref name="response"/> goes away.</param>
     /// <param name="rawProgressToken">The raw progress token; empty when the client asked for no progress.</param>
     /// <param name="logThreshold">The lowest level sent to the client; <see langword="null"/> when it asked for no log messages.</param>
     /// <param name="logger">The endpoint's logger.</param>
     /// <param name="log">The session event log of this stream, for sticky and store-backed servers.</param>
-    public SseRequestStream(HttpContext context, ReadOnlySpan<byte> rawProgressToken, McpLogLevel? logThreshold, ILogger logger, SessionStreamLog? log = null)
+    /// <param name="resultEndsLog">
+    /// Whether the final message ends the logged stream (a request stream); <see langword="false"/> for the HTTP+SSE
+    /// session stream, which carries every answer of the session.
+    /// </param>
+    public SseRequestStream(HttpResponse? response, CancellationToken aborted, ReadOnlySpan<byte> rawProgressToken, McpLogLevel? logThreshold, ILogger logger, SessionStreamLog? log = null, bool resultEndsLog = true)
     {
-        _context = context;
+        System.Diagnostics.Debug.Assert(response is not null || log is not null, "events must go somewhere");
+        _response = response;
+        _aborted = aborted;
+        _resultEndsLog = resultEndsLog;
         _progressToken = rawProgressToken.IsEmpty ? null : rawProgressToken.ToArray();
         _logThreshold = logThreshold;
         _logger = logger;
@@ -234,19 +247,22 @@ internal sealed class SseRequestStream : IProgressSink, ILogSink
 
     private async Task PumpAsync()
     {
-        HttpResponse response = _context.Response;
-        CancellationToken aborted = _context.RequestAborted;
+        HttpResponse? response = _response;
+        CancellationToken aborted = _aborted;
         ChannelReader<Item> reader = _queue.Reader;
-        PipeWriter body = response.BodyWriter;
-        bool connected = true;
+        PipeWriter? body = response?.BodyWriter;
+        bool connected = response is not null;
         bool idWritten = false; // an event with an id is in the pipe, not yet known to be flushed
         try
         {
-            SseFormat.StartResponse(response);
-            if (_log is { Priming: true })
+            if (response is not null)
             {
-                SseFormat.WritePriming(body, _log.EventId(0), _log.RetryInterval);
-                idWritten = true;
+                SseFormat.StartResponse(response);
+                if (_log is { Priming: true })
+                {
+                    SseFormat.WritePriming(body!, _log.EventId(0), _log.RetryInterval);
+                    idWritten = true;
+                }
             }
 
             // With a session log the pump outlives the connection: events keep going to the log for resumption.
@@ -268,7 +284,7 @@ internal sealed class SseRequestStream : IProgressSink, ILogSink
 
                     if (connected)
                     {
-                        SseFormat.WriteMessage(body, id, item.Json.Span);
+                        SseFormat.WriteMessage(body!, id, item.Json.Span);
                         idWritten |= id is not null;
                     }
 
@@ -277,7 +293,7 @@ internal sealed class SseRequestStream : IProgressSink, ILogSink
 
                 if (connected)
                 {
-                    connected = await FlushAsync(body, aborted).ConfigureAwait(false);
+                    connected = await FlushAsync(body!, aborted).ConfigureAwait(false);
                     _resumable |= connected && idWritten;
                     if (!connected && _log is null)
                     {
@@ -288,7 +304,7 @@ internal sealed class SseRequestStream : IProgressSink, ILogSink
                 if (connected && _closeRequested)
                 {
                     connected = false;
-                    await CloseResponseAsync(response, body).ConfigureAwait(false);
+                    await CloseResponseAsync(response!, body!).ConfigureAwait(false);
                 }
             }
         }
@@ -316,7 +332,7 @@ internal sealed class SseRequestStream : IProgressSink, ILogSink
         try
         {
             // The final message (the response) is the only one queued without a rented buffer.
-            return await _log!.AppendAsync(item.Json, last: item.Rented is null, CancellationToken.None).ConfigureAwait(false);
+            return await _log!.AppendAsync(item.Json, last: _resultEndsLog && item.Rented is null, CancellationToken.None).ConfigureAwait(false);
         }
         catch (McpStoreUnavailableException ex)
         {

@@ -70,8 +70,8 @@ internal static class ClientInputServers
             TestTools.Tool("url", Url, McpHandlerFeatures.RequestContext),
             TestTools.Tool("no_context", ctx => { ctx.WriteText("plain"); return ValueTask.CompletedTask; }),
         ],
-        [FeatureServers.Resource("test://ask", AskResource)],
-        [FeatureServers.Prompt("ask_prompt", AskPrompt)],
+        [FeatureServers.Resource("test://ask", AskResource, features: McpHandlerFeatures.Progress | McpHandlerFeatures.RequestContext)],
+        [FeatureServers.Prompt("ask_prompt", AskPrompt, features: McpHandlerFeatures.Progress | McpHandlerFeatures.RequestContext)],
         sessionMode: sessionMode)
     {
         LegacySse = legacySse,

@@ -1,0 +1,275 @@
+using System;
+using System.Collections.Generic;
+using System.Threading.Tasks;
+using McpGen.Protocol;
+using McpGen.Sessions;
+using McpGen.Transport;
+using Microsoft.Extensions.Logging;
+
+namespace McpGen.Dispatch;
+
+/// <summary>
+/// JSON-RPC dispatch of one parsed request, the same for every transport (Streamable HTTP POST, the HTTP+SSE message
+/// endpoint, the sessionless fallback): it takes the message, the caller and where the answer goes, and never an HTTP
+/// header. Only methods whose capability the server declares exist (else -32601): <c>server/discover</c>; the four
+/// lists (<see cref="PagedList"/>); the handler kinds through the one <see cref="McpInvoker"/> (<c>tools/call</c>,
+/// <c>resources/read</c>, <c>prompts/get</c>, <c>completion/complete</c>); <c>subscriptions/listen</c> for 2026-07-28;
+/// <c>ping</c>, <c>logging/setLevel</c> and <c>resources/(un)subscribe</c> for <c>initialize</c>-era clients (kept in the
+/// session when there is one). Modern requests for removed methods get 404 + -32601 with what to send instead.
+/// </summary>
+internal sealed class McpDispatcher
+{
+    private static ReadOnlySpan<byte> EmptyResult => "{}"u8;
+
+    private readonly McpServerDefinition _definition;
+    private readonly McpServerResults _results;
+    private readonly McpInvoker _invoker;
+    private readonly ListenStreamHandler _listen;
+    private readonly ILogger _logger;
+    private readonly string _modernMethods;
+    private readonly string _legacyMethods;
+
+    public McpDispatcher(McpServerDefinition definition, McpServerResults results, McpInvoker invoker, ListenStreamHandler listen, ILogger logger)
+    {
+        _definition = definition;
+        _results = results;
+        _invoker = invoker;
+        _listen = listen;
+        _logger = logger;
+        Tools = new ToolCalls(results);
+        Resources = new ResourceReads(definition);
+        Prompts = new PromptRenders(definition);
+        Completions = new Completions(definition);
+        _modernMethods = DescribeMethods(modern: true);
+        _legacyMethods = DescribeMethods(modern: false);
+    }
+
+    public ToolCalls Tools { get; }
+
+    public ResourceReads Resources { get; }
+
+    public PromptRenders Prompts { get; }
+
+    public Completions Completions { get; }
+
+    /// <summary>Dispatches a request of either era (its <c>_meta</c> headers already checked by the transport).</summary>
+    public Task DispatchAsync(in JsonRpcMessage message, in McpCaller caller, McpResponder responder)
+        => caller.Era.IsModern ? DispatchModern(message, caller, responder) : DispatchLegacy(message, caller, responder);
+
+    private Task DispatchModern(in JsonRpcMessage message, in McpCaller caller, McpResponder responder)
+    {
+        if (!message.MetaClientCapabilities.IsObject)
+        {
+            return Fail(responder, message, new McpError(400, JsonRpcErrorCodes.InvalidParams,
+                "Invalid params: 2026-07-28 requests must carry params._meta[\"io.modelcontextprotocol/clientCapabilities\"], an object ({} when the client has no optional capabilities)."));
+        }
+
+        if (message.MetaLogLevel.IsPresent && McpLogLevels.Parse(message, message.MetaLogLevel) is null)
+        {
+            return Fail(responder, message, new McpError(400, JsonRpcErrorCodes.InvalidParams,
+                $"Invalid params: _meta[\"io.modelcontextprotocol/logLevel\"] must be one of: {McpLogLevels.Names}; omit it to receive no log messages."));
+        }
+
+        if (!Offers(message.Method, modern: true))
+        {
+            return Fail(responder, message, new McpError(404, JsonRpcErrorCodes.MethodNotFound, ModernMethodNotFound(message)));
+        }
+
+        return message.Method switch
+        {
+            McpMethod.ServerDiscover => responder.WriteResultAsync(message.Raw(message.Id), _results.Discover),
+            McpMethod.SubscriptionsListen => _listen.HandleAsync(caller.Http, message),
+            _ => DispatchCommon(message, caller, responder),
+        };
+    }
+
+    private Task DispatchLegacy(in JsonRpcMessage message, in McpCaller caller, McpResponder responder)
+    {
+        if (!Offers(message.Method, modern: false))
+        {
+            return Fail(responder, message, new McpError(200, JsonRpcErrorCodes.MethodNotFound,
+                $"Method not found: '{message.MethodText}'. This server offers {_legacyMethods}."));
+        }
+
+        switch (message.Method)
+        {
+            case McpMethod.Initialize:
+                return responder.WriteResultAsync(message.Raw(message.Id), _results.GetInitialize(caller.Era.Version));
+            case McpMethod.Ping:
+                return responder.WriteResultAsync(message.Raw(message.Id), EmptyResult);
+            case McpMethod.ResourcesSubscribe:
+            case McpMethod.ResourcesUnsubscribe:
+                return SubscribeAsync(message, caller.Session, responder);
+            case McpMethod.LoggingSetLevel:
+                return SetLevelAsync(message, caller.Session, responder);
+            case McpMethod.ServerDiscover:
+                // A discovery probe without _meta: answer it anyway, the result only describes the server.
+                return responder.WriteResultAsync(message.Raw(message.Id), _results.Discover);
+            default:
+                return DispatchCommon(message, caller, responder);
+        }
+    }
+
+    /// <summary>The methods served the same way in both eras: the lists and the handler kinds.</summary>
+    private Task DispatchCommon(in JsonRpcMessage message, in McpCaller caller, McpResponder responder) => message.Method switch
+    {
+        McpMethod.ToolsList => List(message, _results.Tools, caller.Era.IsModern, responder),
+        McpMethod.ResourcesList => List(message, _results.Resources, caller.Era.IsModern, responder),
+        McpMethod.ResourcesTemplatesList => List(message, _results.ResourceTemplates, caller.Era.IsModern, responder),
+        McpMethod.PromptsList => List(message, _results.Prompts, caller.Era.IsModern, responder),
+        McpMethod.ToolsCall => _invoker.InvokeAsync(Tools, message, caller, responder),
+        McpMethod.ResourcesRead => _invoker.InvokeAsync(Resources, message, caller, responder),
+        McpMethod.PromptsGet => _invoker.InvokeAsync(Prompts, message, caller, responder),
+        McpMethod.CompletionComplete => _invoker.InvokeAsync(Completions, message, caller, responder),
+        _ => throw new InvalidOperationException($"Method {message.Method} is offered but not dispatched."),
+    };
+
+    /// <summary>
+    /// Whether a method exists for this server in an era. A method whose capability the server does not declare does not
+    /// exist (-32601), as the 2026-07-28 schema says: <c>tools/*</c> without tools, <c>resources/*</c> without resources,
+    /// subscriptions without a subscribable resource, <c>prompts/*</c> without prompts, <c>completion/complete</c>
+    /// without completions, <c>logging/setLevel</c> without a handler that logs.
+    /// </summary>
+    public bool Offers(McpMethod method, bool modern) => method switch
+    {
+        McpMethod.ServerDiscover => true,
+        McpMethod.SubscriptionsListen => modern,
+        McpMethod.Initialize or McpMethod.Ping => !modern,
+        McpMethod.ToolsList or McpMethod.ToolsCall => _results.HasTools,
+        McpMethod.ResourcesList or McpMethod.ResourcesTemplatesList or McpMethod.ResourcesRead => _results.HasResources,
+        McpMethod.ResourcesSubscribe or McpMethod.ResourcesUnsubscribe => !modern && _results.HasSubscribableResources,
+        McpMethod.PromptsList or McpMethod.PromptsGet => _results.HasPrompts,
+        McpMethod.CompletionComplete => _results.HasCompletions,
+        McpMethod.LoggingSetLevel => !modern && _results.HasLogging,
+        _ => false,
+    };
+
+    private string DescribeMethods(bool modern)
+    {
+        var names = new List<string>();
+        foreach (McpMethod method in Enum.GetValues<McpMethod>())
+        {
+            if (Offers(method, modern) && McpMethods.NameOf(method) is { } name)
+            {
+                names.Add(name);
+            }
+        }
+
+        return string.Join(", ", names);
+    }
+
+    private Task List(in JsonRpcMessage message, PagedList list, bool modern, McpResponder responder)
+    {
+        if (list.TryReadCursor(message, out int offset) is { } invalid)
+        {
+            return Fail(responder, message, invalid);
+        }
+
+        return responder.WriteResultAsync(message.Raw(message.Id), list.GetPage(modern, offset));
+    }
+
+    private string ModernMethodNotFound(in JsonRpcMessage message) => message.Method switch
+    {
+        McpMethod.Initialize =>
+            "Method not found: 'initialize' is not part of protocol version 2026-07-28, which has no handshake. "
+            + $"Send requests with _meta on each one ({_modernMethods}), or send initialize without _meta to use 2025-11-25.",
+        McpMethod.Ping or McpMethod.LoggingSetLevel or McpMethod.ResourcesSubscribe or McpMethod.ResourcesUnsubscribe =>
+            $"Method not found: '{message.MethodText}' was removed in protocol version 2026-07-28"
+            + (message.Method == McpMethod.LoggingSetLevel ? " (send _meta[\"io.modelcontextprotocol/logLevel\"] on each request instead)" : "")
+            + $". This server offers {_modernMethods}.",
+        _ => $"Method not found: '{message.MethodText}'. This server offers {_modernMethods}.",
+    };
+
+    /// <summary>
+    /// <c>resources/subscribe</c> and <c>resources/unsubscribe</c> (<c>initialize</c> era only): <c>{}</c> for a
+    /// subscribable resource, -32602 otherwise. In a session the subscription is kept (updates go to its GET stream); a
+    /// stateless endpoint has no stream to deliver <c>notifications/resources/updated</c> on: the subscription is
+    /// acknowledged (clients and the conformance suite expect it), logged at debug, and not kept.
+    /// </summary>
+    private Task SubscribeAsync(in JsonRpcMessage message, SessionCall? session, McpResponder responder)
+    {
+        if (ValidateSubscription(message, out string uri) is { } invalid)
+        {
+            return Fail(responder, message, invalid);
+        }
+
+        if (session is not { } subscriber)
+        {
+            McpEndpointLog.SubscriptionNotKept(_logger, message.MethodText, uri);
+            return responder.WriteResultAsync(message.Raw(message.Id), EmptyResult);
+        }
+
+        bool subscribe = message.Method == McpMethod.ResourcesSubscribe;
+        bool changed = subscribe ? subscriber.State.Subscriptions.Add(uri) : subscriber.State.Subscriptions.Remove(uri);
+        return UpdateAndAnswerAsync(message.RawMemory(message.Id), subscriber, changed, responder);
+    }
+
+    /// <summary>Checks a <c>resources/(un)subscribe</c> request: a string URI of a subscribable resource (else -32602).</summary>
+    private McpError? ValidateSubscription(in JsonRpcMessage message, out string uri)
+    {
+        string method = message.MethodText;
+        uri = "";
+        if (!message.Uri.IsString)
+        {
+            return new McpError(200, JsonRpcErrorCodes.InvalidParams,
+                $"Invalid params: {method} needs params.uri, a string: the URI of a subscribable resource.");
+        }
+
+        uri = message.GetString(message.Uri)!;
+        McpResourceDefinition? resource = _definition.FindResource(uri);
+        if (resource is null)
+        {
+            return new McpError(200, JsonRpcErrorCodes.InvalidParams,
+                $"Resource not found: '{uri}'. Call resources/list or resources/templates/list for the resources this server offers.",
+                McpErrorData.ResourceUri, uri);
+        }
+
+        if (!resource.Subscribable)
+        {
+            return new McpError(200, JsonRpcErrorCodes.InvalidParams,
+                $"Invalid params: resource '{uri}' does not support subscriptions. Read it again with resources/read when you need fresh contents.",
+                McpErrorData.ResourceUri, uri);
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// <c>logging/setLevel {level}</c> (<c>initialize</c> era only): kept in the session when there is one. A stateless
+    /// endpoint keeps no session, so the level cannot persist: every <c>initialize</c>-era request logs at
+    /// <see cref="McpLogLevels.LegacyDefault"/> (info) and above there.
+    /// </summary>
+    private Task SetLevelAsync(in JsonRpcMessage message, SessionCall? session, McpResponder responder)
+    {
+        if (McpLogLevels.Parse(message, message.Level) is not { } level)
+        {
+            return Fail(responder, message, new McpError(200, JsonRpcErrorCodes.InvalidParams,
+                $"Invalid params: logging/setLevel needs params.level, one of: {McpLogLevels.Names}."));
+        }
+
+        if (session is not { } leveled)
+        {
+            McpEndpointLog.LogLevelNotKept(_logger, System.Text.Encoding.UTF8.GetString(McpLogLevels.Name(level)));
+            return responder.WriteResultAsync(message.Raw(message.Id), EmptyResult);
+        }
+
+        bool changed = leveled.State.LogLevel != level;
+        leveled.State.LogLevel = level;
+        return UpdateAndAnswerAsync(message.RawMemory(message.Id), leveled, changed, responder);
+    }
+
+    private static async Task UpdateAndAnswerAsync(ReadOnlyMemory<byte> rawId, SessionCall session, bool changed, McpResponder responder)
+    {
+        if (changed && !await session.Runtime.UpdateAsync(session.State, System.Threading.CancellationToken.None).ConfigureAwait(false))
+        {
+            await responder.WriteErrorAsync(rawId.Span, new McpError(404, JsonRpcErrorCodes.InvalidRequest,
+                "Session not found: the session ended while this request was served. Send initialize to start a new one.")).ConfigureAwait(false);
+            return;
+        }
+
+        await responder.WriteResultAsync(rawId.Span, EmptyResult).ConfigureAwait(false);
+    }
+
+    private static Task Fail(McpResponder responder, in JsonRpcMessage message, McpError error)
+        => responder.WriteErrorAsync(message.Id.IsPresent ? message.Raw(message.Id) : default, error);
+}
