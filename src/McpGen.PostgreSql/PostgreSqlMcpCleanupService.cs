@@ -4,6 +4,10 @@ using System.Threading.Tasks;
 using McpGen.Sessions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using McpGen.ClientInput;
+using McpGen.Dispatch;
+using McpGen.Http;
+using McpGen.Streaming;
 
 namespace McpGen.PostgreSql;
 

@@ -9,6 +9,10 @@ using System.Threading.Tasks;
 using McpGen.Sessions;
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using McpGen.ClientInput;
+using McpGen.Dispatch;
+using McpGen.Http;
+using McpGen.Streaming;
 
 namespace McpGen.PostgreSql;
 

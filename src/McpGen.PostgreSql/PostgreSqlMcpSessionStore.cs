@@ -5,6 +5,10 @@ using System.Threading.Tasks;
 using McpGen.Sessions;
 using Npgsql;
 using NpgsqlTypes;
+using McpGen.ClientInput;
+using McpGen.Dispatch;
+using McpGen.Http;
+using McpGen.Streaming;
 
 namespace McpGen.PostgreSql;
 

@@ -104,7 +104,7 @@ public sealed class QuickStartClientTests(QuickStartHost host) : IClassFixture<Q
     {
         await using McpClient client = await CSharpClient.ConnectAsync(host.Endpoint, "2025-11-25");
 
-        McpException error = await Assert.ThrowsAnyAsync<McpException>(async () => await client.CallToolAsync("no_such_tool"));
+        ModelContextProtocol.McpException error = await Assert.ThrowsAnyAsync<ModelContextProtocol.McpException>(async () => await client.CallToolAsync("no_such_tool"));
         Assert.Contains("no_such_tool", error.Message);
     }
 }

@@ -1,6 +1,10 @@
 using System.Diagnostics;
 using McpGen.PostgreSql.Tests.Infrastructure;
 using McpGen.Sessions;
+using McpGen.ClientInput;
+using McpGen.Dispatch;
+using McpGen.Http;
+using McpGen.Streaming;
 
 namespace McpGen.PostgreSql.Tests;
 

@@ -2,6 +2,10 @@ using System.Diagnostics;
 using System.Text;
 using McpGen.PostgreSql.Tests.Infrastructure;
 using McpGen.Sessions;
+using McpGen.ClientInput;
+using McpGen.Dispatch;
+using McpGen.Http;
+using McpGen.Streaming;
 
 namespace McpGen.PostgreSql.Tests;
 

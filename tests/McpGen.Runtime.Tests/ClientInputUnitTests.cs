@@ -1,13 +1,15 @@
 using System.Security.Claims;
 using System.Text;
 using System.Text.Json;
-using McpGen.Push;
 using McpGen.Runtime.Tests.Infrastructure;
 using McpGen.Security;
-using McpGen.Transport;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging.Abstractions;
+using McpGen.ClientInput;
+using McpGen.Dispatch;
+using McpGen.Http;
+using McpGen.Streaming;
 
 namespace McpGen.Runtime.Tests;
 

@@ -1,12 +1,15 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
-using McpGen.Push;
 using McpGen.Runtime.Tests.Infrastructure;
 using McpGen.Sessions;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 using static McpGen.Runtime.Tests.Infrastructure.McpTestHost;
+using McpGen.ClientInput;
+using McpGen.Dispatch;
+using McpGen.Http;
+using McpGen.Streaming;
 
 namespace McpGen.Runtime.Tests;
 

@@ -6,6 +6,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 using McpGen.Runtime.Tests.Infrastructure;
 using static McpGen.Runtime.Tests.Infrastructure.McpTestHost;
+using McpGen.ClientInput;
+using McpGen.Dispatch;
+using McpGen.Http;
+using McpGen.Streaming;
 
 namespace McpGen.Runtime.Tests;
 

@@ -2,6 +2,10 @@ using System;
 using System.Text.Json;
 using System.Threading.Tasks;
 using McpGen.Protocol;
+using McpGen.ClientInput;
+using McpGen.Dispatch;
+using McpGen.Http;
+using McpGen.Streaming;
 
 namespace McpGen.Dispatch;
 
@@ -59,14 +63,14 @@ internal abstract class HandlerKind
     /// <summary>The error for an exception a handler threw (tools, whose errors are results, never get here).</summary>
     public virtual McpError Fail(Exception exception, McpEra era, HandlerCall call) => exception switch
     {
-        McpException or ArgumentException or Push.InvalidClientInputException => new McpError(200, JsonRpcErrorCodes.InvalidParams, exception.Message),
-        Push.ClientInputNotAllowedException => new McpError(200, JsonRpcErrorCodes.InternalError, "Internal error: " + exception.Message),
+        McpException or ArgumentException or McpGen.ClientInput.InvalidClientInputException => new McpError(200, JsonRpcErrorCodes.InvalidParams, exception.Message),
+        McpGen.ClientInput.ClientInputNotAllowedException => new McpError(200, JsonRpcErrorCodes.InternalError, "Internal error: " + exception.Message),
         _ => new McpError(200, JsonRpcErrorCodes.InternalError, $"Internal error: {Noun} '{call.Name}' failed. The server log has the details."),
     };
 
     /// <summary>Whether the exception is the handler's own message for the client (logged at debug, not as a failure).</summary>
     public static bool IsReported(Exception exception)
-        => exception is McpException or ArgumentException or Push.InvalidClientInputException or Push.ClientInputNotAllowedException;
+        => exception is McpException or ArgumentException or McpGen.ClientInput.InvalidClientInputException or McpGen.ClientInput.ClientInputNotAllowedException;
 
     /// <summary>The -32602 error for argument binding errors of a kind whose errors are JSON-RPC errors.</summary>
     protected McpError ArgumentErrors(McpHandlerContext context, string name, string nextStep)

@@ -3,6 +3,10 @@ using System.Threading;
 using McpGen.Protocol;
 using McpGen.Sessions;
 using Microsoft.AspNetCore.Http;
+using McpGen.ClientInput;
+using McpGen.Dispatch;
+using McpGen.Http;
+using McpGen.Streaming;
 
 namespace McpGen.Dispatch;
 

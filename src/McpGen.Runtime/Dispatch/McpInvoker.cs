@@ -3,11 +3,13 @@ using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
 using McpGen.Protocol;
-using McpGen.Push;
 using McpGen.Sessions;
-using McpGen.Transport;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using McpGen.ClientInput;
+using McpGen.Dispatch;
+using McpGen.Http;
+using McpGen.Streaming;
 
 namespace McpGen.Dispatch;
 

@@ -3,9 +3,12 @@ using System.Threading;
 using System.Threading.Tasks;
 using McpGen.Protocol;
 using McpGen.Sessions;
-using McpGen.Transport;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using McpGen.ClientInput;
+using McpGen.Dispatch;
+using McpGen.Http;
+using McpGen.Streaming;
 
 namespace McpGen.Dispatch;
 

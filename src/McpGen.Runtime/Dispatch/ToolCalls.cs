@@ -1,7 +1,10 @@
 using System;
 using System.Threading.Tasks;
 using McpGen.Protocol;
-using McpGen.Transport;
+using McpGen.ClientInput;
+using McpGen.Dispatch;
+using McpGen.Http;
+using McpGen.Streaming;
 
 namespace McpGen.Dispatch;
 

@@ -1,9 +1,11 @@
 using System;
 using McpGen.Sessions;
-using McpGen.Push;
-using McpGen.Transport;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using McpGen.ClientInput;
+using McpGen.Dispatch;
+using McpGen.Http;
+using McpGen.Streaming;
 
 namespace McpGen;
 

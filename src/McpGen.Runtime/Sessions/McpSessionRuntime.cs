@@ -7,6 +7,10 @@ using System.Threading.Tasks;
 using McpGen.Protocol;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using McpGen.ClientInput;
+using McpGen.Dispatch;
+using McpGen.Http;
+using McpGen.Streaming;
 
 namespace McpGen.Sessions;
 
@@ -40,7 +44,7 @@ internal sealed class McpSessionRuntime : IAsyncDisposable
     private long _streams;
     private Task<IAsyncDisposable>? _cancelSubscription;
 
-    public McpSessionRuntime(McpSessionMode mode, McpSessionOptions options, IMcpSessionStore store, IMcpBackplane backplane, ILogger logger, Push.PendingClientRequests? pending = null)
+    public McpSessionRuntime(McpSessionMode mode, McpSessionOptions options, IMcpSessionStore store, IMcpBackplane backplane, ILogger logger, McpGen.ClientInput.PendingClientRequests? pending = null)
     {
         _pending = pending;
         _cacheTicks = mode == McpSessionMode.Store ? (long)Math.Max(0, options.StoreCacheDuration.TotalMilliseconds) : 0;
@@ -62,7 +66,7 @@ internal sealed class McpSessionRuntime : IAsyncDisposable
     }
 
     private readonly Timer _sweeper;
-    private readonly Push.PendingClientRequests? _pending;
+    private readonly McpGen.ClientInput.PendingClientRequests? _pending;
     private Task<IAsyncDisposable>? _replySubscription;
     private Task<IAsyncDisposable>? _invalidateSubscription;
     private readonly ConcurrentDictionary<string, CachedSession> _cache = new(StringComparer.Ordinal);

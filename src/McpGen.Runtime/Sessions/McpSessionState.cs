@@ -1,5 +1,9 @@
 using System;
 using System.Collections.Generic;
+using McpGen.ClientInput;
+using McpGen.Dispatch;
+using McpGen.Http;
+using McpGen.Streaming;
 
 namespace McpGen.Sessions;
 

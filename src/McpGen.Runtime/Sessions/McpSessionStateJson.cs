@@ -2,6 +2,10 @@ using System;
 using System.Buffers;
 using System.Text.Json;
 using McpGen.Protocol;
+using McpGen.ClientInput;
+using McpGen.Dispatch;
+using McpGen.Http;
+using McpGen.Streaming;
 
 namespace McpGen.Sessions;
 

@@ -2,7 +2,10 @@ using System;
 using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
-using McpGen.Push;
+using McpGen.ClientInput;
+using McpGen.Dispatch;
+using McpGen.Http;
+using McpGen.Streaming;
 
 namespace McpGen;
 
@@ -37,7 +40,7 @@ public sealed partial class McpRequestContext
     /// not declare fails: a 2026-07-28 request gets MissingRequiredClientCapability (-32021), an <c>initialize</c>-era
     /// request a tool error. Check first to degrade gracefully.
     /// </summary>
-    public bool ClientSupports(McpClientCapability capability) => Push.ClientCapabilities.Declares(ClientCapabilities.Span, capability);
+    public bool ClientSupports(McpClientCapability capability) => McpGen.ClientInput.ClientCapabilities.Declares(ClientCapabilities.Span, capability);
 
     /// <summary>Asks the user to fill in a form (form-mode <c>elicitation/create</c>).</summary>
     /// <typeparam name="T">The form: a partial class or record marked <see cref="McpElicitationFormAttribute"/>.</typeparam>
@@ -178,7 +181,7 @@ public sealed partial class McpRequestContext
             }
 
             throw new McpToolException(
-                $"This needs {method} from the client, and the client did not declare the {Push.ClientCapabilities.Describe(capability)} capability "
+                $"This needs {method} from the client, and the client did not declare the {McpGen.ClientInput.ClientCapabilities.Describe(capability)} capability "
                 + "in initialize. Use a client that supports it.");
         }
 

@@ -4,6 +4,10 @@ using System.Text;
 using System.Text.Json;
 using System.Threading;
 using Microsoft.AspNetCore.Http;
+using McpGen.ClientInput;
+using McpGen.Dispatch;
+using McpGen.Http;
+using McpGen.Streaming;
 
 namespace McpGen;
 
@@ -99,7 +103,7 @@ public sealed partial class McpRequestContext
     internal IMcpChangeNotifier? ChangeNotifier { get; }
 
     /// <summary>The call's SSE stream, when it may have one.</summary>
-    internal McpGen.Transport.SseRequestStream? Stream { get; }
+    internal McpGen.Streaming.SseRequestStream? Stream { get; }
 
     /// <summary>
     /// The MCP session id of an <c>initialize</c>-era client on a sticky or store-backed server; <see langword="null"/>
@@ -237,13 +241,13 @@ internal interface ILogSink
 internal readonly record struct McpCallServices(
     McpGen.Sessions.McpSessionState? Session,
     IMcpChangeNotifier Changes,
-    McpGen.Transport.SseRequestStream? Stream,
+    McpGen.Streaming.SseRequestStream? Stream,
     IProgressSink? Progress,
     ILogSink? Log,
     CancellationToken? Aborted,
     ReadOnlyMemory<byte> ClientCapabilities,
-    McpGen.Push.InputRound? InputRound,
-    McpGen.Push.IClientRequestChannel? ClientRequests,
+    McpGen.ClientInput.InputRound? InputRound,
+    McpGen.ClientInput.IClientRequestChannel? ClientRequests,
     bool AllowsClientInput);
 
 /// <summary>Where a request's progress notifications go (the request's SSE stream). Implemented by the transport.</summary>

@@ -3,9 +3,12 @@ using System.Security.Claims;
 using System.Text;
 using System.Text.Json;
 using McpGen;
-using McpGen.Push;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using McpGen.ClientInput;
+using McpGen.Dispatch;
+using McpGen.Http;
+using McpGen.Streaming;
 
 namespace McpGen.Runtime.Tests.Infrastructure;
 

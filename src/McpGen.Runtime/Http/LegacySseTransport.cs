@@ -12,8 +12,11 @@ using McpGen.Sessions;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using McpGen.ClientInput;
+using McpGen.Http;
+using McpGen.Streaming;
 
-namespace McpGen.Transport;
+namespace McpGen.Http;
 
 /// <summary>
 /// The deprecated HTTP+SSE transport (protocol version 2024-11-05), opt-in with <see cref="McpServerAttribute.LegacySse"/>:

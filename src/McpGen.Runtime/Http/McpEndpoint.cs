@@ -7,8 +7,11 @@ using McpGen.Security;
 using McpGen.Sessions;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using McpGen.ClientInput;
+using McpGen.Http;
+using McpGen.Streaming;
 
-namespace McpGen.Transport;
+namespace McpGen.Http;
 
 /// <summary>
 /// The Streamable HTTP endpoint of one stateless server, for every client era on one route. The request flow, each
@@ -20,7 +23,7 @@ namespace McpGen.Transport;
 /// <item>Body size (<see cref="RequestBodyReader"/>): 413.</item>
 /// <item>One JSON-RPC message (<see cref="JsonRpcMessageReader"/>): 400 with -32700 or -32600; notifications and
 /// client responses get 202 (a response completes the server-to-client request with its id, see
-/// <see cref="Push.PendingClientRequests"/>).</item>
+/// <see cref="McpGen.ClientInput.PendingClientRequests"/>).</item>
 /// <item>Era (<see cref="McpEraDetector"/>): modern by <c>_meta</c> protocol version, else legacy by
 /// <c>MCP-Protocol-Version</c>.</item>
 /// <item>Modern only: required <c>_meta</c> and mirrored headers (<see cref="McpHeaders"/>): 400 with -32602 or -32020.</item>
@@ -50,7 +53,7 @@ internal sealed partial class McpEndpoint
     {
         Definition = definition;
         Services = services;
-        _logger = services.LoggerFactory.CreateLogger("McpGen.Transport.McpEndpoint");
+        _logger = services.LoggerFactory.CreateLogger("McpGen.Http.McpEndpoint");
         _results = new McpServerResults(definition, services.Options);
         _hostOrigin = new HostOriginPolicy(services.Options);
         _maxBodySize = services.Options.MaxRequestBodySize;
@@ -199,7 +202,7 @@ internal sealed partial class McpEndpoint
             return true;
         }
 
-        Push.PushLog.UnknownClientResponse(_logger, System.Text.Encoding.UTF8.GetString(rawId));
+        McpGen.ClientInput.PushLog.UnknownClientResponse(_logger, System.Text.Encoding.UTF8.GetString(rawId));
         return false;
     }
 

@@ -3,12 +3,15 @@ using System.Collections.Generic;
 using System.Text.Json;
 using System.Threading.Tasks;
 using McpGen.Protocol;
-using McpGen.Transport;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using McpGen.ClientInput;
+using McpGen.Dispatch;
+using McpGen.Http;
+using McpGen.Streaming;
 
-namespace McpGen.Push;
+namespace McpGen.ClientInput;
 
 /// <summary>
 /// What the handlers of <c>tools/call</c>, <c>prompts/get</c> and <c>resources/read</c> need to let a handler ask the

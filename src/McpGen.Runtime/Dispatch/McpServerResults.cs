@@ -5,8 +5,12 @@ using System.Linq;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using McpGen.Protocol;
+using McpGen.ClientInput;
+using McpGen.Dispatch;
+using McpGen.Http;
+using McpGen.Streaming;
 
-namespace McpGen.Transport;
+namespace McpGen.Dispatch;
 
 /// <summary>
 /// The results that never change for a server, built once as UTF-8 bytes: <c>serverInfo</c>, the <c>initialize</c>

@@ -2,8 +2,13 @@ using System;
 using System.Buffers.Binary;
 using System.Threading;
 using System.Threading.Tasks;
+using McpGen.ClientInput;
+using McpGen.Sessions;
+using McpGen.Dispatch;
+using McpGen.Http;
+using McpGen.Streaming;
 
-namespace McpGen.Sessions;
+namespace McpGen.Streaming;
 
 /// <summary>
 /// The event log of one SSE stream of one session: every message sent on the stream is appended to the store (so a

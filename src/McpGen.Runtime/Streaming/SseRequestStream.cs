@@ -9,8 +9,12 @@ using McpGen.Protocol;
 using McpGen.Sessions;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using McpGen.ClientInput;
+using McpGen.Dispatch;
+using McpGen.Http;
+using McpGen.Streaming;
 
-namespace McpGen.Transport;
+namespace McpGen.Streaming;
 
 /// <summary>
 /// The <c>text/event-stream</c> response of one call that reports progress, logs to the client or sends it requests.

@@ -3,8 +3,12 @@ using System.Buffers;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using McpGen.Protocol;
+using McpGen.ClientInput;
+using McpGen.Dispatch;
+using McpGen.Http;
+using McpGen.Streaming;
 
-namespace McpGen.Transport;
+namespace McpGen.Dispatch;
 
 /// <summary>
 /// One paginated list result (<c>tools/list</c>, <c>resources/list</c>, <c>resources/templates/list</c>,

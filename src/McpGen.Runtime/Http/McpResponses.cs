@@ -4,8 +4,12 @@ using System.Threading.Tasks;
 using McpGen.Protocol;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using McpGen.ClientInput;
+using McpGen.Dispatch;
+using McpGen.Http;
+using McpGen.Streaming;
 
-namespace McpGen.Transport;
+namespace McpGen.Http;
 
 /// <summary>Writes <c>application/json</c> responses: results around precomputed bytes, errors, 202 Accepted.</summary>
 internal static class McpResponses

@@ -1,7 +1,11 @@
 using System;
 using System.Text.Json;
+using McpGen.ClientInput;
+using McpGen.Dispatch;
+using McpGen.Http;
+using McpGen.Streaming;
 
-namespace McpGen.Push;
+namespace McpGen.ClientInput;
 
 /// <summary>
 /// Reads a <c>clientCapabilities</c> object (raw UTF-8 JSON: <c>_meta</c> of a 2026-07-28 request, or the

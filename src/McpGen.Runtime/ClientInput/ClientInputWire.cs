@@ -3,8 +3,12 @@ using System.Buffers;
 using System.Collections.Generic;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using McpGen.ClientInput;
+using McpGen.Dispatch;
+using McpGen.Http;
+using McpGen.Streaming;
 
-namespace McpGen.Push;
+namespace McpGen.ClientInput;
 
 /// <summary>
 /// The JSON of server-to-client input requests (the <c>params</c> of <c>elicitation/create</c>,

@@ -6,8 +6,12 @@ using System.Text.Json;
 using McpGen.Protocol;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Primitives;
+using McpGen.ClientInput;
+using McpGen.Dispatch;
+using McpGen.Http;
+using McpGen.Streaming;
 
-namespace McpGen.Transport;
+namespace McpGen.Http;
 
 /// <summary>
 /// The MCP request headers: where each one is read and checked. <c>MCP-Protocol-Version</c> selects the legacy version

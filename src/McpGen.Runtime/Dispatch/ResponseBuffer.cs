@@ -3,8 +3,12 @@ using System.Buffers;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Microsoft.Extensions.ObjectPool;
+using McpGen.ClientInput;
+using McpGen.Dispatch;
+using McpGen.Http;
+using McpGen.Streaming;
 
-namespace McpGen.Transport;
+namespace McpGen.Dispatch;
 
 /// <summary>
 /// A pooled response body: an <see cref="IBufferWriter{T}"/> over an <see cref="ArrayPool{T}"/> array plus a reusable

@@ -1,8 +1,12 @@
 using System;
 using System.Globalization;
 using Microsoft.Extensions.Primitives;
+using McpGen.ClientInput;
+using McpGen.Dispatch;
+using McpGen.Http;
+using McpGen.Streaming;
 
-namespace McpGen.Transport;
+namespace McpGen.Http;
 
 /// <summary>
 /// The <c>Accept</c> (406) and <c>Content-Type</c> (415) rules of a POST: the client must accept both

@@ -4,10 +4,13 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
-using McpGen.Transport;
 using Microsoft.Extensions.Logging;
+using McpGen.ClientInput;
+using McpGen.Dispatch;
+using McpGen.Http;
+using McpGen.Streaming;
 
-namespace McpGen.Push;
+namespace McpGen.ClientInput;
 
 /// <summary>
 /// How an <c>initialize</c>-era request sends server-to-client requests (<c>elicitation/create</c>,

@@ -11,8 +11,12 @@ using McpGen.Protocol;
 using McpGen.Sessions;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using McpGen.ClientInput;
+using McpGen.Dispatch;
+using McpGen.Http;
+using McpGen.Streaming;
 
-namespace McpGen.Transport;
+namespace McpGen.Streaming;
 
 /// <summary>
 /// The GET side of a session: the standalone stream (<c>list_changed</c>, <c>resources/updated</c>), and the resumption

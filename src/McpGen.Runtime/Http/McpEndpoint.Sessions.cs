@@ -5,8 +5,11 @@ using McpGen.Dispatch;
 using McpGen.Protocol;
 using McpGen.Sessions;
 using Microsoft.AspNetCore.Http;
+using McpGen.ClientInput;
+using McpGen.Http;
+using McpGen.Streaming;
 
-namespace McpGen.Transport;
+namespace McpGen.Http;
 
 /// <summary>
 /// The session side of the endpoint, for sticky and store-backed servers and <c>initialize</c>-era clients:
@@ -140,7 +143,7 @@ internal sealed partial class McpEndpoint
             }
             else
             {
-                Push.PushLog.UnknownClientResponse(_logger, System.Text.Encoding.UTF8.GetString(message.Raw(message.Id)));
+                McpGen.ClientInput.PushLog.UnknownClientResponse(_logger, System.Text.Encoding.UTF8.GetString(message.Raw(message.Id)));
             }
         }
     }

@@ -1,7 +1,11 @@
 using System;
 using Microsoft.Extensions.Logging;
+using McpGen.ClientInput;
+using McpGen.Dispatch;
+using McpGen.Http;
+using McpGen.Streaming;
 
-namespace McpGen.Transport;
+namespace McpGen.Http;
 
 /// <summary>The endpoint's log messages (source-generated).</summary>
 internal static partial class McpEndpointLog

@@ -1,6 +1,10 @@
 using System;
+using McpGen.ClientInput;
+using McpGen.Dispatch;
+using McpGen.Http;
+using McpGen.Streaming;
 
-namespace McpGen.Push;
+namespace McpGen.ClientInput;
 
 /// <summary>
 /// A 2026-07-28 request asked the client for input it did not declare in <c>clientCapabilities</c>. The transport answers

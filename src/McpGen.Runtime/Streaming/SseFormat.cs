@@ -3,8 +3,12 @@ using System.Buffers;
 using System.Globalization;
 using System.IO.Pipelines;
 using System.Text;
+using McpGen.ClientInput;
+using McpGen.Dispatch;
+using McpGen.Http;
+using McpGen.Streaming;
 
-namespace McpGen.Transport;
+namespace McpGen.Streaming;
 
 /// <summary>Writes Server-Sent Events into a response pipe: message events (with an optional id), priming events, retry and comments.</summary>
 internal static class SseFormat

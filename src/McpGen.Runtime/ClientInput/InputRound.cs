@@ -4,8 +4,12 @@ using System.Globalization;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
+using McpGen.ClientInput;
+using McpGen.Dispatch;
+using McpGen.Http;
+using McpGen.Streaming;
 
-namespace McpGen.Push;
+namespace McpGen.ClientInput;
 
 /// <summary>
 /// One attempt of a 2026-07-28 multi round-trip request (<c>tools/call</c>, <c>prompts/get</c> or <c>resources/read</c>).

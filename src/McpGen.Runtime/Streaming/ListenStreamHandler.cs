@@ -12,8 +12,12 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using McpGen.ClientInput;
+using McpGen.Dispatch;
+using McpGen.Http;
+using McpGen.Streaming;
 
-namespace McpGen.Transport;
+namespace McpGen.Streaming;
 
 /// <summary>
 /// <c>subscriptions/listen</c> (2026-07-28): the POST's SSE response stays open; the first event is

@@ -4,8 +4,12 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Threading.Tasks;
+using McpGen.ClientInput;
+using McpGen.Dispatch;
+using McpGen.Http;
+using McpGen.Streaming;
 
-namespace McpGen.Push;
+namespace McpGen.ClientInput;
 
 /// <summary>
 /// The server-to-client requests of this process that wait for the client's answer, by JSON-RPC id. Ids are random

@@ -1,13 +1,16 @@
 using System;
 using System.Text.Json;
-using McpGen.Push;
 using McpGen.Sessions;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using McpGen.ClientInput;
+using McpGen.Dispatch;
+using McpGen.Http;
+using McpGen.Streaming;
 
-namespace McpGen.Transport;
+namespace McpGen.Http;
 
 /// <summary>
 /// What every McpGen endpoint of the application shares: options, serializer options, logging, the session store and
