@@ -62,14 +62,14 @@ internal static class FeatureServers
             : null;
     }
 
-    public static McpResourceDefinition Resource(string uri, McpResourceHandler handler, bool subscribable = false)
-        => new(uri, false, Encoding.UTF8.GetBytes($"{{\"uri\":\"{uri}\",\"name\":\"{uri[7..]}\"}}"), handler, subscribable);
+    public static McpResourceDefinition Resource(string uri, McpResourceHandler handler, bool subscribable = false, McpHandlerFeatures features = McpHandlerFeatures.None)
+        => new(uri, false, Encoding.UTF8.GetBytes($"{{\"uri\":\"{uri}\",\"name\":\"{uri[7..]}\"}}"), handler, subscribable, features);
 
     public static McpResourceDefinition ResourceTemplate(string template, McpResourceHandler handler)
         => new(template, true, Encoding.UTF8.GetBytes($"{{\"uriTemplate\":\"{template}\",\"name\":\"tpl\"}}"), handler);
 
-    public static McpPromptDefinition Prompt(string name, McpPromptHandler handler, string arguments = "[]")
-        => new(name, Encoding.UTF8.GetBytes($"{{\"name\":\"{name}\",\"description\":\"Prompt {name}.\",\"arguments\":{arguments}}}"), handler);
+    public static McpPromptDefinition Prompt(string name, McpPromptHandler handler, string arguments = "[]", McpHandlerFeatures features = McpHandlerFeatures.None)
+        => new(name, Encoding.UTF8.GetBytes($"{{\"name\":\"{name}\",\"description\":\"Prompt {name}.\",\"arguments\":{arguments}}}"), handler, features);
 
     public static McpCompletionHandler Values(params string[] values)
         => (_, value, _) => ValueTask.FromResult<IEnumerable<string>>(values.Where(v => v.StartsWith(value, StringComparison.Ordinal)));
