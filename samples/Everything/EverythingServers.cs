@@ -149,6 +149,20 @@ public abstract class EverythingServerBase
     [McpPrompt("test_prompt_with_image", Title = "Prompt With Image"), Description(F.PromptWithImageDescription)]
     public static GetPromptResult TestPromptWithImage() => F.PromptWithImage();
 
+    // ----- the handler matrix (issue 10): a resource and a prompt that take the request context like tools -----
+
+    // MCPG0014 on behalf of StatelessEverythingServer, as for the tools above: they ask the client for input.
+#pragma warning disable MCPG0014
+    [McpResource(HandlerMatrixFixtures.ResourceUri, Name = "matrix-context", Title = "Resource That Logs, Reports Progress And Asks", MimeType = "text/plain")]
+    [Description(HandlerMatrixFixtures.ResourceDescription)]
+    public static Task<ResourceContents> MatrixContextResource(McpRequestContext context, IProgress<McpProgress> progress, CancellationToken cancellationToken)
+        => HandlerMatrixFixtures.Resource(context, progress, cancellationToken);
+
+    [McpPrompt(HandlerMatrixFixtures.PromptName, Title = "Prompt That Logs, Reports Progress And Asks"), Description(HandlerMatrixFixtures.PromptDescription)]
+    public static Task<GetPromptResult> MatrixContextPrompt(McpRequestContext context, IProgress<McpProgress> progress, CancellationToken cancellationToken)
+        => HandlerMatrixFixtures.Prompt(context, progress, cancellationToken);
+#pragma warning restore MCPG0014
+
     // ----- completions -----
 
     [McpCompletion(Prompt = "test_prompt_with_arguments", Argument = "arg1")]

@@ -35,7 +35,7 @@ public sealed class EverythingCSharpClientTests(EverythingHost host) : IClassFix
         IList<McpClientResource> resources = await client.ListResourcesAsync();
 
         Assert.Equal(
-            ["test://static-binary", "test://static-text", "test://watched-resource"],
+            ["test://matrix/context", "test://static-binary", "test://static-text", "test://watched-resource"],
             resources.Select(r => r.Uri).Order(StringComparer.Ordinal));
         McpClientResource text = resources.Single(r => r.Uri == "test://static-text");
         Assert.Equal("static-text", text.Name);
@@ -106,7 +106,7 @@ public sealed class EverythingCSharpClientTests(EverythingHost host) : IClassFix
         IList<McpClientPrompt> prompts = await client.ListPromptsAsync();
 
         Assert.Equal(
-            ["test_input_required_result_prompt", "test_prompt_with_arguments", "test_prompt_with_embedded_resource", "test_prompt_with_image", "test_simple_prompt"],
+            ["matrix_context_prompt", "test_input_required_result_prompt", "test_prompt_with_arguments", "test_prompt_with_embedded_resource", "test_prompt_with_image", "test_simple_prompt"],
             prompts.Select(p => p.Name).Order(StringComparer.Ordinal));
         Prompt withArguments = prompts.Single(p => p.Name == "test_prompt_with_arguments").ProtocolPrompt;
         Assert.Equal("Prompt With Arguments", withArguments.Title);

@@ -7,16 +7,19 @@ namespace McpGen.IntegrationTests;
 /// The stateless Everything (conformance fixture) server on a real Kestrel bound to 127.0.0.1 on a free port, wired
 /// exactly as the sample wires itself, shared by a test class.
 /// </summary>
-public sealed class EverythingHost : IAsyncLifetime
+public class EverythingHost : IAsyncLifetime
 {
     private WebApplication? _app;
+
+    /// <summary>The session mode served (<see cref="EverythingSetup.IsKnownMode"/>).</summary>
+    protected virtual string Mode => "stateless";
 
     public Uri Endpoint { get; private set; } = null!;
 
     public async Task InitializeAsync()
         => (_app, Endpoint) = await KestrelHost.StartAsync(
-            services => services.AddEverything("stateless"),
-            app => app.MapEverything("stateless"));
+            services => services.AddEverything(Mode),
+            app => app.MapEverything(Mode));
 
     public async Task DisposeAsync()
     {
@@ -25,4 +28,10 @@ public sealed class EverythingHost : IAsyncLifetime
             await _app.DisposeAsync();
         }
     }
+}
+
+/// <summary>The sticky-session Everything server on a real Kestrel, shared by a test class.</summary>
+public sealed class StickyEverythingHost : EverythingHost
+{
+    protected override string Mode => "sticky";
 }

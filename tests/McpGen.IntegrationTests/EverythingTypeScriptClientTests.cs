@@ -41,7 +41,7 @@ public sealed class EverythingTypeScriptClientTests(EverythingHost host) : IClas
         Assert.Equal(version, report.GetProperty("connect").GetProperty("protocolVersion").GetString());
         JsonElement resources = report.Step(0).GetProperty("result").GetProperty("resources");
         Assert.Equal(
-            ["test://static-binary", "test://static-text", "test://watched-resource"],
+            ["test://matrix/context", "test://static-binary", "test://static-text", "test://watched-resource"],
             resources.EnumerateArray().Select(r => r.GetProperty("uri").GetString()).Order(StringComparer.Ordinal));
         JsonElement staticText = resources.EnumerateArray().Single(r => r.GetProperty("uri").GetString() == "test://static-text");
         Assert.Equal("static-text", staticText.GetProperty("name").GetString());
@@ -96,7 +96,7 @@ public sealed class EverythingTypeScriptClientTests(EverythingHost host) : IClas
 
         JsonElement prompts = report.Step(0).GetProperty("result").GetProperty("prompts");
         Assert.Equal(
-            ["test_input_required_result_prompt", "test_prompt_with_arguments", "test_prompt_with_embedded_resource", "test_prompt_with_image", "test_simple_prompt"],
+            ["matrix_context_prompt", "test_input_required_result_prompt", "test_prompt_with_arguments", "test_prompt_with_embedded_resource", "test_prompt_with_image", "test_simple_prompt"],
             prompts.EnumerateArray().Select(p => p.GetProperty("name").GetString()).Order(StringComparer.Ordinal));
         JsonElement withArguments = prompts.EnumerateArray().Single(p => p.GetProperty("name").GetString() == "test_prompt_with_arguments");
         Assert.Equal(["arg1", "arg2"], withArguments.GetProperty("arguments").EnumerateArray().Select(a => a.GetProperty("name").GetString()));

@@ -4,13 +4,15 @@ using System.Text.Json;
 using McpGen;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace McpGen.Runtime.Tests.Infrastructure;
 
-/// <summary>An in-memory (TestServer) host serving one definition at /mcp, plus request helpers.</summary>
+/// <summary>A host serving one definition at /mcp (in memory with TestServer, or on a real Kestrel socket), plus request helpers.</summary>
 internal sealed class McpTestHost : IAsyncDisposable
 {
     public const string Modern = "2026-07-28";
@@ -33,14 +35,27 @@ internal sealed class McpTestHost : IAsyncDisposable
     /// <param name="configure">Configures the McpGen options.</param>
     /// <param name="services">Adds or replaces services (after McpGen's).</param>
     /// <param name="pipeline">Adds middleware before the endpoint (authentication stand-ins, request features).</param>
+    /// <param name="kestrel">
+    /// Serve on a real Kestrel socket on 127.0.0.1 (a free port) instead of TestServer: client disconnects, dropped
+    /// streams and flushes then behave as over the network.
+    /// </param>
     public static async Task<McpTestHost> StartAsync(
         McpServerDefinition? definition = null,
         Action<McpServerOptions>? configure = null,
         Action<IServiceCollection>? services = null,
-        Action<WebApplication>? pipeline = null)
+        Action<WebApplication>? pipeline = null,
+        bool kestrel = false)
     {
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseTestServer();
+        if (kestrel)
+        {
+            builder.WebHost.UseKestrel().UseUrls("http://127.0.0.1:0");
+        }
+        else
+        {
+            builder.WebHost.UseTestServer();
+        }
+
         builder.Logging.ClearProviders();
         builder.Services.AddMcpServerCore(o =>
         {
@@ -52,7 +67,13 @@ internal sealed class McpTestHost : IAsyncDisposable
         pipeline?.Invoke(app);
         app.MapMcp("/mcp", definition ?? TestTools.Standard());
         await app.StartAsync();
-        return new McpTestHost(app, app.GetTestClient());
+        if (!kestrel)
+        {
+            return new McpTestHost(app, app.GetTestClient());
+        }
+
+        string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new McpTestHost(app, new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(30) });
     }
 
     public async ValueTask DisposeAsync()

@@ -29,4 +29,46 @@ internal static class SseReader
             }
         }
     }
+
+    /// <summary>
+    /// Reads the next SSE event with its id: one with data, or a priming event (an id and empty data). Comments,
+    /// keep-alives and retry-only blocks are skipped. <see langword="null"/> when the stream ends.
+    /// </summary>
+    public static async Task<SseEvent?> NextEventAsync(StreamReader reader, CancellationToken cancellationToken)
+    {
+        string? id = null;
+        StringBuilder? data = null;
+        while (await reader.ReadLineAsync(cancellationToken) is { } line)
+        {
+            if (line.Length == 0)
+            {
+                if (id is not null || data is not null)
+                {
+                    return new SseEvent(id, data?.ToString() ?? "");
+                }
+
+                continue;
+            }
+
+            if (line.StartsWith("id:", StringComparison.Ordinal))
+            {
+                id = line[3..].TrimStart();
+            }
+            else if (line.StartsWith("data:", StringComparison.Ordinal))
+            {
+                (data ??= new StringBuilder()).Append(line.AsSpan(5).TrimStart());
+            }
+        }
+
+        return null;
+    }
+}
+
+/// <summary>One SSE event: its id (null when it has none) and its data.</summary>
+internal readonly record struct SseEvent(string? Id, string Data)
+{
+    /// <summary>A priming event: an id and no data (2025-11-25 streams of a session begin with one).</summary>
+    public bool IsPriming => Id is not null && Data.Length == 0;
+
+    public JsonElement Json => JsonDocument.Parse(Data).RootElement.Clone();
 }
