@@ -37,6 +37,10 @@ namespace McpGen.Analyzers.Tests;
 /// becomes <c>throw null!;</c> inside a method body and nothing elsewhere.</item>
 /// <item>A block passes when the compilation has no error, the generators report nothing, and the analyzers report no
 /// McpGen warning or error. Compiler warnings (an elided async body has no <c>await</c>) are allowed.</item>
+/// <item>A block that shows a runtime type not merged yet says so on the line right above its fence:
+/// <c>&lt;!-- snippet: requires McpGen.TypeName ... --&gt;</c> (full names). While McpGen.Runtime lacks a listed type, the
+/// "type not found" errors naming it (CS0246, CS0103) are the only ones tolerated, and the block must produce one; once
+/// the type exists the marker fails as stale, so it is deleted and the block is checked like any other.</item>
 /// </list>
 /// <para>Diagnostics point at the markdown file and line (<c>#line</c> directives map the laid-out file back).</para>
 /// </remarks>
@@ -133,7 +137,7 @@ public sealed partial class DocSnippetTests
         string[] pages = [Path.Combine(root, "README.md"), .. Directory.GetFiles(Path.Combine(root, "docs"), "*.md", SearchOption.AllDirectories).Order(StringComparer.Ordinal)];
         List<Snippet> snippets = pages.SelectMany(page => Extract(Path.GetRelativePath(root, page).Replace('\\', '/'), File.ReadAllText(page))).ToList();
         Assert.Contains(snippets, s => s.Path == "README.md");
-        //Assert.Contains(snippets, s => s.Path == "docs/handlers.md");
+        Assert.Contains(snippets, s => s.Path == "docs/handlers.md");
 
         var failures = new List<string>();
         foreach (Snippet snippet in snippets)
@@ -239,8 +243,58 @@ public sealed partial class DocSnippetTests
         Assert.Matches(@"^page\.md:18: error MCPG\d{4}:", badName);
     }
 
-    /// <summary>One C# block: the page, the markdown line of its first code line, and its code.</summary>
-    public sealed record Snippet(string Path, int Line, string Code);
+    [Fact]
+    public async Task A_requires_marker_tolerates_only_its_missing_type_and_fails_once_the_type_exists()
+    {
+        const string page = """
+            <!-- snippet: requires McpGen.NotMergedYetException -->
+            ```csharp
+            [McpTool]
+            public static string Fail() => throw new NotMergedYetException("x");
+            ```
+
+            <!-- snippet: requires McpGen.NotMergedYetException -->
+            ```csharp
+            [McpTool]
+            public static string Other() => throw new NotMergedYetException(1.NoSuchMethod());
+            ```
+
+            <!-- snippet: requires McpGen.McpToolException -->
+            ```csharp
+            [McpTool]
+            public static string Merged() => throw new McpToolException("x");
+            ```
+
+            <!-- snippet: requires McpGen.NotMergedYetException -->
+            ```csharp
+            [McpTool]
+            public static string Unused() => "x";
+            ```
+            """;
+
+        Snippet[] snippets = Extract("page.md", page).ToArray();
+
+        Assert.Equal(["McpGen.NotMergedYetException"], snippets[0].Requires);
+        Assert.Empty(await CompileAsync(snippets[0]));
+        string other = Assert.Single(await CompileAsync(snippets[1]));
+        Assert.StartsWith("page.md:10: error CS1061:", other, StringComparison.Ordinal);
+        string stale = Assert.Single(await CompileAsync(snippets[2]));
+        Assert.StartsWith("page.md:13: the marker 'snippet: requires McpGen.McpToolException' is stale", stale, StringComparison.Ordinal);
+        string unused = Assert.Single(await CompileAsync(snippets[3]));
+        Assert.StartsWith("page.md:19: the marker 'snippet: requires McpGen.NotMergedYetException' names a type the block does not use", unused, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// One C# block: the page, the markdown line of its first code line, its code, and the runtime types a
+    /// <c>&lt;!-- snippet: requires ... --&gt;</c> line right above its fence says it needs.
+    /// </summary>
+    public sealed record Snippet(string Path, int Line, string Code, IReadOnlyList<string> Requires)
+    {
+        public Snippet(string path, int line, string code)
+            : this(path, line, code, [])
+        {
+        }
+    }
 
     /// <summary>The <c>```csharp</c> blocks of a markdown page (fences may be indented, as inside list items).</summary>
     public static IEnumerable<Snippet> Extract(string path, string markdown)
@@ -273,7 +327,9 @@ public sealed partial class DocSnippetTests
                     code.Append(line, strip, line.Length - strip).Append('\n');
                 }
 
-                yield return new Snippet(path, start + 1, code.ToString());
+                Match requires = i > 0 ? RequiresMarker().Match(lines[i - 1]) : Match.Empty;
+                string[] types = requires.Success ? requires.Groups["types"].Value.Split(' ', StringSplitOptions.RemoveEmptyEntries) : [];
+                yield return new Snippet(path, start + 1, code.ToString(), types);
             }
 
             i = end;
@@ -350,11 +406,25 @@ public sealed partial class DocSnippetTests
         Assert.Empty(exceptions);
         problems.AddRange(diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error
             || (d.Severity == DiagnosticSeverity.Warning && d.Id.StartsWith("MCPG", StringComparison.Ordinal))));
-        return problems
+        var lines = new List<string>();
+        foreach (string type in snippet.Requires)
+        {
+            string name = type[(type.LastIndexOf('.') + 1)..];
+            if (typeof(McpServerAttribute).Assembly.GetType(type) is not null)
+            {
+                lines.Add($"{snippet.Path}:{snippet.Line - 2}: the marker 'snippet: requires {type}' is stale: McpGen.Runtime has {type} now. Delete {type} from it (the whole comment when it names nothing else).");
+            }
+            else if (problems.RemoveAll(d => IsMissingType(d, name)) == 0)
+            {
+                lines.Add($"{snippet.Path}:{snippet.Line - 2}: the marker 'snippet: requires {type}' names a type the block does not use; delete it.");
+            }
+        }
+
+        lines.AddRange(problems
             .OrderBy(d => d.Location.GetMappedLineSpan().StartLinePosition.Line)
             .ThenBy(d => d.Id, StringComparer.Ordinal)
-            .Select(Describe)
-            .ToList();
+            .Select(Describe));
+        return lines;
     }
 
     /// <summary>Lays a block out as a file (see the class remarks), with <c>#line</c> directives back to the page.</summary>
@@ -408,6 +478,11 @@ public sealed partial class DocSnippetTests
         => member is GlobalStatementSyntax { Statement: LocalFunctionStatementSyntax function }
             && function.Modifiers.Any(m => m.Kind() is SyntaxKind.PublicKeyword or SyntaxKind.InternalKeyword or SyntaxKind.PrivateKeyword or SyntaxKind.ProtectedKeyword);
 
+    /// <summary>Whether the diagnostic only says that <paramref name="name"/> does not exist (CS0246, CS0103).</summary>
+    private static bool IsMissingType(Diagnostic diagnostic, string name)
+        => diagnostic.Id is "CS0246" or "CS0103"
+            && diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture).Contains($"'{name}'", StringComparison.Ordinal);
+
     private static string Describe(Diagnostic diagnostic)
     {
         FileLinePositionSpan span = diagnostic.Location.GetMappedLineSpan();
@@ -450,6 +525,9 @@ public sealed partial class DocSnippetTests
 
         throw new InvalidOperationException("McpGen.sln not found above " + AppContext.BaseDirectory);
     }
+
+    [GeneratedRegex(@"^\s*<!--\s*snippet:\s*requires\s+(?<types>[A-Za-z0-9_. ]+?)\s*-->\s*$")]
+    private static partial Regex RequiresMarker();
 
     [GeneratedRegex(@"=>\s*\.\.\.")]
     private static partial Regex ExpressionElision();
