@@ -156,7 +156,7 @@ public sealed partial class McpRequestContext
         {
             throw new ClientInputNotAllowedException(
                 $"This needs {method} from the client, which MCP allows only on tools/call, resources/read and prompts/get: "
-                + "a completion cannot ask the client for input. Ask from the tool, resource or prompt that needs the value.");
+                + "completion/complete cannot ask the client for input. Ask from the tool, resource or prompt that needs the value.");
         }
 
         if (!IsModern && ClientRequestChannel is null)
