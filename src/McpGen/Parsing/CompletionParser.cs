@@ -39,6 +39,7 @@ internal static class CompletionParser
             yield break;
         }
 
+        EquatableArray<RequirementSpec> requirements = ToolParser.Requirements(HandlerKindSpec.Completion, method.Name, method, parameters).ToEquatableArray();
         foreach (AttributeData attribute in attributes)
         {
             string? prompt = ServerParser.NamedString(attribute, "Prompt");
@@ -58,7 +59,8 @@ internal static class CompletionParser
                 IsStatic: method.IsStatic,
                 Parameters: parameters.ToEquatableArray(),
                 Await: await,
-                ResultTypeName: TypeFacts.Name(result));
+                ResultTypeName: TypeFacts.Name(result),
+                Requirements: requirements);
         }
     }
 

@@ -77,7 +77,8 @@ internal static class PromptParser
             IsStatic: method.IsStatic,
             Json: json.ToJson(),
             Parameters: parameters.ToEquatableArray(),
-            Return: result);
+            Return: result,
+            Requirements: ToolParser.Requirements(HandlerKindSpec.Prompt, name, method, parameters).ToEquatableArray());
     }
 
     private static ParameterSpec? Parameter(IParameterSymbol parameter, XElement? docs, JsonArray arguments)

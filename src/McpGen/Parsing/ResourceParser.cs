@@ -95,7 +95,8 @@ internal static class ResourceParser
             Order: order,
             Template: template.ToEquatableArray(),
             Parameters: parameters.ToEquatableArray(),
-            Return: result);
+            Return: result,
+            Requirements: ToolParser.Requirements(HandlerKindSpec.Resource, uri, method, parameters).ToEquatableArray());
     }
 
     /// <summary>

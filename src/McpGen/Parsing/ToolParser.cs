@@ -84,6 +84,12 @@ internal static class ToolParser
             tool.Add("_meta", meta);
         }
 
+        var requirements = Requirements(HandlerKindSpec.Tool, name, method, parameters);
+        if (result.Kind == ReturnKind.Structured && UnwrapTask(method.ReturnType, out _) is { } resultType)
+        {
+            requirements.Add(JsonRequirement(HandlerKindSpec.Tool, name, null, resultType));
+        }
+
         return new ToolSpec(
             Name: name,
             Identifier: Names.ToIdentifier(name),
@@ -94,8 +100,71 @@ internal static class ToolParser
             Return: result,
             Progress: parameters.Any(p => p.Source is ParameterSource.Progress or ParameterSource.RequestContext),
             Logging: parameters.Any(p => p.Source is ParameterSource.RequestContext),
-            Headers: headers.ToEquatableArray());
+            Headers: headers.ToEquatableArray(),
+            Requirements: requirements.ToEquatableArray());
     }
+
+    /// <summary>C# type names without namespaces or nullable reference annotations (<c>List&lt;string&gt;</c>), for messages.</summary>
+    private static readonly SymbolDisplayFormat s_displayFormat = new(
+        globalNamespaceStyle: SymbolDisplayGlobalNamespaceStyle.Omitted,
+        typeQualificationStyle: SymbolDisplayTypeQualificationStyle.NameAndContainingTypes,
+        genericsOptions: SymbolDisplayGenericsOptions.IncludeTypeParameters,
+        miscellaneousOptions: SymbolDisplayMiscellaneousOptions.UseSpecialTypes | SymbolDisplayMiscellaneousOptions.EscapeKeywordIdentifiers);
+
+    /// <summary>
+    /// What the parameters of one handler need from the application: a <see cref="RequirementKindSpec.Service"/> (or
+    /// keyed) requirement per required service, a <see cref="RequirementKindSpec.Json"/> one per argument read through
+    /// <c>JsonTypeInfo</c>. <paramref name="specs"/> are the parsed parameters of <paramref name="method"/>, in order.
+    /// </summary>
+    public static List<RequirementSpec> Requirements(HandlerKindSpec handler, string handlerName, IMethodSymbol method, IReadOnlyList<ParameterSpec> specs)
+    {
+        var requirements = new List<RequirementSpec>();
+        for (int i = 0; i < specs.Count && i < method.Parameters.Length; i++)
+        {
+            IParameterSymbol parameter = method.Parameters[i];
+            if (specs[i].Source == ParameterSource.Service && ServiceRequirement(handler, handlerName, parameter) is { } service)
+            {
+                requirements.Add(service);
+            }
+            else if (specs[i].Source == ParameterSource.Json && specs[i].Kind == ArgumentKind.Json)
+            {
+                requirements.Add(JsonRequirement(handler, handlerName, parameter.Name, TypeFacts.NonNullable(parameter.Type)));
+            }
+        }
+
+        return requirements;
+    }
+
+    /// <summary>The requirement of a service parameter, or <see langword="null"/> when it is optional (nullable or defaulted).</summary>
+    public static RequirementSpec? ServiceRequirement(HandlerKindSpec handler, string handlerName, IParameterSymbol parameter)
+    {
+        ServiceSpec service = Service(parameter);
+        if (service.Optional)
+        {
+            return null;
+        }
+
+        ITypeSymbol type = TypeFacts.NonNullable(parameter.Type);
+        return new RequirementSpec(
+            handler,
+            handlerName,
+            parameter.Name,
+            type.ToDisplayString(s_displayFormat),
+            type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
+            service.KeyLiteral is null ? RequirementKindSpec.Service : RequirementKindSpec.KeyedService,
+            service.KeyLiteral);
+    }
+
+    /// <summary>The requirement of a type read or written through <c>JsonTypeInfo</c> (exactly the type handed to <c>GetTypeInfo</c>).</summary>
+    public static RequirementSpec JsonRequirement(HandlerKindSpec handler, string handlerName, string? parameterName, ITypeSymbol type)
+        => new(
+            handler,
+            handlerName,
+            parameterName,
+            type.ToDisplayString(s_displayFormat),
+            type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
+            RequirementKindSpec.Json,
+            KeyLiteral: null);
 
     /// <summary>A value taken from dependency injection (constructor or service parameter).</summary>
     public static ServiceSpec Service(IParameterSymbol parameter)
