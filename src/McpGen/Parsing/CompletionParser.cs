@@ -71,20 +71,10 @@ internal static class CompletionParser
             return null;
         }
 
-        if (TypeFacts.Is(parameter.Type, "McpGen.McpCompletionContext"))
-        {
-            return ToolParser.Special(parameter, ParameterSource.CompletionContext);
-        }
-
         ParameterSource source = ToolParser.SpecialSource(parameter);
-        if (source == ParameterSource.Progress)
-        {
-            return null;
-        }
-
         if (source != ParameterSource.Json)
         {
-            return ToolParser.Special(parameter, source);
+            return ToolParser.SupportsSpecial(HandlerKindSpec.Completion, source) ? ToolParser.Special(parameter, source) : null;
         }
 
         if (parameter.Type.SpecialType == SpecialType.System_String && !hasValue)

@@ -91,7 +91,7 @@ internal static class PromptParser
         ParameterSource source = ToolParser.SpecialSource(parameter);
         if (source != ParameterSource.Json)
         {
-            return ToolParser.Special(parameter, source);
+            return ToolParser.SupportsSpecial(HandlerKindSpec.Prompt, source) ? ToolParser.Special(parameter, source) : null;
         }
 
         ITypeSymbol type = parameter.Type;

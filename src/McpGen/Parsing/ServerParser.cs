@@ -251,7 +251,8 @@ internal static class ServerParser
 
         foreach (IParameterSymbol parameter in constructor.Parameters)
         {
-            if (parameter.RefKind != RefKind.None || parameter.Type is IPointerTypeSymbol or IFunctionPointerTypeSymbol || parameter.Type.IsRefLikeType)
+            if (parameter.RefKind != RefKind.None || parameter.Type is IPointerTypeSymbol or IFunctionPointerTypeSymbol || parameter.Type.IsRefLikeType
+                || !ToolParser.SupportsSpecial(HandlerKindSpec.Server, ToolParser.SpecialSource(parameter)))
             {
                 return false;
             }
