@@ -31,7 +31,7 @@ public static class McpJson
 
         string name = TypeDisplayName(typeof(T));
         throw new InvalidOperationException(
-            $"No JsonSerializerContext registered with McpGen knows the type '{name}' ({typeof(T).FullName}). " +
+            $"No JsonSerializerContext registered with McpGen knows the type '{name}' (namespace {typeof(T).Namespace}). " +
             $"Add [JsonSerializable(typeof({name}))] to a JsonSerializerContext of your app and register it, for example " +
             "builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, AppJsonContext.Default)).");
     }
