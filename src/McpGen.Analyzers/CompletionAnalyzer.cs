@@ -176,21 +176,11 @@ public sealed class CompletionAnalyzer : DiagnosticAnalyzer
                 continue;
             }
 
-            if (TypeFacts.Is(parameter.Type, "McpGen.McpCompletionContext"))
-            {
-                continue;
-            }
-
             ParameterSource source = ToolParser.SpecialSource(parameter);
-            if (source == ParameterSource.Progress)
-            {
-                report(SyntaxLocations.ParameterType(parameter, cancellationToken), $"parameter '{parameter.Name}' asks for progress, which completions do not report; remove it");
-                ok = false;
-                continue;
-            }
-
             if (source != ParameterSource.Json)
             {
+                // A special value completions cannot receive (IProgress<McpProgress>) is MCPG0051.
+                ok &= ToolParser.SupportsSpecial(HandlerKindSpec.Completion, source);
                 continue;
             }
 
@@ -200,7 +190,12 @@ public sealed class CompletionAnalyzer : DiagnosticAnalyzer
                 continue;
             }
 
-            if (!ToolParser.IsServiceType(parameter.Type))
+            if (ToolParser.IsServiceShaped(parameter.Type))
+            {
+                // An interface or abstract class the service convention excludes is MCPG0050.
+                ok &= ToolParser.NotAServiceReason(parameter.Type) is null;
+            }
+            else
             {
                 report(
                     SyntaxLocations.ParameterType(parameter, cancellationToken),

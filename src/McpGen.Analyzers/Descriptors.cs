@@ -194,6 +194,27 @@ internal static class Descriptors
         messageFormat: "[McpHeader] on parameter '{0}' of '{1}' is left out: {2}",
         description: "x-mcp-header mirrors a tool argument into an Mcp-Param-{Name} header: the name must be an HTTP token unique in the tool regardless of case, and the argument a string, a boolean, an integer up to 32 bits or a value read from a JSON string. Clients drop a whole tool whose x-mcp-header breaks these rules, so the generator leaves the header out.");
 
+    public static readonly DiagnosticDescriptor NotAService = Create(
+        DiagnosticIds.NotAService,
+        DiagnosticSeverity.Error,
+        title: "Handler parameter is neither an argument nor a service",
+        messageFormat: "Parameter '{0}' of {1} has type '{2}', which McpGen does not resolve from dependency injection by convention: {3}; if your app registers it as a service, mark the parameter [FromServices]",
+        description: "Interfaces and abstract classes that are not collections are services by convention, except IProgress<T> (progress is IProgress<McpProgress>), Stream, TextReader and TextWriter, enumerators and async streams, and the types of the System namespace other than TimeProvider. Such a parameter would only fail at call time; the generator leaves the handler out.");
+
+    public static readonly DiagnosticDescriptor SpecialParameterNotSupported = Create(
+        DiagnosticIds.SpecialParameterNotSupported,
+        DiagnosticSeverity.Error,
+        title: "Special parameter not supported on this handler kind",
+        messageFormat: "Parameter '{0}' of {1} is {2}, which {3} cannot receive: {4}",
+        description: "Tools, resources and prompts receive CancellationToken, HttpContext, ClaimsPrincipal, IServiceProvider, McpRequestContext and IProgress<McpProgress>; completions all of them but IProgress<McpProgress> (a completion answer is plain JSON, with no stream to report progress on), plus McpCompletionContext, which only completions receive. The server constructor is resolved from dependency injection and takes only services. The generator leaves out a handler (or server) with any other special parameter.");
+
+    public static readonly DiagnosticDescriptor ClientInputInCompletion = Create(
+        DiagnosticIds.ClientInputInCompletion,
+        DiagnosticSeverity.Error,
+        title: "Completion asks the client for input",
+        messageFormat: "Completion method '{0}' asks the client for input ({1}, through '{2}'), but MCP allows client input only while answering tools/call, resources/read and prompts/get; completion/complete must answer at once, so ask in the tool, resource or prompt instead",
+        description: "Elicitation, sampling and roots requests travel on the SSE stream of a tools/call, resources/read or prompts/get request (initialize era) or through multi round-trip input_required results, which 2026-07-28 defines only for those methods. A completion/complete answer is always plain JSON, so the call fails in every era and session mode.");
+
     private static DiagnosticDescriptor Create(string id, DiagnosticSeverity severity, string title, string messageFormat, string description)
         => new(id, title, messageFormat, Category, severity, isEnabledByDefault: true, description, HelpLinkBase + id + ".md");
 }

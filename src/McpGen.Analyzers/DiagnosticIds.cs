@@ -35,6 +35,11 @@ internal static class DiagnosticIds
     public const string InvalidSchemaKeywords = "MCPG0032";
     public const string InvalidHeaderParameter = "MCPG0033";
 
+    // MCPG0050-MCPG0059: how handler parameters are bound, per handler kind.
+    public const string NotAService = "MCPG0050";
+    public const string SpecialParameterNotSupported = "MCPG0051";
+    public const string ClientInputInCompletion = "MCPG0052";
+
     /// <summary>Property of an MCPG0012 diagnostic: the type to register, fully qualified (<c>global::...</c>).</summary>
     public const string TypeNameProperty = "TypeName";
 

@@ -81,7 +81,8 @@ public sealed class PromptAnalyzer : DiagnosticAnalyzer
             return passProblem;
         }
 
-        if (ToolParser.SpecialSource(parameter) != ParameterSource.Json || type.SpecialType == SpecialType.System_String || ToolParser.IsServiceType(type))
+        // Special values and interfaces/abstract classes: bound, or reported by MCPG0050/MCPG0051.
+        if (ToolParser.SpecialSource(parameter) != ParameterSource.Json || type.SpecialType == SpecialType.System_String || ToolParser.IsServiceShaped(type))
         {
             return null;
         }

@@ -126,8 +126,11 @@ public sealed class ResourceAnalyzer : DiagnosticAnalyzer
                 continue;
             }
 
-            if (ToolParser.SpecialSource(parameter) != ParameterSource.Json)
+            ParameterSource source = ToolParser.SpecialSource(parameter);
+            if (source != ParameterSource.Json)
             {
+                // A special value resources cannot receive is MCPG0051 (the generator leaves the resource out).
+                reported |= !ToolParser.SupportsSpecial(HandlerKindSpec.Resource, source);
                 continue;
             }
 
@@ -142,7 +145,12 @@ public sealed class ResourceAnalyzer : DiagnosticAnalyzer
                 continue;
             }
 
-            if (!ToolParser.IsServiceType(parameter.Type))
+            if (ToolParser.IsServiceShaped(parameter.Type))
+            {
+                // An interface or abstract class the service convention excludes is MCPG0050.
+                reported |= ToolParser.NotAServiceReason(parameter.Type) is not null;
+            }
+            else
             {
                 Report(parameter.Locations[0], isTemplate
                     ? $"parameter '{parameter.Name}' is not a variable of the template; add {{{parameter.Name}}} to the template, rename the parameter to one of its variables ({string.Join(", ", variables)}), or take a special value or a service"

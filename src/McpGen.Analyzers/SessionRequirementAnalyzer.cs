@@ -93,7 +93,7 @@ public sealed class SessionRequirementAnalyzer : DiagnosticAnalyzer
                 IMethodReferenceOperation reference => reference.Method,
                 _ => null,
             };
-            if (target is null || ContainingTool(context.ContainingSymbol) is not { } tool || StatelessServersOf(tool) is not { IsEmpty: false } servers)
+            if (target is null || MarkedMembers.ContainingMethod(context.ContainingSymbol) is not { } tool || StatelessServersOf(tool) is not { IsEmpty: false } servers)
             {
                 return;
             }
@@ -111,7 +111,7 @@ public sealed class SessionRequirementAnalyzer : DiagnosticAnalyzer
                     context.Operation.Syntax.GetLocation(),
                     tool.Name,
                     requirement.Feature,
-                    Describe(target),
+                    MarkedMembers.Describe(target),
                     server));
             }
         }
@@ -130,112 +130,15 @@ public sealed class SessionRequirementAnalyzer : DiagnosticAnalyzer
                         .Distinct(System.StringComparer.Ordinal)
                         .ToImmutableArray());
 
-        private static IMethodSymbol? ContainingTool(ISymbol symbol)
-        {
-            while (symbol is IMethodSymbol { MethodKind: MethodKind.LocalFunction or MethodKind.AnonymousFunction })
-            {
-                symbol = symbol.ContainingSymbol;
-            }
-
-            return symbol as IMethodSymbol;
-        }
-
         private Requirement? FindOwnRequirement(ISymbol symbol)
-            => Marker(symbol, symbols.RequiresSession, Descriptors.SessionRequiredOnStatelessServer)
-                ?? Marker(symbol, symbols.RequiresClientInput, Descriptors.ClientInputOnStatelessServer);
+            => With(MarkedMembers.OwnFeature(symbol, symbols.RequiresSession), Descriptors.SessionRequiredOnStatelessServer)
+                ?? With(MarkedMembers.OwnFeature(symbol, symbols.RequiresClientInput), Descriptors.ClientInputOnStatelessServer);
 
         private Requirement? FindRequirement(ISymbol target)
-            => Find(target, symbols.RequiresSession, Descriptors.SessionRequiredOnStatelessServer)
-                ?? Find(target, symbols.RequiresClientInput, Descriptors.ClientInputOnStatelessServer);
+            => With(MarkedMembers.Feature(target, symbols.RequiresSession), Descriptors.SessionRequiredOnStatelessServer)
+                ?? With(MarkedMembers.Feature(target, symbols.RequiresClientInput), Descriptors.ClientInputOnStatelessServer);
 
-        /// <summary>
-        /// The marker on the member, its property (for accessors), the definition it was constructed or reduced from,
-        /// a member it overrides or an interface member it implements, or any of their containing types.
-        /// </summary>
-        private static Requirement? Find(ISymbol target, INamedTypeSymbol? marker, DiagnosticDescriptor descriptor)
-        {
-            if (marker is null)
-            {
-                return null;
-            }
-
-            if (target is IMethodSymbol { ReducedFrom: { } reduced })
-            {
-                target = reduced;
-            }
-
-            target = target.OriginalDefinition;
-            if (target is IMethodSymbol { AssociatedSymbol: { } associated })
-            {
-                target = associated;
-            }
-
-            for (ISymbol? member = target; member is not null; member = Overridden(member))
-            {
-                if (MarkerOnMemberOrTypes(member, marker, descriptor) is { } found)
-                {
-                    return found;
-                }
-            }
-
-            INamedTypeSymbol? containing = target.ContainingType;
-            if (containing is null || target.IsStatic)
-            {
-                return null;
-            }
-
-            foreach (INamedTypeSymbol @interface in containing.AllInterfaces)
-            {
-                foreach (ISymbol interfaceMember in @interface.GetMembers(target.Name))
-                {
-                    if (SymbolEqualityComparer.Default.Equals(containing.FindImplementationForInterfaceMember(interfaceMember)?.OriginalDefinition, target)
-                        && MarkerOnMemberOrTypes(interfaceMember.OriginalDefinition, marker, descriptor) is { } found)
-                    {
-                        return found;
-                    }
-                }
-            }
-
-            return null;
-        }
-
-        private static ISymbol? Overridden(ISymbol member) => member switch
-        {
-            IMethodSymbol method => method.OverriddenMethod?.OriginalDefinition,
-            IPropertySymbol property => property.OverriddenProperty?.OriginalDefinition,
-            _ => null,
-        };
-
-        private static Requirement? MarkerOnMemberOrTypes(ISymbol member, INamedTypeSymbol marker, DiagnosticDescriptor descriptor)
-        {
-            for (ISymbol? symbol = member; symbol is not null and not INamespaceSymbol; symbol = symbol.ContainingType)
-            {
-                if (Marker(symbol, marker, descriptor) is { } found)
-                {
-                    return found;
-                }
-            }
-
-            return null;
-        }
-
-        private static Requirement? Marker(ISymbol symbol, INamedTypeSymbol? marker, DiagnosticDescriptor descriptor)
-        {
-            if (McpSymbols.FindAttribute(symbol, marker) is not { } data)
-            {
-                return null;
-            }
-
-            string feature = data.ConstructorArguments.Length > 0 && data.ConstructorArguments[0].Value is string { Length: > 0 } text
-                ? text
-                : symbol.Name;
-            return new Requirement(descriptor, feature);
-        }
-
-        private static string Describe(ISymbol target)
-        {
-            ISymbol shown = target is IMethodSymbol { MethodKind: MethodKind.Constructor } constructor ? constructor.ContainingType : target;
-            return shown.ContainingType is { } type && shown is not INamedTypeSymbol ? type.Name + "." + shown.Name : shown.Name;
-        }
+        private static Requirement? With(string? feature, DiagnosticDescriptor descriptor)
+            => feature is null ? null : new Requirement(descriptor, feature);
     }
 }

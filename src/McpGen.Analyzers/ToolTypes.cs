@@ -14,7 +14,10 @@ internal enum ParameterBinding
     /// <summary>Reported elsewhere (by-ref, pointer, type parameter) or not analyzable (error type): skip.</summary>
     Skipped,
 
-    /// <summary>Supplied by the runtime or DI (CancellationToken, HttpContext, [FromServices], interfaces...).</summary>
+    /// <summary>
+    /// Supplied by the runtime or DI (CancellationToken, HttpContext, [FromServices], interfaces...), or meant to be and
+    /// reported by MCPG0050/MCPG0051 (an excluded interface, a special value the tool cannot receive).
+    /// </summary>
     Special,
 
     /// <summary>A JSON argument read by the generated code directly (string, numbers, enums, dates...).</summary>
@@ -57,10 +60,9 @@ internal static class ToolTypes
 
         if (new SchemaBuilder(compilation, cancellationToken).Build(type, TypeFacts.IsNullableAnnotated(type)) is null)
         {
-            bool isCollection = TypeFacts.TryGetCollection(type, out _, out _) || TypeFacts.TryGetDictionary(type, out _, out _);
-            return !isCollection && (type.TypeKind == TypeKind.Interface || (type.TypeKind == TypeKind.Class && type.IsAbstract))
-                ? ParameterBinding.Special
-                : ParameterBinding.Unsupported;
+            // Interfaces and abstract classes are services; those the convention excludes (ToolParser.NotAServiceReason)
+            // are reported by MCPG0050, not as types without a JSON mapping.
+            return ToolParser.IsServiceShaped(type) ? ParameterBinding.Special : ParameterBinding.Unsupported;
         }
 
         return TypeFacts.PrimitiveKind(type) == ArgumentKind.None ? ParameterBinding.Json : ParameterBinding.Primitive;
@@ -116,6 +118,7 @@ internal static class ToolTypes
             case "System.Security.Claims.ClaimsPrincipal":
             case "System.IServiceProvider":
             case "McpGen.McpRequestContext":
+            case "McpGen.McpCompletionContext":
                 return true;
             case "System.IProgress`1":
                 return type is INamedTypeSymbol progress && TypeFacts.Is(progress.TypeArguments[0], "McpGen.McpProgress");

@@ -337,3 +337,70 @@ public sealed class RenameDuplicateToolCodeFixTests
         Assert.Same(WellKnownFixAllProviders.BatchFixer, new SessionModeCodeFixProvider().GetFixAllProvider());
     }
 }
+
+public sealed class AddFromServicesCodeFixTests
+{
+    [Fact]
+    public Task Marks_an_excluded_parameter_FromServices_and_adds_the_using()
+        => CodeFixVerifier.VerifyAsync(
+            new HandlerParameterAnalyzer(),
+            new AddFromServicesCodeFixProvider(),
+            "MCPG0050",
+            AddFromServicesCodeFixProvider.EquivalenceKey,
+            ["""
+            using System.IO;
+            using McpGen;
+
+            [McpServer]
+            public partial class Server
+            {
+                [McpTool]
+                public static string Upload(string name, Stream archive) => name;
+            }
+            """],
+            ["""
+            using System.IO;
+            using McpGen;
+            using Microsoft.AspNetCore.Mvc;
+
+            [McpServer]
+            public partial class Server
+            {
+                [McpTool]
+                public static string Upload(string name, [FromServices] Stream archive) => name;
+            }
+            """],
+            expectedTitle: "Add [FromServices] to 'archive'");
+
+    [Fact]
+    public Task Marks_a_framework_class_without_a_JSON_mapping_FromServices_when_the_attribute_is_in_scope()
+        => CodeFixVerifier.VerifyAsync(
+            new ToolParameterTypeAnalyzer(),
+            new AddFromServicesCodeFixProvider(),
+            "MCPG0011",
+            AddFromServicesCodeFixProvider.EquivalenceKey,
+            ["""
+            using System.Net.Http;
+            using McpGen;
+            using Microsoft.AspNetCore.Mvc;
+
+            [McpServer]
+            public partial class Server
+            {
+                [McpTool]
+                public static string Fetch(string url, HttpClient client) => url;
+            }
+            """],
+            ["""
+            using System.Net.Http;
+            using McpGen;
+            using Microsoft.AspNetCore.Mvc;
+
+            [McpServer]
+            public partial class Server
+            {
+                [McpTool]
+                public static string Fetch(string url, [FromServices] HttpClient client) => url;
+            }
+            """]);
+}

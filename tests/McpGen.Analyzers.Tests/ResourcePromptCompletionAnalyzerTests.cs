@@ -349,13 +349,12 @@ public sealed class CompletionAnalyzerTests
                 public static {|MCPG0017:Task|} NoResult(string value) => Task.CompletedTask;
 
                 [McpCompletion(ResourceTemplate = "weather://{city}/{+path}", Argument = "path")]
-                public static IEnumerable<string> Extra(string value, {|MCPG0017:int|} limit, {|MCPG0017:IProgress<McpProgress>|} progress) => [];
+                public static IEnumerable<string> Extra(string value, {|MCPG0017:int|} limit, IProgress<McpProgress> progress) => [];
             """,
             "Completion method 'NoValue' cannot be served: it has no string parameter for the partial value; add one, such as 'string value'",
             "Completion method 'OneString' cannot be served: it returns 'string'; return IEnumerable<string> (a string[] or List<string> too) or a Task/ValueTask of it",
             "Completion method 'NoResult' cannot be served: it returns 'Task'; return IEnumerable<string> (a string[] or List<string> too) or a Task/ValueTask of it",
-            "Completion method 'Extra' cannot be served: parameter 'limit' cannot be bound: the first string parameter receives the partial value, and the others must be a McpCompletionContext, a CancellationToken, another special value or a service; use McpCompletionContext for the other arguments",
-            "Completion method 'Extra' cannot be served: parameter 'progress' asks for progress, which completions do not report; remove it");
+            "Completion method 'Extra' cannot be served: parameter 'limit' cannot be bound: the first string parameter receives the partial value, and the others must be a McpCompletionContext, a CancellationToken, another special value or a service; use McpCompletionContext for the other arguments");
 
     [Fact]
     public Task A_target_claimed_twice_is_reported_at_the_second_claim()

@@ -21,6 +21,10 @@ public static class McpEndpointRouteBuilderExtensions
         => endpoints.MapMcp(pattern, TServer.Definition);
 
     /// <summary>Serves the server described by <paramref name="definition"/> at <paramref name="pattern"/>.</summary>
+    /// <exception cref="InvalidOperationException">
+    /// A service a handler or the server constructor requires is not registered, or a complex argument or result type is
+    /// unknown to the JSON options (<see cref="McpServerDefinition.Requirements"/>); the message lists every one and its fix.
+    /// </exception>
     public static IEndpointConventionBuilder MapMcp(this IEndpointRouteBuilder endpoints, string pattern, McpServerDefinition definition)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
@@ -29,6 +33,7 @@ public static class McpEndpointRouteBuilderExtensions
         McpEndpointServices shared = endpoints.ServiceProvider.GetService<McpEndpointServices>()
             ?? throw new InvalidOperationException(
                 $"McpGen services are not registered. Call builder.Services.AddMcpServer<{definition.Name}>() before app.MapMcp(...).");
+        McpStartupValidation.Validate(definition, endpoints.ServiceProvider, shared.SerializerOptions, shared.Options.SerializerOptions is not null);
         var endpoint = new McpEndpoint(definition, shared);
         endpoints.ServiceProvider.GetService<Microsoft.Extensions.Hosting.IHostApplicationLifetime>()?.ApplicationStopped
             .Register(static state => ((McpEndpoint)state!).DisposeAsync().AsTask().GetAwaiter().GetResult(), endpoint);

@@ -62,6 +62,13 @@ public abstract class McpServerDefinition
     public bool HasCompletions { get; init; }
 
     /// <summary>
+    /// What the handlers and the server constructor need from the application: required services and the JSON types
+    /// read or written through <c>JsonTypeInfo</c>. <c>MapMcp</c> checks every one before serving and fails with one
+    /// message listing all that are missing.
+    /// </summary>
+    public IReadOnlyList<McpHandlerRequirement> Requirements { get; init; } = [];
+
+    /// <summary>
     /// Finds the resource a <c>resources/read</c> URI names: a fixed URI by exact match, else the first template (in
     /// declaration order) that matches it.
     /// </summary>

@@ -29,10 +29,131 @@ public static class McpJson
             // Falls through to the explanation below.
         }
 
+        string name = TypeDisplayName(typeof(T));
         throw new InvalidOperationException(
-            $"No JsonSerializerContext registered with McpGen knows the type '{typeof(T).FullName}'. " +
-            $"Add [JsonSerializable(typeof({typeof(T).Name}))] to a JsonSerializerContext of your app and register it, for example " +
+            $"No JsonSerializerContext registered with McpGen knows the type '{name}' (namespace {typeof(T).Namespace}). " +
+            $"Add [JsonSerializable(typeof({name}))] to a JsonSerializerContext of your app and register it, for example " +
             "builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, AppJsonContext.Default)).");
+    }
+
+    /// <summary>
+    /// The type as C# writes it, without namespaces: <c>List&lt;string&gt;</c>, <c>Dictionary&lt;string, Foo&gt;</c>,
+    /// <c>Foo[]</c>, <c>int?</c>, <c>Outer.Inner</c>, <c>(int, string)</c> (not the metadata name <c>List`1</c>).
+    /// </summary>
+    internal static string TypeDisplayName(Type type)
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        var builder = new StringBuilder();
+        AppendTypeName(builder, type);
+        return builder.ToString();
+    }
+
+    private static void AppendTypeName(StringBuilder builder, Type type)
+    {
+        if (type.IsArray)
+        {
+            AppendTypeName(builder, type.GetElementType()!);
+            builder.Append('[').Append(',', type.GetArrayRank() - 1).Append(']');
+            return;
+        }
+
+        if (Nullable.GetUnderlyingType(type) is { } underlying)
+        {
+            AppendTypeName(builder, underlying);
+            builder.Append('?');
+            return;
+        }
+
+        if (Keyword(type) is { } keyword)
+        {
+            builder.Append(keyword);
+            return;
+        }
+
+        Type[] arguments = type.IsGenericType ? type.GetGenericArguments() : Type.EmptyTypes;
+        if (type.IsGenericType && !type.IsGenericTypeDefinition && type.Namespace == "System"
+            && type.Name.StartsWith("ValueTuple`", StringComparison.Ordinal) && arguments.Length is > 1 and < 8)
+        {
+            builder.Append('(');
+            for (int i = 0; i < arguments.Length; i++)
+            {
+                builder.Append(i == 0 ? string.Empty : ", ");
+                AppendTypeName(builder, arguments[i]);
+            }
+
+            builder.Append(')');
+            return;
+        }
+
+        int used = 0;
+        AppendNamed(builder, type, arguments, ref used);
+    }
+
+    /// <summary>A (possibly nested) named type; generic arguments of the declaring types come first in <paramref name="arguments"/>.</summary>
+    private static void AppendNamed(StringBuilder builder, Type type, Type[] arguments, ref int used)
+    {
+        if (type.IsNested && !type.IsGenericParameter && type.DeclaringType is { } declaring)
+        {
+            AppendNamed(builder, declaring, arguments, ref used);
+            builder.Append('.');
+        }
+
+        string name = type.Name;
+        int tick = name.IndexOf('`', StringComparison.Ordinal);
+        if (tick < 0)
+        {
+            builder.Append(name);
+            return;
+        }
+
+        builder.Append(name, 0, tick);
+        int count = int.TryParse(name.AsSpan(tick + 1), NumberStyles.None, CultureInfo.InvariantCulture, out int n) ? n : 0;
+        builder.Append('<');
+        for (int i = 0; i < count && used < arguments.Length; i++, used++)
+        {
+            builder.Append(i == 0 ? string.Empty : ", ");
+            if (!arguments[used].IsGenericParameter)
+            {
+                AppendTypeName(builder, arguments[used]);
+            }
+        }
+
+        builder.Append('>');
+    }
+
+    private static string? Keyword(Type type)
+    {
+        if (type == typeof(object))
+        {
+            return "object";
+        }
+
+        if (type == typeof(string))
+        {
+            return "string";
+        }
+
+        if (type == typeof(decimal))
+        {
+            return "decimal";
+        }
+
+        return Type.GetTypeCode(type) switch
+        {
+            TypeCode.Boolean when !type.IsEnum => "bool",
+            TypeCode.Char when !type.IsEnum => "char",
+            TypeCode.SByte when !type.IsEnum => "sbyte",
+            TypeCode.Byte when !type.IsEnum => "byte",
+            TypeCode.Int16 when !type.IsEnum => "short",
+            TypeCode.UInt16 when !type.IsEnum => "ushort",
+            TypeCode.Int32 when !type.IsEnum => "int",
+            TypeCode.UInt32 when !type.IsEnum => "uint",
+            TypeCode.Int64 when !type.IsEnum => "long",
+            TypeCode.UInt64 when !type.IsEnum => "ulong",
+            TypeCode.Single => "float",
+            TypeCode.Double => "double",
+            _ => null,
+        };
     }
 
     /// <summary>The JSON text of a boolean (<c>true</c> or <c>false</c>), for tools that return one.</summary>

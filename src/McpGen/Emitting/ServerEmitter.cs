@@ -208,6 +208,30 @@ internal static class ServerEmitter
             {
                 writer.WriteLine("HasCompletions = true;");
             }
+
+            EmitRequirements(writer, server);
+        }
+    }
+
+    /// <summary>What <c>MapMcp</c> checks before serving: one <c>McpHandlerRequirement</c> per required service and JSON type.</summary>
+    private static void EmitRequirements(SourceWriter writer, ServerSpec server)
+    {
+        if (server.Requirements.Count == 0)
+        {
+            return;
+        }
+
+        writer.WriteLine($"Requirements = new {TypeRefs.HandlerRequirement}[]");
+        using (writer.Open(string.Empty, "};"))
+        {
+            foreach (RequirementSpec requirement in server.Requirements)
+            {
+                string parameter = requirement.ParameterName is null ? "null" : Literal(requirement.ParameterName);
+                string key = requirement.KeyLiteral is null ? string.Empty : ", " + requirement.KeyLiteral;
+                writer.WriteLine(
+                    $"new({TypeRefs.HandlerKind}.{requirement.Handler}, {Literal(requirement.HandlerName)}, {parameter}, {Literal(requirement.TypeDisplay)}, "
+                    + $"typeof({requirement.TypeOfName}), {TypeRefs.RequirementKind}.{requirement.Kind}{key}),");
+            }
         }
     }
 

@@ -20,6 +20,9 @@ internal static class TypeRefs
     public const string HandlerFeatures = "global::McpGen.McpHandlerFeatures";
     public const string SessionMode = "global::McpGen.McpSessionMode";
     public const string HandlerContext = "global::McpGen.McpHandlerContext";
+    public const string HandlerRequirement = "global::McpGen.McpHandlerRequirement";
+    public const string HandlerKind = "global::McpGen.McpHandlerKind";
+    public const string RequirementKind = "global::McpGen.McpRequirementKind";
     public const string ArgumentReader = "global::McpGen.McpArgumentReader";
     public const string Json = "global::McpGen.McpJson";
     public const string ValueTask = "global::System.Threading.Tasks.ValueTask";

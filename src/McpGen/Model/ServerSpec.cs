@@ -23,6 +23,10 @@ namespace McpGen.Generator.Model;
 /// <param name="Completions">The completion methods, ordered by target and argument (ordinal).</param>
 /// <param name="IconsJson">The server's <c>icons</c> array as JSON text (<c>[McpIcon]</c> on the class), or <see langword="null"/>.</param>
 /// <param name="LegacySse">Whether the HTTP+SSE transport (2024-11-05) is served too.</param>
+/// <param name="Requirements">
+/// What the constructor and the handlers need from the application (required services, JSON types), in emission order:
+/// the constructor, then tools, resources, prompts and completions as ordered above; checked by <c>MapMcp</c> at startup.
+/// </param>
 internal sealed record ServerSpec(
     string HintName,
     string Namespace,
@@ -41,7 +45,8 @@ internal sealed record ServerSpec(
     EquatableArray<PromptSpec> Prompts,
     EquatableArray<CompletionSpec> Completions,
     string? IconsJson = null,
-    bool LegacySse = false);
+    bool LegacySse = false,
+    EquatableArray<RequirementSpec> Requirements = default);
 
 // The resource, prompt and completion specs live in this file because McpGen.Analyzers links it (and not new files).
 
@@ -58,6 +63,7 @@ internal sealed record ServerSpec(
 /// <param name="Template">The template split into literals and variables (empty for a fixed URI).</param>
 /// <param name="Parameters">The method parameters, in declaration order.</param>
 /// <param name="Return">How the contents are written.</param>
+/// <param name="Requirements">The required services of the parameters.</param>
 internal sealed record ResourceSpec(
     string Uri,
     bool IsTemplate,
@@ -70,7 +76,8 @@ internal sealed record ResourceSpec(
     int Order,
     EquatableArray<UriTemplatePartSpec> Template,
     EquatableArray<ParameterSpec> Parameters,
-    ReturnSpec Return);
+    ReturnSpec Return,
+    EquatableArray<RequirementSpec> Requirements = default);
 
 /// <summary>A literal run of a URI template, or a <c>{var}</c> (<c>{+var}</c> when <paramref name="Reserved"/>) expression.</summary>
 /// <param name="Text">The literal text, or the variable name.</param>
@@ -86,6 +93,7 @@ internal readonly record struct UriTemplatePartSpec(string Text, bool IsVariable
 /// <param name="Json">The <c>Prompt</c> object as JSON text.</param>
 /// <param name="Parameters">The method parameters; the prompt arguments are the <see cref="ParameterSource.Json"/> strings.</param>
 /// <param name="Return">How the messages are written.</param>
+/// <param name="Requirements">The required services of the parameters.</param>
 internal sealed record PromptSpec(
     string Name,
     string Identifier,
@@ -93,7 +101,8 @@ internal sealed record PromptSpec(
     bool IsStatic,
     string Json,
     EquatableArray<ParameterSpec> Parameters,
-    ReturnSpec Return);
+    ReturnSpec Return,
+    EquatableArray<RequirementSpec> Requirements = default);
 
 /// <summary>One <c>[McpCompletion]</c> attribute of a method (equatable; see the file comment).</summary>
 /// <param name="IsPrompt">Whether it completes a prompt argument (else a resource template variable).</param>
@@ -105,6 +114,7 @@ internal sealed record PromptSpec(
 /// <param name="Parameters">The method parameters, in declaration order.</param>
 /// <param name="Await">Whether the method returns a task of the values.</param>
 /// <param name="ResultTypeName">The values type (the <c>T</c> of <c>Task&lt;T&gt;</c>), <c>global::</c>-qualified.</param>
+/// <param name="Requirements">The required services of the parameters.</param>
 internal sealed record CompletionSpec(
     bool IsPrompt,
     string Target,
@@ -114,7 +124,8 @@ internal sealed record CompletionSpec(
     bool IsStatic,
     EquatableArray<ParameterSpec> Parameters,
     AwaitKind Await,
-    string ResultTypeName);
+    string ResultTypeName,
+    EquatableArray<RequirementSpec> Requirements = default);
 
 /// <summary>A partial type declaration header, such as <c>partial record</c> + <c>Outer</c>.</summary>
 internal readonly record struct TypeDeclarationSpec(string Keyword, string Name);
@@ -141,3 +152,41 @@ internal enum DisposeKind
 /// <param name="KeyLiteral">The C# literal of the service key, for keyed services.</param>
 /// <param name="NullForgiving">Whether an optional lookup feeds a non-nullable parameter (a default of <c>null</c>).</param>
 internal sealed record ServiceSpec(string TypeName, bool Optional, string? KeyLiteral, bool NullForgiving);
+
+/// <summary>The kind of handler a requirement belongs to, mirroring <c>McpGen.McpHandlerKind</c>.</summary>
+internal enum HandlerKindSpec
+{
+    Server,
+    Tool,
+    Resource,
+    Prompt,
+    Completion,
+}
+
+/// <summary>What a requirement asks for, mirroring <c>McpGen.McpRequirementKind</c>.</summary>
+internal enum RequirementKindSpec
+{
+    Service,
+    KeyedService,
+    Json,
+}
+
+/// <summary>
+/// One thing a handler needs from the application, emitted as a <c>McpGen.McpHandlerRequirement</c> and checked by
+/// <c>MapMcp</c> at startup (equatable; see the file comment).
+/// </summary>
+/// <param name="Handler">The kind of handler.</param>
+/// <param name="HandlerName">The tool or prompt name, the resource URI, the completion method or the server class.</param>
+/// <param name="ParameterName">The parameter, or <see langword="null"/> for a tool's result.</param>
+/// <param name="TypeDisplay">The type as C# shows it without namespaces (<c>List&lt;string&gt;</c>).</param>
+/// <param name="TypeOfName">The looked-up type, <c>global::</c>-qualified, valid inside <c>typeof(...)</c>.</param>
+/// <param name="Kind">What is required.</param>
+/// <param name="KeyLiteral">The C# literal of the key of a keyed service.</param>
+internal sealed record RequirementSpec(
+    HandlerKindSpec Handler,
+    string HandlerName,
+    string? ParameterName,
+    string TypeDisplay,
+    string TypeOfName,
+    RequirementKindSpec Kind,
+    string? KeyLiteral);

@@ -11,6 +11,7 @@ namespace McpGen.Generator.Model;
 /// <param name="Progress">Whether the tool may report progress.</param>
 /// <param name="Logging">Whether the tool may send log messages.</param>
 /// <param name="Headers">The arguments mirrored into <c>Mcp-Param-{Name}</c> headers (<c>[McpHeader]</c>), in parameter order.</param>
+/// <param name="Requirements">The required services and JSON types of the parameters and the result, in parameter order, result last.</param>
 internal sealed record ToolSpec(
     string Name,
     string Identifier,
@@ -21,7 +22,8 @@ internal sealed record ToolSpec(
     ReturnSpec Return,
     bool Progress,
     bool Logging,
-    EquatableArray<HeaderSpec> Headers = default);
+    EquatableArray<HeaderSpec> Headers = default,
+    EquatableArray<RequirementSpec> Requirements = default);
 
 /// <summary>An argument mirrored into an HTTP header on 2026-07-28 requests (<c>x-mcp-header</c>).</summary>
 /// <param name="Name">The header name after <c>Mcp-Param-</c>, as declared.</param>

@@ -39,6 +39,7 @@ internal static class CompletionParser
             yield break;
         }
 
+        EquatableArray<RequirementSpec> requirements = ToolParser.Requirements(HandlerKindSpec.Completion, method.Name, method, parameters).ToEquatableArray();
         foreach (AttributeData attribute in attributes)
         {
             string? prompt = ServerParser.NamedString(attribute, "Prompt");
@@ -58,7 +59,8 @@ internal static class CompletionParser
                 IsStatic: method.IsStatic,
                 Parameters: parameters.ToEquatableArray(),
                 Await: await,
-                ResultTypeName: TypeFacts.Name(result));
+                ResultTypeName: TypeFacts.Name(result),
+                Requirements: requirements);
         }
     }
 
@@ -69,20 +71,10 @@ internal static class CompletionParser
             return null;
         }
 
-        if (TypeFacts.Is(parameter.Type, "McpGen.McpCompletionContext"))
-        {
-            return ToolParser.Special(parameter, ParameterSource.CompletionContext);
-        }
-
         ParameterSource source = ToolParser.SpecialSource(parameter);
-        if (source == ParameterSource.Progress)
-        {
-            return null;
-        }
-
         if (source != ParameterSource.Json)
         {
-            return ToolParser.Special(parameter, source);
+            return ToolParser.SupportsSpecial(HandlerKindSpec.Completion, source) ? ToolParser.Special(parameter, source) : null;
         }
 
         if (parameter.Type.SpecialType == SpecialType.System_String && !hasValue)

@@ -77,7 +77,8 @@ internal static class PromptParser
             IsStatic: method.IsStatic,
             Json: json.ToJson(),
             Parameters: parameters.ToEquatableArray(),
-            Return: result);
+            Return: result,
+            Requirements: ToolParser.Requirements(HandlerKindSpec.Prompt, name, method, parameters).ToEquatableArray());
     }
 
     private static ParameterSpec? Parameter(IParameterSymbol parameter, XElement? docs, JsonArray arguments)
@@ -90,7 +91,7 @@ internal static class PromptParser
         ParameterSource source = ToolParser.SpecialSource(parameter);
         if (source != ParameterSource.Json)
         {
-            return ToolParser.Special(parameter, source);
+            return ToolParser.SupportsSpecial(HandlerKindSpec.Prompt, source) ? ToolParser.Special(parameter, source) : null;
         }
 
         ITypeSymbol type = parameter.Type;

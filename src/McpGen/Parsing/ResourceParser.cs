@@ -95,7 +95,8 @@ internal static class ResourceParser
             Order: order,
             Template: template.ToEquatableArray(),
             Parameters: parameters.ToEquatableArray(),
-            Return: result);
+            Return: result,
+            Requirements: ToolParser.Requirements(HandlerKindSpec.Resource, uri, method, parameters).ToEquatableArray());
     }
 
     /// <summary>
@@ -171,7 +172,7 @@ internal static class ResourceParser
         ParameterSource source = ToolParser.SpecialSource(parameter);
         if (source != ParameterSource.Json)
         {
-            return ToolParser.Special(parameter, source);
+            return ToolParser.SupportsSpecial(HandlerKindSpec.Resource, source) ? ToolParser.Special(parameter, source) : null;
         }
 
         if (variables.Contains(parameter.Name))

@@ -87,6 +87,19 @@ internal static class ServerParser
                 : DisposeKind.None;
         }
 
+        var requirements = new List<RequirementSpec>();
+        if (constructor.Count > 0 && PublicConstructor(type) is { } ctor)
+        {
+            requirements.AddRange(ctor.Parameters
+                .Select(p => ToolParser.ServiceRequirement(HandlerKindSpec.Server, type.Name, p))
+                .Where(r => r is not null)
+                .Select(r => r!));
+        }
+
+        requirements.AddRange(tools.SelectMany(t => t.Requirements));
+        requirements.AddRange(resources.SelectMany(r => r.Requirements));
+        requirements.AddRange(prompts.SelectMany(p => p.Requirements));
+        requirements.AddRange(completions.SelectMany(c => c.Requirements));
         string ns = type.ContainingNamespace is { IsGlobalNamespace: false } containing ? containing.ToDisplayString() : string.Empty;
         string hintPrefix = string.Join(".", containingTypes.Select(t => t.Name).Concat(new[] { type.Name }));
         return new ServerSpec(
@@ -107,7 +120,8 @@ internal static class ServerParser
             Prompts: prompts.ToEquatableArray(),
             Completions: completions.ToEquatableArray(),
             IconsJson: Decorations.Icons(type)?.ToJson(),
-            LegacySse: attribute.NamedArguments.Any(a => a.Key == "LegacySse" && a.Value.Value is true));
+            LegacySse: attribute.NamedArguments.Any(a => a.Key == "LegacySse" && a.Value.Value is true),
+            Requirements: requirements.Distinct().ToEquatableArray());
     }
 
     private static bool IsValidServerType(INamedTypeSymbol type, CancellationToken cancellationToken)
@@ -220,12 +234,16 @@ internal static class ServerParser
         return result;
     }
 
-    private static bool TryGetConstructorServices(INamedTypeSymbol type, List<ServiceSpec> services)
-    {
-        IMethodSymbol? constructor = type.InstanceConstructors
+    /// <summary>The constructor the generated code calls: the public one with the most parameters.</summary>
+    public static IMethodSymbol? PublicConstructor(INamedTypeSymbol type)
+        => type.InstanceConstructors
             .Where(c => c.DeclaredAccessibility == Accessibility.Public)
             .OrderByDescending(c => c.Parameters.Length)
             .FirstOrDefault();
+
+    private static bool TryGetConstructorServices(INamedTypeSymbol type, List<ServiceSpec> services)
+    {
+        IMethodSymbol? constructor = PublicConstructor(type);
         if (constructor is null)
         {
             return false;
@@ -233,7 +251,8 @@ internal static class ServerParser
 
         foreach (IParameterSymbol parameter in constructor.Parameters)
         {
-            if (parameter.RefKind != RefKind.None || parameter.Type is IPointerTypeSymbol or IFunctionPointerTypeSymbol || parameter.Type.IsRefLikeType)
+            if (parameter.RefKind != RefKind.None || parameter.Type is IPointerTypeSymbol or IFunctionPointerTypeSymbol || parameter.Type.IsRefLikeType
+                || !ToolParser.SupportsSpecial(HandlerKindSpec.Server, ToolParser.SpecialSource(parameter)))
             {
                 return false;
             }

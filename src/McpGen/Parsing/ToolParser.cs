@@ -84,6 +84,12 @@ internal static class ToolParser
             tool.Add("_meta", meta);
         }
 
+        var requirements = Requirements(HandlerKindSpec.Tool, name, method, parameters);
+        if (result.Kind == ReturnKind.Structured && UnwrapTask(method.ReturnType, out _) is { } resultType)
+        {
+            requirements.Add(JsonRequirement(HandlerKindSpec.Tool, name, null, resultType));
+        }
+
         return new ToolSpec(
             Name: name,
             Identifier: Names.ToIdentifier(name),
@@ -94,8 +100,71 @@ internal static class ToolParser
             Return: result,
             Progress: parameters.Any(p => p.Source is ParameterSource.Progress or ParameterSource.RequestContext),
             Logging: parameters.Any(p => p.Source is ParameterSource.RequestContext),
-            Headers: headers.ToEquatableArray());
+            Headers: headers.ToEquatableArray(),
+            Requirements: requirements.ToEquatableArray());
     }
+
+    /// <summary>C# type names without namespaces or nullable reference annotations (<c>List&lt;string&gt;</c>), for messages.</summary>
+    private static readonly SymbolDisplayFormat s_displayFormat = new(
+        globalNamespaceStyle: SymbolDisplayGlobalNamespaceStyle.Omitted,
+        typeQualificationStyle: SymbolDisplayTypeQualificationStyle.NameAndContainingTypes,
+        genericsOptions: SymbolDisplayGenericsOptions.IncludeTypeParameters,
+        miscellaneousOptions: SymbolDisplayMiscellaneousOptions.UseSpecialTypes | SymbolDisplayMiscellaneousOptions.EscapeKeywordIdentifiers);
+
+    /// <summary>
+    /// What the parameters of one handler need from the application: a <see cref="RequirementKindSpec.Service"/> (or
+    /// keyed) requirement per required service, a <see cref="RequirementKindSpec.Json"/> one per argument read through
+    /// <c>JsonTypeInfo</c>. <paramref name="specs"/> are the parsed parameters of <paramref name="method"/>, in order.
+    /// </summary>
+    public static List<RequirementSpec> Requirements(HandlerKindSpec handler, string handlerName, IMethodSymbol method, IReadOnlyList<ParameterSpec> specs)
+    {
+        var requirements = new List<RequirementSpec>();
+        for (int i = 0; i < specs.Count && i < method.Parameters.Length; i++)
+        {
+            IParameterSymbol parameter = method.Parameters[i];
+            if (specs[i].Source == ParameterSource.Service && ServiceRequirement(handler, handlerName, parameter) is { } service)
+            {
+                requirements.Add(service);
+            }
+            else if (specs[i].Source == ParameterSource.Json && specs[i].Kind == ArgumentKind.Json)
+            {
+                requirements.Add(JsonRequirement(handler, handlerName, parameter.Name, TypeFacts.NonNullable(parameter.Type)));
+            }
+        }
+
+        return requirements;
+    }
+
+    /// <summary>The requirement of a service parameter, or <see langword="null"/> when it is optional (nullable or defaulted).</summary>
+    public static RequirementSpec? ServiceRequirement(HandlerKindSpec handler, string handlerName, IParameterSymbol parameter)
+    {
+        ServiceSpec service = Service(parameter);
+        if (service.Optional)
+        {
+            return null;
+        }
+
+        ITypeSymbol type = TypeFacts.NonNullable(parameter.Type);
+        return new RequirementSpec(
+            handler,
+            handlerName,
+            parameter.Name,
+            type.ToDisplayString(s_displayFormat),
+            type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
+            service.KeyLiteral is null ? RequirementKindSpec.Service : RequirementKindSpec.KeyedService,
+            service.KeyLiteral);
+    }
+
+    /// <summary>The requirement of a type read or written through <c>JsonTypeInfo</c> (exactly the type handed to <c>GetTypeInfo</c>).</summary>
+    public static RequirementSpec JsonRequirement(HandlerKindSpec handler, string handlerName, string? parameterName, ITypeSymbol type)
+        => new(
+            handler,
+            handlerName,
+            parameterName,
+            type.ToDisplayString(s_displayFormat),
+            type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
+            RequirementKindSpec.Json,
+            KeyLiteral: null);
 
     /// <summary>A value taken from dependency injection (constructor or service parameter).</summary>
     public static ServiceSpec Service(IParameterSymbol parameter)
@@ -123,7 +192,7 @@ internal static class ToolParser
         ParameterSource source = SpecialSource(parameter);
         if (source != ParameterSource.Json)
         {
-            return Special(parameter, source);
+            return SupportsSpecial(HandlerKindSpec.Tool, source) ? Special(parameter, source) : null;
         }
 
         bool nullable = TypeFacts.IsNullableAnnotated(type);
@@ -131,12 +200,9 @@ internal static class ToolParser
         JsonObject? schema = header is null ? builder.Build(type, nullable) : builder.Build(TypeFacts.UnwrapNullable(type) ?? type, nullable: false);
         if (schema is null)
         {
-            // No JSON mapping: interfaces and abstract classes (ILogger<T>, IForecasts) come from DI; anything else is unsupported.
-            // Collection interfaces are JSON even when their element type is not supported: never services.
-            bool isCollection = TypeFacts.TryGetCollection(type, out _, out _) || TypeFacts.TryGetDictionary(type, out _, out _);
-            return !isCollection && (type.TypeKind == TypeKind.Interface || (type.TypeKind == TypeKind.Class && type.IsAbstract))
-                ? Special(parameter, ParameterSource.Service)
-                : null;
+            // No JSON mapping: interfaces and abstract classes (ILogger<T>, IForecasts) come from DI, unless the convention
+            // excludes them (IProgress<int>, Stream: MCPG0050); anything else is unsupported (MCPG0011).
+            return IsServiceType(type) ? Special(parameter, ParameterSource.Service) : null;
         }
 
         ArgumentKind kind = TypeFacts.PrimitiveKind(type);
@@ -255,6 +321,7 @@ internal static class ToolParser
             case "System.Security.Claims.ClaimsPrincipal": return ParameterSource.User;
             case "System.IServiceProvider": return ParameterSource.Services;
             case "McpGen.McpRequestContext": return ParameterSource.RequestContext;
+            case "McpGen.McpCompletionContext": return ParameterSource.CompletionContext;
             case "System.IProgress`1" when type is INamedTypeSymbol progress && TypeFacts.Is(progress.TypeArguments[0], "McpGen.McpProgress"):
                 return ParameterSource.Progress;
             default: return ParameterSource.Json;
@@ -275,10 +342,68 @@ internal static class ToolParser
         => parameter.RefKind == RefKind.None && parameter.Type is not (IPointerTypeSymbol or IFunctionPointerTypeSymbol or IErrorTypeSymbol)
             && !parameter.Type.IsRefLikeType && parameter.Type.TypeKind != TypeKind.TypeParameter;
 
-    /// <summary>Whether an unrecognised parameter type is a DI service (an interface or abstract class that is not a collection).</summary>
-    public static bool IsServiceType(ITypeSymbol type)
+    /// <summary>
+    /// Whether an unrecognised parameter type is a DI service by convention: an interface or abstract class that is not a
+    /// collection (<see cref="IsServiceShaped"/>) and that the convention does not exclude (<see cref="NotAServiceReason"/>).
+    /// </summary>
+    public static bool IsServiceType(ITypeSymbol type) => IsServiceShaped(type) && NotAServiceReason(type) is null;
+
+    /// <summary>Whether the type is an interface or abstract class that is not a collection or dictionary (the shape of a service).</summary>
+    public static bool IsServiceShaped(ITypeSymbol type)
         => !TypeFacts.TryGetCollection(type, out _, out _) && !TypeFacts.TryGetDictionary(type, out _, out _)
             && (type.TypeKind == TypeKind.Interface || (type.TypeKind == TypeKind.Class && type.IsAbstract));
+
+    /// <summary>
+    /// Why an interface or abstract class is not a service by convention (MCPG0050), or <see langword="null"/> when it is
+    /// one. Excluded: <c>IProgress&lt;T&gt;</c> (progress is <c>IProgress&lt;McpProgress&gt;</c>); <c>Stream</c>,
+    /// <c>TextReader</c>, <c>TextWriter</c> and types deriving from them (a handler has no request stream); enumerators and
+    /// async streams; and the types of the <c>System</c> namespace itself other than <c>TimeProvider</c> (language and
+    /// value types such as <c>Delegate</c>, <c>Type</c>, <c>Array</c>, <c>IDisposable</c>, <c>IComparable&lt;T&gt;</c>).
+    /// <c>[FromServices]</c> or <c>[FromKeyedServices]</c> overrides the exclusion.
+    /// </summary>
+    public static string? NotAServiceReason(ITypeSymbol type)
+    {
+        string metadataName = TypeFacts.MetadataName(type);
+        if (metadataName == "System.IProgress`1")
+        {
+            return "progress is reported through IProgress<McpProgress> (the only progress type a handler receives); take that instead";
+        }
+
+        if (TypeFacts.DerivesFrom(type, "System.IO.Stream") || TypeFacts.DerivesFrom(type, "System.IO.TextReader") || TypeFacts.DerivesFrom(type, "System.IO.TextWriter"))
+        {
+            return "a handler has no request or response stream; take the content as a string or byte[] argument, or return it";
+        }
+
+        switch (metadataName)
+        {
+            case "System.Collections.IEnumerator":
+            case "System.Collections.Generic.IEnumerator`1":
+            case "System.Collections.Generic.IAsyncEnumerable`1":
+            case "System.Collections.Generic.IAsyncEnumerator`1":
+                return "an enumerator or async stream is neither a JSON argument nor a service; take a list or an array";
+        }
+
+        if (type.ContainingNamespace is { } ns && ns.ToDisplayString() == "System" && type.ContainingType is null && metadataName != "System.TimeProvider")
+        {
+            return "the types of the System namespace (other than TimeProvider and IServiceProvider) are values and language features, not services";
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Whether a handler of <paramref name="kind"/> can receive a special parameter from <paramref name="source"/>: tools,
+    /// resources and prompts take every special value but <c>McpCompletionContext</c>; completions every one but
+    /// <c>IProgress&lt;McpProgress&gt;</c> (their answer is plain JSON, with no stream for progress); the server constructor,
+    /// resolved from dependency injection, only <c>IServiceProvider</c> and services. Others are MCPG0051.
+    /// </summary>
+    public static bool SupportsSpecial(HandlerKindSpec kind, ParameterSource source) => source switch
+    {
+        ParameterSource.Json or ParameterSource.Service or ParameterSource.Services => true,
+        ParameterSource.CompletionContext => kind == HandlerKindSpec.Completion,
+        ParameterSource.Progress => kind is HandlerKindSpec.Tool or HandlerKindSpec.Resource or HandlerKindSpec.Prompt,
+        _ => kind != HandlerKindSpec.Server,
+    };
 
     /// <summary>
     /// Splits <c>Task&lt;T&gt;</c>/<c>ValueTask&lt;T&gt;</c> into the await kind and <c>T</c>; the result type is
