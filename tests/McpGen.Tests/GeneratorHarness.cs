@@ -102,7 +102,7 @@ internal static class GeneratorHarness
     }
 
     /// <summary>Invokes a tool with a real <see cref="McpHandlerContext"/> and returns the written result object.</summary>
-    public static async Task<ToolCall> InvokeAsync(McpServerDefinition definition, string name, string arguments, IServiceProvider? services = null, CancellationToken cancellationToken = default, TestProgressSink? progress = null)
+    public static async Task<ToolCall> InvokeAsync(McpServerDefinition definition, string name, string arguments, IServiceProvider? services = null, CancellationToken cancellationToken = default, TestProgressSink? progress = null, JsonSerializerOptions? options = null)
     {
         services ??= new ServiceCollection().BuildServiceProvider();
         McpToolDefinition tool = definition.FindTool(name) ?? throw new InvalidOperationException("No tool " + name);
@@ -113,7 +113,7 @@ internal static class GeneratorHarness
             writer.WriteStartObject();
             var http = new DefaultHttpContext { RequestServices = services };
             var request = new McpRequestContext(http, "2025-11-25", false, "1", null, progress);
-            context = new McpHandlerContext(request, services, JsonOptions, Encoding.UTF8.GetBytes(arguments), writer, cancellationToken);
+            context = new McpHandlerContext(request, services, options ?? JsonOptions, Encoding.UTF8.GetBytes(arguments), writer, cancellationToken);
             await tool.Handler(context);
             writer.WriteEndObject();
         }

@@ -86,7 +86,7 @@ public sealed class MetadataTests
         JsonElement properties = ToolJson(Metadata, "query").GetProperty("inputSchema").GetProperty("properties");
 
         Assert.Equal("""{"type":"string","x-mcp-header":"Region"}""", properties.GetProperty("region").GetRawText());
-        Assert.Equal("""{"type":"integer","x-mcp-header":"Priority"}""", properties.GetProperty("priority").GetRawText());
+        Assert.Equal("""{"type":"integer","minimum":-2147483648,"maximum":2147483647,"x-mcp-header":"Priority"}""", properties.GetProperty("priority").GetRawText());
         Assert.Equal("""{"type":"boolean","x-mcp-header":"Verbose"}""", properties.GetProperty("verbose").GetRawText());
         Assert.Equal("""{"type":"string","x-mcp-header":"Tenant"}""", properties.GetProperty("tenant").GetRawText());
         Assert.Equal("""{"type":"string","enum":["phone","email"],"x-mcp-header":"Contact"}""", properties.GetProperty("via").GetRawText());
@@ -172,8 +172,8 @@ public sealed class MetadataTests
         }
 
         Assert.Equal("Same", properties.GetProperty("first").GetProperty("x-mcp-header").GetString());
-        Assert.Equal("""{"type":"integer"}""", properties.GetProperty("n").GetRawText());
-        Assert.Equal("""{"type":"integer"}""", properties.GetProperty("m").GetRawText());
+        Assert.Equal("""{"type":"integer","minimum":-2147483648,"maximum":2147483647}""", properties.GetProperty("n").GetRawText());
+        Assert.Equal("""{"type":"integer","minimum":-2147483648,"maximum":2147483647}""", properties.GetProperty("m").GetRawText());
         Assert.Equal(["Same"], definition.FindTool("broken")!.Headers.Select(h => h.Name));
     }
 }

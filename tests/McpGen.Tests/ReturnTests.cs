@@ -35,7 +35,7 @@ public sealed class ReturnTests
     [InlineData("money", """{"content":[{"type":"text","text":"1.50"}]}""")]
     [InlineData("id", """{"content":[{"type":"text","text":"\u00223f2504e0-4f89-11d3-9a0c-0305e82c3301\u0022"}]}""")]
     [InlineData("day", """{"content":[{"type":"text","text":"\u00222024-02-29\u0022"}]}""")]
-    [InlineData("span", """{"content":[{"type":"text","text":"\u0022PT1H30M\u0022"}]}""")]
+    [InlineData("span", """{"content":[{"type":"text","text":"\u002201:30:00\u0022"}]}""")]
     [InlineData("feeling", """{"content":[{"type":"text","text":"\u0022Sad\u0022"}]}""")]
     [InlineData("nothing", """{"content":[]}""")]
     [InlineData("nothing_async", """{"content":[]}""")]
@@ -61,11 +61,11 @@ public sealed class ReturnTests
     [Fact]
     public void Output_schemas_follow_the_result_shape()
     {
-        Assert.Equal("""{"type":"object","properties":{"x":{"type":"integer"},"y":{"type":"integer"}},"required":["x","y"]}""",
+        Assert.Equal("""{"type":"object","properties":{"x":{"type":"integer","minimum":-2147483648,"maximum":2147483647},"y":{"type":"integer","minimum":-2147483648,"maximum":2147483647}},"required":["x","y"]}""",
             ToolJson(Server, "structured").GetProperty("outputSchema").GetRawText());
-        Assert.Equal("""{"type":"object","properties":{"result":{"type":"array","items":{"type":"integer"}}},"required":["result"]}""",
+        Assert.Equal("""{"type":"object","properties":{"result":{"type":"array","items":{"type":"integer","minimum":-2147483648,"maximum":2147483647}}},"required":["result"]}""",
             ToolJson(Server, "numbers").GetProperty("outputSchema").GetRawText());
-        Assert.Equal("""{"type":"object","additionalProperties":{"type":"integer"}}""",
+        Assert.Equal("""{"type":"object","additionalProperties":{"type":"integer","minimum":-2147483648,"maximum":2147483647}}""",
             ToolJson(Server, "map").GetProperty("outputSchema").GetRawText());
         foreach (string name in new[] { "text", "integer", "flag", "id", "feeling", "nothing", "result", "blocks" })
         {

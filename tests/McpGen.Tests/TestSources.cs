@@ -26,7 +26,7 @@ internal static class TestSources
 
         public sealed record Forecast(string City, int Days, double TemperatureC, Condition Condition);
 
-        public enum Condition { Sunny, Cloudy, Rain }
+        [JsonConverter(typeof(JsonStringEnumConverter<Condition>))] public enum Condition { Sunny, Cloudy, Rain }
 
         [McpServer(Stateless = true)]
         public partial class WeatherServer(IForecasts forecasts)

@@ -3,7 +3,11 @@ using System.Globalization;
 
 namespace McpGen;
 
-/// <summary>Parses ISO 8601 durations (<c>P[nD]T[nH][nM][n[.f]S]</c>, plus <c>nW</c>); years and months are refused (not fixed lengths).</summary>
+/// <summary>
+/// Parses ISO 8601 durations (<c>P[nD]T[nH][nM][n[.f]S]</c>, plus <c>nW</c>); years and months are refused (not fixed
+/// lengths). The binder accepts them for <see cref="TimeSpan"/> parameters besides the <c>"c"</c> format the schema
+/// describes (docs/schemas.md); nothing is written in this form.
+/// </summary>
 internal static class IsoDuration
 {
     public static bool TryParse(string text, out TimeSpan value)
@@ -89,55 +93,5 @@ internal static class IsoDuration
         }
 
         return true;
-    }
-
-    /// <summary>Formats a time span as an ISO 8601 duration: <c>PT0S</c>, <c>P1DT2H3M4.5S</c>, <c>-PT5M</c>.</summary>
-    public static string Format(TimeSpan value)
-    {
-        if (value == TimeSpan.Zero)
-        {
-            return "PT0S";
-        }
-
-        var text = new System.Text.StringBuilder();
-        if (value < TimeSpan.Zero)
-        {
-            text.Append('-');
-            value = value == TimeSpan.MinValue ? TimeSpan.MaxValue : value.Negate();
-        }
-
-        text.Append('P');
-        if (value.Days > 0)
-        {
-            text.Append(value.Days.ToString(CultureInfo.InvariantCulture)).Append('D');
-        }
-
-        long fraction = value.Ticks % TimeSpan.TicksPerSecond;
-        if (value.Hours > 0 || value.Minutes > 0 || value.Seconds > 0 || fraction > 0)
-        {
-            text.Append('T');
-            if (value.Hours > 0)
-            {
-                text.Append(value.Hours.ToString(CultureInfo.InvariantCulture)).Append('H');
-            }
-
-            if (value.Minutes > 0)
-            {
-                text.Append(value.Minutes.ToString(CultureInfo.InvariantCulture)).Append('M');
-            }
-
-            if (value.Seconds > 0 || fraction > 0)
-            {
-                text.Append(value.Seconds.ToString(CultureInfo.InvariantCulture));
-                if (fraction > 0)
-                {
-                    text.Append('.').Append(fraction.ToString("0000000", CultureInfo.InvariantCulture).TrimEnd('0'));
-                }
-
-                text.Append('S');
-            }
-        }
-
-        return text.ToString();
     }
 }

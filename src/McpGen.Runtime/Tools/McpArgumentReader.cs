@@ -266,7 +266,10 @@ public ref struct McpArgumentReader
         return Invalid(name, "string in UUID format");
     }
 
-    /// <summary>Reads an ISO 8601 date-time string (<c>format: date-time</c>).</summary>
+    /// <summary>
+    /// Reads an ISO 8601 date-time string, offset optional (the schema's <c>pattern</c>; what System.Text.Json writes:
+    /// no offset for <see cref="DateTimeKind.Unspecified"/>), as System.Text.Json reads it.
+    /// </summary>
     public bool TryReadDateTime(string name, out DateTime value)
     {
         EnsureValue();
@@ -276,10 +279,10 @@ public ref struct McpArgumentReader
         }
 
         value = default;
-        return Invalid(name, "string in ISO 8601 date-time format");
+        return Invalid(name, ExpectedDateTime);
     }
 
-    /// <summary>Reads an ISO 8601 date-time string with offset (<c>format: date-time</c>).</summary>
+    /// <summary>Reads an ISO 8601 date-time string with offset (<c>format: date-time</c> and the schema's <c>pattern</c>).</summary>
     public bool TryReadDateTimeOffset(string name, out DateTimeOffset value)
     {
         EnsureValue();
@@ -289,7 +292,7 @@ public ref struct McpArgumentReader
         }
 
         value = default;
-        return Invalid(name, "string in ISO 8601 date-time format");
+        return Invalid(name, ExpectedDateTimeOffset);
     }
 
     /// <summary>Reads a <c>yyyy-MM-dd</c> date string (<c>format: date</c>).</summary>
@@ -303,10 +306,13 @@ public ref struct McpArgumentReader
         }
 
         value = default;
-        return Invalid(name, "string in yyyy-MM-dd date format");
+        return Invalid(name, ExpectedDateOnly);
     }
 
-    /// <summary>Reads an <c>HH:mm[:ss[.fffffff]]</c> time string (<c>format: time</c>).</summary>
+    /// <summary>
+    /// Reads an <c>HH:mm:ss[.fffffff]</c> time string (the schema's <c>pattern</c>; what System.Text.Json writes), and
+    /// also <c>HH:mm</c>. A time with an offset is refused: a <see cref="TimeOnly"/> cannot keep it.
+    /// </summary>
     public bool TryReadTimeOnly(string name, out TimeOnly value)
     {
         EnsureValue();
@@ -317,28 +323,38 @@ public ref struct McpArgumentReader
         }
 
         value = default;
-        return Invalid(name, "string in HH:mm:ss time format");
+        return Invalid(name, ExpectedTimeOnly);
     }
 
     private static readonly string[] s_timeFormats = ["HH:mm:ss", "HH:mm", "HH:mm:ss.FFFFFFF"];
 
-    /// <summary>Reads an ISO 8601 duration (<c>PT5M</c>, <c>format: duration</c>) or a .NET <c>d.hh:mm:ss</c> time span.</summary>
+    /// <summary>
+    /// Reads a time span in the invariant <c>"c"</c> format, <c>[-][d.]hh:mm:ss[.fffffff]</c> (the schema's
+    /// <c>pattern</c>; what System.Text.Json writes), and also an ISO 8601 duration such as <c>PT1H30M</c>.
+    /// </summary>
     public bool TryReadTimeSpan(string name, out TimeSpan value)
     {
         EnsureValue();
         if (_json.TokenType == JsonTokenType.String)
         {
             string text = _json.GetString()!;
-            if (IsoDuration.TryParse(text, out value)
-                || TimeSpan.TryParseExact(text, "c", CultureInfo.InvariantCulture, out value))
+            if (TimeSpan.TryParseExact(text, "c", CultureInfo.InvariantCulture, out value)
+                || IsoDuration.TryParse(text, out value))
             {
                 return Consumed(true);
             }
         }
 
         value = default;
-        return Invalid(name, "string in ISO 8601 duration format (for example PT1H30M)");
+        return Invalid(name, ExpectedTimeSpan);
     }
+
+    // The generator's WireFormats.Expected* say the same, for the arguments it reports itself.
+    private const string ExpectedDateTime = "string in ISO 8601 date-time format (yyyy-MM-ddTHH:mm:ss[.fffffff], offset optional)";
+    private const string ExpectedDateTimeOffset = "string in ISO 8601 date-time format with offset (yyyy-MM-ddTHH:mm:ss[.fffffff]Z or +hh:mm)";
+    private const string ExpectedDateOnly = "string in yyyy-MM-dd date format";
+    private const string ExpectedTimeOnly = "string in HH:mm:ss[.fffffff] time format (no offset)";
+    private const string ExpectedTimeSpan = "string in [-][d.]hh:mm:ss[.fffffff] time span format (for example 01:30:00)";
 
     /// <summary>Reads an absolute URI string (<c>format: uri</c>).</summary>
     public bool TryReadUri(string name, out Uri value)
@@ -369,9 +385,51 @@ public ref struct McpArgumentReader
         {
             _json = checkpoint;
             value = default!;
-            string detail = ex.Path is { Length: > 1 } path ? $" (at {path.Replace("$", name, StringComparison.Ordinal)})" : string.Empty;
-            return Invalid(name, expected + detail);
+            return InvalidJson(name, expected, typeInfo, ex);
         }
+    }
+
+    /// <summary>
+    /// Records why System.Text.Json refused a complex value: where (the argument name and the JSON path), what the
+    /// type expects there (from the type information) and what came (read again from the arguments).
+    /// </summary>
+    private bool InvalidJson(string name, string expected, JsonTypeInfo typeInfo, JsonException exception)
+    {
+        string path = exception.Path is { Length: > 0 } p ? p : "$";
+        bool container = _json.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray;
+        if (path == "$" && !container)
+        {
+            return Invalid(name, expected); // a scalar where an object or array belongs
+        }
+
+        string where = name + path[1..];
+        string problem;
+        if (path != "$" && JsonPath.TryParse(path, out JsonPath.Segment[] segments))
+        {
+            Utf8JsonReader probe = _json;
+            string? received = JsonPath.Navigate(ref probe, segments) ? Describe(ref probe) : null;
+            string? expectedThere = JsonPath.ExpectedAt(typeInfo, segments);
+            problem = expectedThere is not null && received is not null
+                ? "expected " + expectedThere + ", received " + received
+                : Problem(exception) + (received is null ? string.Empty : " (received " + received + ")");
+        }
+        else
+        {
+            problem = Problem(exception);
+        }
+
+        _context.ReportInvalidValue(name, path == "$" ? null : where, problem);
+        _json.Skip();
+        _atValue = false;
+        return false;
+    }
+
+    /// <summary>System.Text.Json's message without its <c>Path: ... | LineNumber: ...</c> suffix (the path is reported apart).</summary>
+    private static string Problem(JsonException exception)
+    {
+        string message = exception.Message;
+        int suffix = message.IndexOf(" Path: ", StringComparison.Ordinal);
+        return (suffix > 0 ? message[..suffix] : message).TrimEnd();
     }
 
     /// <summary>Records an invalid value for the current property and consumes it.</summary>
@@ -421,15 +479,17 @@ public ref struct McpArgumentReader
         return result;
     }
 
-    private readonly string DescribeCurrent()
+    private string DescribeCurrent() => Describe(ref _json);
+
+    private static string Describe(ref Utf8JsonReader json)
     {
-        switch (_json.TokenType)
+        switch (json.TokenType)
         {
             case JsonTokenType.String:
-                string text = _json.GetString() ?? string.Empty;
+                string text = json.GetString() ?? string.Empty;
                 return "string \"" + (text.Length > MaxShownLength ? text[..MaxShownLength] + "…" : text) + "\"";
             case JsonTokenType.Number:
-                return "number " + System.Text.Encoding.UTF8.GetString(_json.ValueSpan);
+                return "number " + System.Text.Encoding.UTF8.GetString(json.ValueSpan);
             case JsonTokenType.True:
                 return "true";
             case JsonTokenType.False:
@@ -441,7 +501,255 @@ public ref struct McpArgumentReader
             case JsonTokenType.StartArray:
                 return "an array";
             default:
-                return _json.TokenType.ToString();
+                return json.TokenType.ToString();
+        }
+    }
+    /// <summary>The JSON paths System.Text.Json reports (<c>$.a['b.c'][2]</c>): parsed, walked in the arguments and in the type information.</summary>
+    private static class JsonPath
+    {
+        public readonly record struct Segment(string? Name, int Index);
+
+        public static bool TryParse(string path, out Segment[] segments)
+        {
+            var list = new System.Collections.Generic.List<Segment>();
+            segments = [];
+            int i = 1; // after "$"
+            while (i < path.Length)
+            {
+                if (path[i] == '.')
+                {
+                    int end = i + 1;
+                    while (end < path.Length && path[end] is not ('.' or '['))
+                    {
+                        end++;
+                    }
+
+                    list.Add(new Segment(path[(i + 1)..end], -1));
+                    i = end;
+                }
+                else if (path.AsSpan(i).StartsWith("['"))
+                {
+                    int end = path.IndexOf("']", i + 2, StringComparison.Ordinal);
+                    if (end < 0)
+                    {
+                        return false;
+                    }
+
+                    list.Add(new Segment(path[(i + 2)..end].Replace("\\'", "'", StringComparison.Ordinal), -1));
+                    i = end + 2;
+                }
+                else if (path[i] == '[')
+                {
+                    int end = path.IndexOf(']', i);
+                    if (end < 0 || !int.TryParse(path.AsSpan(i + 1, end - i - 1), NumberStyles.None, CultureInfo.InvariantCulture, out int index))
+                    {
+                        return false;
+                    }
+
+                    list.Add(new Segment(null, index));
+                    i = end + 1;
+                }
+                else
+                {
+                    return false;
+                }
+            }
+
+            segments = [.. list];
+            return true;
+        }
+
+        /// <summary>Moves <paramref name="json"/> (at the value's first token) to the value the segments name.</summary>
+        public static bool Navigate(ref Utf8JsonReader json, Segment[] segments)
+        {
+            foreach (Segment segment in segments)
+            {
+                if (!Step(ref json, segment))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        private static bool Step(ref Utf8JsonReader json, Segment segment)
+        {
+            if (segment.Name is { } name && json.TokenType == JsonTokenType.StartObject)
+            {
+                while (json.Read() && json.TokenType == JsonTokenType.PropertyName)
+                {
+                    bool match = string.Equals(json.GetString(), name, StringComparison.OrdinalIgnoreCase);
+                    if (!json.Read())
+                    {
+                        return false;
+                    }
+
+                    if (match)
+                    {
+                        return true;
+                    }
+
+                    json.Skip();
+                }
+
+                return false;
+            }
+
+            if (segment.Name is null && json.TokenType == JsonTokenType.StartArray)
+            {
+                for (int i = 0; json.Read() && json.TokenType != JsonTokenType.EndArray; i++)
+                {
+                    if (i == segment.Index)
+                    {
+                        return true;
+                    }
+
+                    json.Skip();
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>What the type information expects at the path, in the words of the binder's messages; null when unknown.</summary>
+        public static string? ExpectedAt(JsonTypeInfo root, Segment[] segments)
+        {
+            JsonTypeInfo info = root;
+            try
+            {
+                foreach (Segment segment in segments)
+                {
+                    Type? next = info.Kind switch
+                    {
+                        JsonTypeInfoKind.Object when segment.Name is { } name => PropertyType(info, name),
+                        JsonTypeInfoKind.Enumerable when segment.Name is null => info.ElementType,
+                        JsonTypeInfoKind.Dictionary when segment.Name is not null => info.ElementType,
+                        _ => null,
+                    };
+                    if (next is null)
+                    {
+                        return null;
+                    }
+
+                    info = info.Options.GetTypeInfo(next);
+                }
+
+                return Expected(info);
+            }
+            catch (NotSupportedException)
+            {
+                return null;
+            }
+            catch (InvalidOperationException)
+            {
+                return null;
+            }
+        }
+
+        private static Type? PropertyType(JsonTypeInfo info, string name)
+        {
+            foreach (JsonPropertyInfo property in info.Properties)
+            {
+                if (string.Equals(property.Name, name, StringComparison.OrdinalIgnoreCase))
+                {
+                    return property.PropertyType;
+                }
+            }
+
+            return null;
+        }
+
+        private static string? Expected(JsonTypeInfo info)
+        {
+            Type type = Nullable.GetUnderlyingType(info.Type) ?? info.Type;
+            string? orNull = type != info.Type ? " or null" : null;
+            string? expected = Type.GetTypeCode(type) switch
+            {
+                TypeCode.String => "string",
+                TypeCode.Char => "string of exactly one character",
+                TypeCode.Boolean => "boolean",
+                TypeCode.Byte when !type.IsEnum => "integer from 0 to 255",
+                TypeCode.SByte when !type.IsEnum => "integer from -128 to 127",
+                TypeCode.Int16 when !type.IsEnum => "integer from -32768 to 32767",
+                TypeCode.UInt16 when !type.IsEnum => "integer from 0 to 65535",
+                TypeCode.Int32 when !type.IsEnum => "integer (32-bit)",
+                TypeCode.UInt32 when !type.IsEnum => "integer from 0 to 4294967295",
+                TypeCode.Int64 when !type.IsEnum => "integer (64-bit)",
+                TypeCode.UInt64 when !type.IsEnum => "non-negative integer (64-bit)",
+                TypeCode.Single or TypeCode.Double => "number",
+                TypeCode.Decimal => "number (decimal)",
+                TypeCode.DateTime => ExpectedDateTime,
+                _ => null,
+            };
+            if (expected is null)
+            {
+                if (type.IsEnum)
+                {
+                    expected = ExpectedEnum(info, type);
+                }
+                else if (type == typeof(DateTimeOffset))
+                {
+                    expected = ExpectedDateTimeOffset;
+                }
+                else if (type == typeof(DateOnly))
+                {
+                    expected = ExpectedDateOnly;
+                }
+                else if (type == typeof(TimeOnly))
+                {
+                    expected = ExpectedTimeOnly;
+                }
+                else if (type == typeof(TimeSpan))
+                {
+                    expected = ExpectedTimeSpan;
+                }
+                else if (type == typeof(Guid))
+                {
+                    expected = "string in UUID format";
+                }
+                else if (type == typeof(Uri))
+                {
+                    expected = "string holding a URI";
+                }
+                else if (type == typeof(byte[]))
+                {
+                    expected = "base64 string";
+                }
+                else
+                {
+                    expected = info.Kind switch
+                    {
+                        JsonTypeInfoKind.Object or JsonTypeInfoKind.Dictionary => "object",
+                        JsonTypeInfoKind.Enumerable => "array",
+                        _ => null,
+                    };
+                }
+            }
+
+            return expected is null ? null : expected + orNull;
+        }
+
+        /// <summary>An enum's names when its converter writes names, else its numbers (how System.Text.Json writes the first member tells).</summary>
+        private static string ExpectedEnum(JsonTypeInfo info, Type type)
+        {
+            string[] names = Enum.GetNames(type);
+            if (names.Length == 0)
+            {
+                return "integer";
+            }
+
+            try
+            {
+                byte[] written = JsonSerializer.SerializeToUtf8Bytes(Enum.Parse(type, names[0]), info);
+                return written.Length > 0 && written[0] == (byte)'"'
+                    ? "one of: " + string.Join(", ", names)
+                    : "integer (a value of " + type.Name + "; names need a string enum converter)";
+            }
+            catch (Exception ex) when (ex is NotSupportedException or InvalidCastException or ArgumentException or JsonException)
+            {
+                return "a value of " + type.Name;
+            }
         }
     }
 }

@@ -81,6 +81,10 @@ public sealed class McpHandlerContext
     public void ReportInvalidArgument(string name, string expected, string received)
         => (_argumentErrors ??= []).Add(new ArgumentError(name, expected, received));
 
+    /// <summary>Records that a value inside a complex argument is invalid: where (<c>box.value</c>, or null for the whole argument) and why.</summary>
+    internal void ReportInvalidValue(string name, string? path, string problem)
+        => (_argumentErrors ??= []).Add(new ArgumentError(name, string.Empty, string.Empty, path, problem));
+
     /// <summary>Writes a result with one text block (nothing for a <see langword="null"/> string: an empty content array).</summary>
     public void WriteText(string? text)
     {
@@ -310,7 +314,17 @@ public sealed class McpHandlerContext
         foreach (ArgumentError error in ArgumentErrors)
         {
             text.Append("\n- '").Append(error.Name).Append("': ");
-            if (error.Received is null)
+            if (error.Problem is not null)
+            {
+                text.Append("invalid value");
+                if (error.Path is not null)
+                {
+                    text.Append(" at ").Append(error.Path);
+                }
+
+                text.Append(": ").Append(error.Problem);
+            }
+            else if (error.Received is null)
             {
                 text.Append("missing (required ").Append(error.Expected).Append(')');
             }
@@ -342,7 +356,8 @@ public sealed class McpHandlerContext
         _writer.WriteEndObject();
     }
 
-    internal readonly record struct ArgumentError(string Name, string Expected, string? Received);
+    /// <summary>One argument error: missing (no <paramref name="Received"/>), of the wrong shape, or (<paramref name="Problem"/>) invalid inside.</summary>
+    internal readonly record struct ArgumentError(string Name, string Expected, string? Received, string? Path = null, string? Problem = null);
 
     private sealed class ProgressAdapter(McpRequestContext request) : IProgress<McpProgress>
     {

@@ -189,11 +189,12 @@ public static class McpJson
     /// <summary>The JSON text of a date (a quoted <c>yyyy-MM-dd</c> string).</summary>
     public static string ToJsonText(DateOnly value) => ToJsonText(value.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
 
-    /// <summary>The JSON text of a time of day (a quoted <c>HH:mm:ss[.FFFFFFF]</c> string).</summary>
-    public static string ToJsonText(TimeOnly value) => ToJsonText(value.ToString("HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture).TrimEnd('.'));
+    /// <summary>The JSON text of a time of day (a quoted <c>HH:mm:ss[.fffffff]</c> string, as System.Text.Json writes it).</summary>
+    public static string ToJsonText(TimeOnly value)
+        => ToJsonText(value.ToString(value.Ticks % TimeSpan.TicksPerSecond == 0 ? "HH:mm:ss" : "HH:mm:ss.fffffff", CultureInfo.InvariantCulture));
 
-    /// <summary>The JSON text of a time span (a quoted ISO 8601 duration, such as <c>"PT1H30M"</c>).</summary>
-    public static string ToJsonText(TimeSpan value) => ToJsonText(IsoDuration.Format(value));
+    /// <summary>The JSON text of a time span (a quoted <c>[-][d.]hh:mm:ss[.fffffff]</c> string, as System.Text.Json writes it).</summary>
+    public static string ToJsonText(TimeSpan value) => ToJsonText(value.ToString("c", CultureInfo.InvariantCulture));
 
     private static string Write<T>(T value, Action<Utf8JsonWriter, T> write)
     {

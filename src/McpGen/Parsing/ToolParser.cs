@@ -510,7 +510,7 @@ internal static class ToolParser
         }
 
         ITypeSymbol type = returnType is INamedTypeSymbol { IsGenericType: true } task && result.Await != AwaitKind.None ? task.TypeArguments[0] : returnType;
-        var builder = new SchemaBuilder(compilation, cancellationToken);
+        var builder = new SchemaBuilder(compilation, cancellationToken, output: true);
         JsonObject? schema = builder.Build(type, nullable: false);
         if (schema is null)
         {
@@ -606,18 +606,18 @@ internal static class ToolParser
             case ArgumentKind.Int16: return "integer from -32768 to 32767";
             case ArgumentKind.UInt16: return "integer from 0 to 65535";
             case ArgumentKind.UInt32: return "integer from 0 to 4294967295";
-            case ArgumentKind.UInt64: return "non-negative integer";
-            case ArgumentKind.Int32:
-            case ArgumentKind.Int64: return "integer";
+            case ArgumentKind.UInt64: return "non-negative integer (64-bit)";
+            case ArgumentKind.Int32: return "integer (32-bit)";
+            case ArgumentKind.Int64: return "integer (64-bit)";
             case ArgumentKind.Single:
             case ArgumentKind.Double:
             case ArgumentKind.Decimal: return "number";
             case ArgumentKind.Guid: return "string in UUID format";
-            case ArgumentKind.DateTime:
-            case ArgumentKind.DateTimeOffset: return "string in ISO 8601 date-time format";
-            case ArgumentKind.DateOnly: return "string in yyyy-MM-dd date format";
-            case ArgumentKind.TimeOnly: return "string in HH:mm:ss time format";
-            case ArgumentKind.TimeSpan: return "string in ISO 8601 duration format (for example PT1H30M)";
+            case ArgumentKind.DateTime: return WireFormats.ExpectedDateTime;
+            case ArgumentKind.DateTimeOffset: return WireFormats.ExpectedDateTimeOffset;
+            case ArgumentKind.DateOnly: return WireFormats.ExpectedDateOnly;
+            case ArgumentKind.TimeOnly: return WireFormats.ExpectedTimeOnly;
+            case ArgumentKind.TimeSpan: return WireFormats.ExpectedTimeSpan;
             case ArgumentKind.Uri: return "string holding an absolute URI";
             case ArgumentKind.Enum: return "one of: " + string.Join(", ", ((INamedTypeSymbol)type).GetMembers().OfType<IFieldSymbol>().Where(f => f.HasConstantValue).Select(TypeFacts.EnumMemberJsonName));
         }

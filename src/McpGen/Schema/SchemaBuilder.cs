@@ -10,8 +10,13 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 namespace McpGen.Generator.Schema;
 
 /// <summary>
-/// Computes JSON Schema (2020-12) for .NET types at compile time, the way System.Text.Json with the ASP.NET Core web
-/// defaults reads and writes them (camelCase properties, enums as strings). One builder serves one schema document:
+/// Computes JSON Schema (2020-12) for .NET types at compile time, describing the JSON that is actually read and written
+/// (docs/schemas.md has the table). Primitive tool parameters are read by <c>McpArgumentReader</c>; everything else
+/// (values inside records, classes, collections and dictionaries, and every structured result) goes through
+/// System.Text.Json with the ASP.NET Core web defaults (camelCase properties), so the schema says what its default
+/// converters write: <c>TimeSpan</c> as <c>[-][d.]hh:mm:ss[.fffffff]</c>, <c>TimeOnly</c> as <c>HH:mm:ss[.fffffff]</c>,
+/// <c>DateTime</c> with an optional offset, and enums as numbers unless a string enum converter is visible (on the enum,
+/// the property or a <c>JsonSerializerContext</c> of the compilation). One builder serves one schema document:
 /// every class or struct is first built once as a definition and referenced; <see cref="Complete"/> then puts back
 /// inline the definitions used once, and keeps under <c>$defs</c> (named after the type, camelCase) the ones used more
 /// than once, the recursive ones, and the ones with an <c>$anchor</c>, so the document is small and recursion never
@@ -24,24 +29,37 @@ internal sealed class SchemaBuilder
     private readonly Compilation _compilation;
     private readonly CancellationToken _cancellationToken;
     private readonly bool _closeObjects;
+    private readonly bool _output;
+    private StringEnumContexts? _stringEnums;
     private readonly Dictionary<ITypeSymbol, Definition> _definitions = new(SymbolEqualityComparer.Default);
     private readonly List<Definition> _order = new();
 
     /// <param name="compilation">The compilation the types come from.</param>
     /// <param name="cancellationToken">Cancels the walk.</param>
     /// <param name="closeObjects">Whether object schemas get <c>additionalProperties: false</c> (input schemas).</param>
-    public SchemaBuilder(Compilation compilation, CancellationToken cancellationToken, bool closeObjects = false)
+    /// <param name="output">
+    /// Whether the document describes what the server writes (an output schema): every value is then written by
+    /// System.Text.Json, and a <c>Uri</c> may be relative (<c>uri-reference</c>).
+    /// </param>
+    public SchemaBuilder(Compilation compilation, CancellationToken cancellationToken, bool closeObjects = false, bool output = false)
     {
         _compilation = compilation;
         _cancellationToken = cancellationToken;
         _closeObjects = closeObjects;
+        _output = output;
     }
 
     /// <summary>
     /// The schema of <paramref name="type"/>; with <paramref name="nullable"/>, <c>null</c> is allowed too. Object types
     /// come back as references: pass the document that holds them to <see cref="Complete"/>.
     /// </summary>
-    public JsonObject? Build(ITypeSymbol type, bool nullable)
+    /// <remarks>
+    /// For an input document, <paramref name="type"/> is a tool parameter: a primitive one is read by the generated binder
+    /// (enums by name); in an output document, or below the top level, values go through System.Text.Json.
+    /// </remarks>
+    public JsonObject? Build(ITypeSymbol type, bool nullable) => Build(type, nullable, serialized: _output);
+
+    private JsonObject? Build(ITypeSymbol type, bool nullable, bool serialized, IPropertySymbol? property = null)
     {
         _cancellationToken.ThrowIfCancellationRequested();
         if (TypeFacts.UnwrapNullable(type) is { } underlying)
@@ -50,7 +68,7 @@ internal sealed class SchemaBuilder
             nullable = true;
         }
 
-        JsonObject? schema = BuildCore(TypeFacts.NonNullable(type));
+        JsonObject? schema = BuildCore(TypeFacts.NonNullable(type), serialized, property);
         return schema is not null && nullable ? AllowNull(schema) : schema;
     }
 
@@ -180,7 +198,7 @@ internal sealed class SchemaBuilder
     private static JsonObject ResolveInline(DefinitionReference reference)
         => reference.AllowsNull ? AllowNull(reference.Definition.Schema!) : reference.Definition.Schema!;
 
-    private JsonObject? BuildCore(ITypeSymbol type)
+    private JsonObject? BuildCore(ITypeSymbol type, bool serialized, IPropertySymbol? property)
     {
         switch (TypeFacts.PrimitiveKind(type))
         {
@@ -191,21 +209,21 @@ internal sealed class SchemaBuilder
             case ArgumentKind.SByte: return Integer("-128", "127");
             case ArgumentKind.Int16: return Integer("-32768", "32767");
             case ArgumentKind.UInt16: return Integer("0", "65535");
-            case ArgumentKind.Int32: return Type("integer");
+            case ArgumentKind.Int32: return Integer("-2147483648", "2147483647");
             case ArgumentKind.UInt32: return Integer("0", "4294967295");
-            case ArgumentKind.Int64: return Type("integer");
-            case ArgumentKind.UInt64: return Type("integer").Add("minimum", Number(0));
-            case ArgumentKind.Single:
-            case ArgumentKind.Double:
-            case ArgumentKind.Decimal: return Type("number");
-            case ArgumentKind.DateTime:
-            case ArgumentKind.DateTimeOffset: return Format("date-time");
+            case ArgumentKind.Int64: return Integer("-9223372036854775808", "9223372036854775807");
+            case ArgumentKind.UInt64: return Integer("0", "18446744073709551615");
+            case ArgumentKind.Single: return Type("number").Add("minimum", JsonValue.Number("-3.4028234663852886E+38")).Add("maximum", JsonValue.Number("3.4028234663852886E+38"));
+            case ArgumentKind.Double: return Type("number");
+            case ArgumentKind.Decimal: return Type("number").Add("minimum", JsonValue.Number("-79228162514264337593543950335")).Add("maximum", JsonValue.Number("79228162514264337593543950335"));
+            case ArgumentKind.DateTime: return Pattern(WireFormats.DateTimePattern);
+            case ArgumentKind.DateTimeOffset: return Format("date-time").Add("pattern", WireFormats.DateTimeOffsetPattern);
             case ArgumentKind.DateOnly: return Format("date");
-            case ArgumentKind.TimeOnly: return Format("time");
-            case ArgumentKind.TimeSpan: return Format("duration");
+            case ArgumentKind.TimeOnly: return Pattern(WireFormats.TimeOnlyPattern);
+            case ArgumentKind.TimeSpan: return Pattern(WireFormats.TimeSpanPattern);
             case ArgumentKind.Guid: return Format("uuid");
-            case ArgumentKind.Uri: return Format("uri");
-            case ArgumentKind.Enum: return Enum((INamedTypeSymbol)type);
+            case ArgumentKind.Uri: return Format(_output ? "uri-reference" : "uri");
+            case ArgumentKind.Enum: return Enum((INamedTypeSymbol)type, !serialized || WritesEnumAsString((INamedTypeSymbol)type, property), serialized);
         }
 
         if (type is IArrayTypeSymbol { Rank: 1, ElementType.SpecialType: SpecialType.System_Byte })
@@ -227,7 +245,7 @@ internal sealed class SchemaBuilder
 
         if (TypeFacts.TryGetCollection(type, out ITypeSymbol element, out bool isSet))
         {
-            JsonObject? items = Build(element, TypeFacts.IsNullableAnnotated(element));
+            JsonObject? items = Build(element, TypeFacts.IsNullableAnnotated(element), serialized: true);
             if (items is null)
             {
                 return null;
@@ -239,7 +257,7 @@ internal sealed class SchemaBuilder
 
         if (TypeFacts.TryGetDictionary(type, out ITypeSymbol key, out ITypeSymbol value))
         {
-            JsonObject? values = key.SpecialType == SpecialType.System_String ? Build(value, TypeFacts.IsNullableAnnotated(value)) : null;
+            JsonObject? values = key.SpecialType == SpecialType.System_String ? Build(value, TypeFacts.IsNullableAnnotated(value), serialized: true) : null;
             return values is null ? null : Type("object").Add("additionalProperties", values);
         }
 
@@ -277,7 +295,7 @@ internal sealed class SchemaBuilder
             IParameterSymbol? parameter = constructor?.Parameters.FirstOrDefault(
                 p => string.Equals(p.Name, property.Name, StringComparison.OrdinalIgnoreCase));
             bool nullable = TypeFacts.IsNullableAnnotated(property.Type);
-            JsonObject? schema = Build(property.Type, nullable);
+            JsonObject? schema = Build(property.Type, nullable, serialized: true, property);
             if (schema is null)
             {
                 return null;
@@ -291,13 +309,14 @@ internal sealed class SchemaBuilder
             }
 
             JsonNode? defaultValue = null;
+            bool enumAsNumber = IsIntegerEnum(property.Type, schema);
             if (parameter is { HasExplicitDefaultValue: true })
             {
-                defaultValue = Literals.Json(parameter.ExplicitDefaultValue, parameter.Type);
+                defaultValue = enumAsNumber ? EnumNumber(parameter.ExplicitDefaultValue) : Literals.Json(parameter.ExplicitDefaultValue, parameter.Type);
             }
             else if (InitializerConstant(property) is { HasValue: true } initializer)
             {
-                defaultValue = Literals.Json(initializer.Value, property.Type);
+                defaultValue = enumAsNumber ? EnumNumber(initializer.Value) : Literals.Json(initializer.Value, property.Type);
             }
 
             if (defaultValue is not null)
@@ -513,15 +532,159 @@ internal sealed class SchemaBuilder
         return name;
     }
 
-    private JsonObject Enum(INamedTypeSymbol type)
+    /// <summary>
+    /// An enum: its member names (<paramref name="asStrings"/>: the binder reads one name, or a string enum converter
+    /// writes them, a <c>[Flags]</c> combination as a comma-separated list), else the numbers System.Text.Json writes
+    /// by default (any integer for a <c>[Flags]</c> enum, whose combinations have no name).
+    /// </summary>
+    private static JsonObject Enum(INamedTypeSymbol type, bool asStrings, bool serialized)
     {
+        IFieldSymbol[] fields = type.GetMembers().OfType<IFieldSymbol>().Where(f => f.HasConstantValue).ToArray();
+        bool flags = TypeFacts.HasAttribute(type, "System.FlagsAttribute");
+        if (!asStrings)
+        {
+            if (flags)
+            {
+                return Type("integer");
+            }
+
+            var numbers = new JsonArray();
+            foreach (string number in fields.Select(f => Convert.ToString(f.ConstantValue, System.Globalization.CultureInfo.InvariantCulture)!).Distinct())
+            {
+                numbers.Add(JsonValue.Number(number));
+            }
+
+            return Type("integer").Add("enum", numbers);
+        }
+
         var names = new JsonArray();
-        foreach (IFieldSymbol field in type.GetMembers().OfType<IFieldSymbol>().Where(f => f.HasConstantValue))
+        foreach (IFieldSymbol field in fields)
         {
             names.Add(JsonValue.String(TypeFacts.EnumMemberJsonName(field)));
         }
 
+        if (flags && serialized && fields.Length > 0)
+        {
+            string name = "(?:" + string.Join("|", fields.Select(f => WireFormats.EscapeRegex(TypeFacts.EnumMemberJsonName(f)))) + ")";
+            return Type("string").Add("pattern", "^" + name + "(?:, " + name + ")*$");
+        }
+
         return Type("string").Add("enum", names);
+    }
+
+    /// <summary>
+    /// Whether System.Text.Json writes this enum as names: a string enum converter in <c>[JsonConverter]</c> on the
+    /// property or the enum, or a <c>JsonSerializerContext</c> of the compilation that says
+    /// <c>UseStringEnumConverter = true</c> or lists a string enum converter in its options' <c>Converters</c>.
+    /// </summary>
+    private bool WritesEnumAsString(INamedTypeSymbol type, IPropertySymbol? property)
+    {
+        if (property is not null && ConverterOf(property) is { } propertyConverter)
+        {
+            return IsStringEnumConverter(propertyConverter);
+        }
+
+        if (ConverterOf(type) is { } typeConverter)
+        {
+            return IsStringEnumConverter(typeConverter);
+        }
+
+        _stringEnums ??= StringEnumContexts.Find(_compilation, _cancellationToken);
+        return _stringEnums.All || _stringEnums.Enums.Contains(type);
+    }
+
+    private static ITypeSymbol? ConverterOf(ISymbol symbol)
+        => TypeFacts.GetAttribute(symbol, "System.Text.Json.Serialization.JsonConverterAttribute") is { ConstructorArguments.Length: 1 } attribute
+            ? attribute.ConstructorArguments[0].Value as ITypeSymbol
+            : null;
+
+    private static bool IsStringEnumConverter(ITypeSymbol converter)
+    {
+        for (ITypeSymbol? current = converter; current is not null; current = current.BaseType)
+        {
+            string name = TypeFacts.MetadataName(current);
+            if (name is "System.Text.Json.Serialization.JsonStringEnumConverter" or "System.Text.Json.Serialization.JsonStringEnumConverter`1")
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsIntegerEnum(ITypeSymbol type, JsonObject schema)
+        => (TypeFacts.UnwrapNullable(type) ?? type).TypeKind == TypeKind.Enum && schema["type"] is { } kind && kind.ToJson().Contains("\"integer\"");
+
+    private static JsonValue? EnumNumber(object? value)
+        => value is null ? null : JsonValue.Number(Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture)!);
+
+    /// <summary>What the compilation's <c>JsonSerializerContext</c>s say about enums (found once per builder, on first need).</summary>
+    private sealed class StringEnumContexts
+    {
+        private StringEnumContexts(bool all, HashSet<ITypeSymbol> enums)
+        {
+            All = all;
+            Enums = enums;
+        }
+
+        /// <summary>Some context says <c>UseStringEnumConverter = true</c> or lists the non-generic converter.</summary>
+        public bool All { get; }
+
+        /// <summary>Enums whose <c>JsonStringEnumConverter&lt;T&gt;</c> a context lists in its <c>Converters</c>.</summary>
+        public HashSet<ITypeSymbol> Enums { get; }
+
+        public static StringEnumContexts Find(Compilation compilation, CancellationToken cancellationToken)
+        {
+            bool all = false;
+            var enums = new HashSet<ITypeSymbol>(SymbolEqualityComparer.Default);
+            var pending = new Stack<INamespaceOrTypeSymbol>();
+            pending.Push(compilation.Assembly.GlobalNamespace);
+            while (pending.Count > 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                INamespaceOrTypeSymbol current = pending.Pop();
+                foreach (ISymbol member in current.GetMembers())
+                {
+                    if (member is INamespaceOrTypeSymbol container)
+                    {
+                        pending.Push(container);
+                    }
+                }
+
+                if (current is not INamedTypeSymbol type || !TypeFacts.DerivesFrom(type, "System.Text.Json.Serialization.JsonSerializerContext")
+                    || TypeFacts.GetAttribute(type, "System.Text.Json.Serialization.JsonSourceGenerationOptionsAttribute") is not { } options)
+                {
+                    continue;
+                }
+
+                foreach (KeyValuePair<string, TypedConstant> argument in options.NamedArguments)
+                {
+                    if (argument.Key == "UseStringEnumConverter" && argument.Value.Value is true)
+                    {
+                        all = true;
+                    }
+                    else if (argument.Key == "Converters" && argument.Value.Kind == TypedConstantKind.Array)
+                    {
+                        foreach (TypedConstant converter in argument.Value.Values)
+                        {
+                            if (converter.Value is INamedTypeSymbol converterType && IsStringEnumConverter(converterType))
+                            {
+                                if (converterType.IsGenericType && converterType.TypeArguments.Length == 1)
+                                {
+                                    enums.Add(converterType.TypeArguments[0]);
+                                }
+                                else
+                                {
+                                    all = true;
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+
+            return new StringEnumContexts(all, enums);
+        }
     }
 
     private static JsonObject AllowNull(JsonObject schema)
@@ -557,6 +720,8 @@ internal sealed class SchemaBuilder
     private static JsonObject Type(string type) => new JsonObject().Add("type", type);
 
     private static JsonObject Format(string format) => Type("string").Add("format", format);
+
+    private static JsonObject Pattern(string pattern) => Type("string").Add("pattern", pattern);
 
     private static JsonObject Integer(string minimum, string maximum)
         => Type("integer").Add("minimum", JsonValue.Number(minimum)).Add("maximum", JsonValue.Number(maximum));
