@@ -10,8 +10,8 @@ namespace McpGen.Protocol;
 /// records where the members the endpoint needs sit (<see cref="JsonRpcMessage"/>) and rejects what is not one valid
 /// message: invalid JSON or a body that is not UTF-8 (-32700), batches, non-objects, a wrong <c>jsonrpc</c>, a bad <c>id</c>, a
 /// missing <c>method</c> (-32600), and text no string can hold: an escaped lone surrogate (<c>"\ud800"</c>) in the envelope
-/// (-32600) or in <c>params</c> outside the handler's <c>arguments</c> (-32602), and a <c>progressToken</c> that is neither
-/// a string nor an integer (-32602). Strings inside <c>params.arguments</c> are judged per argument by the binders
+/// (-32600) or in <c>params</c> outside the handler's <c>arguments</c> (-32602). A <c>progressToken</c> that is neither a
+/// string nor an integer is dropped (no progress is sent). Strings inside <c>params.arguments</c> are judged per argument by the binders
 /// (<see cref="McpArgumentReader"/>), which name the argument.
 /// </summary>
 internal static class JsonRpcMessageReader
@@ -185,8 +185,9 @@ internal static class JsonRpcMessageReader
 
         if (message.ProgressToken.IsPresent && !IsStringOrInteger(message, message.ProgressToken))
         {
-            return new McpError(400, JsonRpcErrorCodes.InvalidParams,
-                "Invalid params: params._meta.progressToken must be a string or an integer (the token is echoed in notifications/progress). Send a string or integer token, or none.");
+            // A token that is neither a string nor an integer (1.5, an object) is ignored, as if absent: echoing it would
+            // make every notifications/progress fail the schema.
+            message.ProgressToken = default;
         }
 
         message.Kind = message.Id.IsPresent ? JsonRpcMessageKind.Request : JsonRpcMessageKind.Notification;
