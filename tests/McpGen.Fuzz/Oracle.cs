@@ -149,7 +149,8 @@ public sealed class Oracle(Schemas schemas, string mode)
                 return;
             }
 
-            if (kind == SentKind.Batch && BatchRefused(sent, root))
+            // An empty batch is one invalid request (JSON-RPC 2.0): -32600 is its right answer.
+            if (kind == SentKind.Batch && sentRoot is { ValueKind: JsonValueKind.Array } batch && batch.GetArrayLength() > 0 && BatchRefused(sent, root))
             {
                 found.Add(new("JSON-RPC batch refused with -32600 on a 2025-03-26 session (that revision: servers MUST accept batches)", ""));
             }
