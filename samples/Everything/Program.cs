@@ -1,6 +1,6 @@
 // The conformance fixture server. Usage:
 //   dotnet run --project samples/Everything -- --mode stateless|sticky|store [--urls http://127.0.0.1:5100]
-//     [--postgres CONNECTION_STRING [--pg-schema NAME]] [--keys DIR]
+//     [--postgres CONNECTION_STRING [--pg-schema NAME]] [--keys DIR] [--log-format json]
 // Serves MCP at /mcp and answers GET /healthz with "ok". Binds to 127.0.0.1:5100 unless --urls says otherwise.
 // With MCPGEN_REPLICA_ID set (one replica among several behind a load balancer, see docs/deployment.md), every response
 // names the replica that answered in an X-McpGen-Replica header.
@@ -22,6 +22,20 @@ if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(
 }
 
 builder.Services.AddEverything(mode);
+
+// --log-format json: one JSON object per log line, scopes included (tests/McpGen.Fuzz reads them to check that client
+// mistakes never log an Error). A request carrying X-Fuzz-Id gets it as its TraceIdentifier and in a scope, so every log
+// line about that request names it, Kestrel's own included.
+bool jsonLogs = string.Equals(builder.Configuration["log-format"], "json", StringComparison.OrdinalIgnoreCase);
+if (jsonLogs)
+{
+    builder.Logging.ClearProviders();
+    builder.Logging.AddJsonConsole(o =>
+    {
+        o.IncludeScopes = true;
+        o.JsonWriterOptions = new System.Text.Json.JsonWriterOptions { Indented = false };
+    });
+}
 
 // Several replicas of the store mode share sessions, SSE event logs and the backplane through PostgreSQL:
 // --postgres "Host=...;Database=..." (or MCPGEN_POSTGRES). Without it the store is in memory (one process).
@@ -55,6 +69,26 @@ if (!string.IsNullOrEmpty(replicaId))
     {
         context.Response.Headers["X-McpGen-Replica"] = replicaId;
         return next(context);
+    });
+}
+
+if (jsonLogs)
+{
+    ILogger fuzzLogger = app.Logger;
+    app.Use(async (context, next) =>
+    {
+        string? fuzzId = context.Request.Headers["X-Fuzz-Id"];
+        if (string.IsNullOrEmpty(fuzzId))
+        {
+            await next(context);
+            return;
+        }
+
+        context.TraceIdentifier = "fuzz-" + fuzzId;
+        using (fuzzLogger.BeginScope(new Dictionary<string, object> { ["FuzzId"] = fuzzId }))
+        {
+            await next(context);
+        }
     });
 }
 

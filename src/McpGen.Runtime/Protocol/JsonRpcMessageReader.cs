@@ -1,17 +1,25 @@
 using System;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using System.Text.Unicode;
 
 namespace McpGen.Protocol;
 
 /// <summary>
 /// Reads exactly one JSON-RPC message from a request body with <see cref="Utf8JsonReader"/>: no DOM, no copies. It
 /// records where the members the endpoint needs sit (<see cref="JsonRpcMessage"/>) and rejects what is not one valid
-/// message: invalid JSON (-32700), batches, non-objects, a wrong <c>jsonrpc</c>, a bad <c>id</c>, a missing <c>method</c> (-32600).
+/// message: invalid JSON or a body that is not UTF-8 (-32700), batches, non-objects, a wrong <c>jsonrpc</c>, a bad <c>id</c>, a
+/// missing <c>method</c> (-32600), and text no string can hold: an escaped lone surrogate (<c>"\ud800"</c>) in the envelope
+/// (-32600) or in <c>params</c> outside the handler's <c>arguments</c> (-32602). A <c>progressToken</c> that is neither a
+/// string nor an integer is dropped (no progress is sent). Strings inside <c>params.arguments</c> are judged per argument by the binders
+/// (<see cref="McpArgumentReader"/>), which name the argument.
 /// </summary>
 internal static class JsonRpcMessageReader
 {
-    private static readonly JsonReaderOptions s_options = new() { MaxDepth = 128, CommentHandling = JsonCommentHandling.Disallow };
+    /// <summary>The deepest nesting a message may have; argument readers allow the same, so what is read here reads there.</summary>
+    public const int MaxDepth = 128;
+
+    private static readonly JsonReaderOptions s_options = new() { MaxDepth = MaxDepth, CommentHandling = JsonCommentHandling.Disallow };
 
     /// <summary>Reads <paramref name="body"/>; returns <see langword="null"/> on success, else the error to send.</summary>
     public static McpError? TryRead(ReadOnlyMemory<byte> body, out JsonRpcMessage message)
@@ -21,6 +29,17 @@ internal static class JsonRpcMessageReader
         if (body.IsEmpty)
         {
             return McpError.Parse("the body is empty");
+        }
+
+        // JSON text is UTF-8 (RFC 8259): anything else is not a message, and no byte of it may be echoed (the id).
+        if (!Utf8.IsValid(body.Span))
+        {
+            return McpError.Parse("the body is not valid UTF-8. Send the JSON-RPC message as UTF-8 JSON text.");
+        }
+
+        if (body.Span.IndexOf("\\u"u8) >= 0 && FindInvalidText(body.Span) is { } textProblem)
+        {
+            return textProblem;
         }
 
         bool hasResultOrError = false;
@@ -164,8 +183,97 @@ internal static class JsonRpcMessageReader
             return McpError.InvalidRequest("\"params\" must be a JSON object.");
         }
 
+        if (message.ProgressToken.IsPresent && !IsStringOrInteger(message, message.ProgressToken))
+        {
+            // A token that is neither a string nor an integer (1.5, an object) is ignored, as if absent: echoing it would
+            // make every notifications/progress fail the schema.
+            message.ProgressToken = default;
+        }
+
         message.Kind = message.Id.IsPresent ? JsonRpcMessageKind.Request : JsonRpcMessageKind.Notification;
         return null;
+    }
+
+    private static bool IsStringOrInteger(in JsonRpcMessage message, JsonSlice slice)
+    {
+        if (slice.IsString)
+        {
+            return true;
+        }
+
+        if (slice.Type != JsonTokenType.Number)
+        {
+            return false;
+        }
+
+        var reader = new Utf8JsonReader(message.Raw(slice));
+        reader.Read();
+        return reader.TryGetInt64(out _);
+    }
+
+    /// <summary>
+    /// Finds an escaped string that decodes to no valid text (a lone or reversed surrogate) anywhere in the message but
+    /// inside <c>params.arguments</c>; <see langword="null"/> when there is none, or when the body is not JSON (the main
+    /// read reports that).
+    /// </summary>
+    private static McpError? FindInvalidText(ReadOnlySpan<byte> body)
+    {
+        var reader = new Utf8JsonReader(body, s_options);
+        string? member = null;
+        try
+        {
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return null;
+            }
+
+            while (reader.Read())
+            {
+                if (reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth == 1)
+                {
+                    member = IsValidText(ref reader) ? reader.GetString() : null;
+                }
+
+                if (reader.TokenType is JsonTokenType.String or JsonTokenType.PropertyName && !IsValidText(ref reader))
+                {
+                    return member is "id" or "method" or "jsonrpc" or null && reader.CurrentDepth <= 1
+                        ? McpError.InvalidRequest($"the {(member is null ? "member name" : $"\"{member}\" member")} holds an escaped lone surrogate (such as \\ud800), which is no valid text. Send valid Unicode (surrogates only in pairs).")
+                        : new McpError(400, JsonRpcErrorCodes.InvalidParams,
+                            $"Invalid params: a string in \"{member}\" holds an escaped lone surrogate (such as \\ud800), which is no valid text. Send valid Unicode (surrogates only in pairs).");
+                }
+
+                if (member == "params" && reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth == 2 && reader.ValueTextEquals("arguments"u8))
+                {
+                    // Arguments are the handler's: its binder reports an invalid one by name.
+                    reader.Read();
+                    reader.Skip();
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+
+        return null;
+    }
+
+    private static bool IsValidText(ref Utf8JsonReader reader)
+    {
+        if (!reader.ValueIsEscaped)
+        {
+            return true; // the body is valid UTF-8
+        }
+
+        try
+        {
+            _ = reader.GetString();
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
     }
 
     private static void ReadParams(ref Utf8JsonReader reader, ref JsonRpcMessage message)

@@ -17,7 +17,10 @@ internal enum BodyReadStatus
     /// <summary>The body is larger than <see cref="McpServerOptions.MaxRequestBodySize"/> (413).</summary>
     TooLarge,
 
-    /// <summary>The client went away or sent a broken body; nothing can be answered.</summary>
+    /// <summary>
+    /// The client went away or sent a body that cannot be read to its end; the response status is already set (400, or
+    /// 408 for a body that stopped arriving) and nothing more is to be written.
+    /// </summary>
     Aborted,
 }
 
@@ -95,9 +98,30 @@ internal static class RequestBodyReader
             ArrayPool<byte>.Shared.Return(buffer);
             return (BodyReadStatus.TooLarge, null, 0);
         }
-        catch (Exception ex) when (ex is IOException or OperationCanceledException or BadHttpRequestException)
+        catch (BadHttpRequestException ex)
         {
+            // A body that cannot be read to its end (bad chunked framing, fewer bytes than Content-Length, a client that
+            // stops sending: 408): the client may still be there, so it gets the HTTP status saying what went wrong
+            // rather than the 200 an endpoint that writes nothing would send.
             ArrayPool<byte>.Shared.Return(buffer);
+            if (!context.Response.HasStarted)
+            {
+                context.Response.StatusCode = ex.StatusCode;
+                context.Response.ContentLength = 0;
+            }
+
+            return (BodyReadStatus.Aborted, null, 0);
+        }
+        catch (Exception ex) when (ex is IOException or OperationCanceledException)
+        {
+            // The client went away: nobody is left to answer. The status only matters to logs and proxies.
+            ArrayPool<byte>.Shared.Return(buffer);
+            if (!context.Response.HasStarted)
+            {
+                context.Response.StatusCode = StatusCodes.Status400BadRequest;
+                context.Response.ContentLength = 0;
+            }
+
             return (BodyReadStatus.Aborted, null, 0);
         }
     }

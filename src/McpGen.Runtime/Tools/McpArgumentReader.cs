@@ -34,7 +34,8 @@ public ref struct McpArgumentReader
     public McpArgumentReader(McpHandlerContext context)
     {
         _context = context ?? throw new ArgumentNullException(nameof(context));
-        _json = new Utf8JsonReader(context.Arguments.Span);
+        // The message reader's depth limit: arguments it accepted are never too deep to read (or skip) here.
+        _json = new Utf8JsonReader(context.Arguments.Span, new JsonReaderOptions { MaxDepth = Protocol.JsonRpcMessageReader.MaxDepth });
         _hasObject = !context.Arguments.IsEmpty && _json.Read() && _json.TokenType == JsonTokenType.StartObject;
         _atValue = false;
     }
@@ -88,9 +89,9 @@ public ref struct McpArgumentReader
     public bool TryReadString(string name, out string value)
     {
         EnsureValue();
-        if (_json.TokenType == JsonTokenType.String)
+        if (_json.TokenType == JsonTokenType.String && TryGetText(out string? text))
         {
-            value = _json.GetString()!;
+            value = text;
             return Consumed(true);
         }
 
@@ -105,16 +106,15 @@ public ref struct McpArgumentReader
     public bool TryMatchString(ReadOnlySpan<byte> utf8)
     {
         EnsureValue();
-        return _json.TokenType == JsonTokenType.String && _json.ValueTextEquals(utf8) && Consumed(true);
+        return _json.TokenType == JsonTokenType.String && IsValidText() && _json.ValueTextEquals(utf8) && Consumed(true);
     }
 
     /// <summary>Reads a single character (a one-character string).</summary>
     public bool TryReadChar(string name, out char value)
     {
         EnsureValue();
-        if (_json.TokenType == JsonTokenType.String)
+        if (_json.TokenType == JsonTokenType.String && TryGetText(out string? text))
         {
-            string text = _json.GetString()!;
             if (text.Length == 1)
             {
                 value = text[0];
@@ -257,7 +257,7 @@ public ref struct McpArgumentReader
     public bool TryReadGuid(string name, out Guid value)
     {
         EnsureValue();
-        if (_json.TokenType == JsonTokenType.String && _json.TryGetGuid(out value))
+        if (_json.TokenType == JsonTokenType.String && IsValidText() && _json.TryGetGuid(out value))
         {
             return Consumed(true);
         }
@@ -273,7 +273,7 @@ public ref struct McpArgumentReader
     public bool TryReadDateTime(string name, out DateTime value)
     {
         EnsureValue();
-        if (_json.TokenType == JsonTokenType.String && _json.TryGetDateTime(out value))
+        if (_json.TokenType == JsonTokenType.String && IsValidText() && _json.TryGetDateTime(out value))
         {
             return Consumed(true);
         }
@@ -286,7 +286,7 @@ public ref struct McpArgumentReader
     public bool TryReadDateTimeOffset(string name, out DateTimeOffset value)
     {
         EnsureValue();
-        if (_json.TokenType == JsonTokenType.String && _json.TryGetDateTimeOffset(out value))
+        if (_json.TokenType == JsonTokenType.String && IsValidText() && _json.TryGetDateTimeOffset(out value))
         {
             return Consumed(true);
         }
@@ -299,8 +299,8 @@ public ref struct McpArgumentReader
     public bool TryReadDateOnly(string name, out DateOnly value)
     {
         EnsureValue();
-        if (_json.TokenType == JsonTokenType.String
-            && DateOnly.TryParseExact(_json.GetString(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out value))
+        if (_json.TokenType == JsonTokenType.String && TryGetText(out string? text)
+            && DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out value))
         {
             return Consumed(true);
         }
@@ -316,8 +316,8 @@ public ref struct McpArgumentReader
     public bool TryReadTimeOnly(string name, out TimeOnly value)
     {
         EnsureValue();
-        if (_json.TokenType == JsonTokenType.String
-            && TimeOnly.TryParseExact(_json.GetString(), s_timeFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out value))
+        if (_json.TokenType == JsonTokenType.String && TryGetText(out string? text)
+            && TimeOnly.TryParseExact(text, s_timeFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out value))
         {
             return Consumed(true);
         }
@@ -335,9 +335,8 @@ public ref struct McpArgumentReader
     public bool TryReadTimeSpan(string name, out TimeSpan value)
     {
         EnsureValue();
-        if (_json.TokenType == JsonTokenType.String)
+        if (_json.TokenType == JsonTokenType.String && TryGetText(out string? text))
         {
-            string text = _json.GetString()!;
             if (TimeSpan.TryParseExact(text, "c", CultureInfo.InvariantCulture, out value)
                 || IsoDuration.TryParse(text, out value))
             {
@@ -360,7 +359,7 @@ public ref struct McpArgumentReader
     public bool TryReadUri(string name, out Uri value)
     {
         EnsureValue();
-        if (_json.TokenType == JsonTokenType.String && Uri.TryCreate(_json.GetString(), UriKind.Absolute, out Uri? uri))
+        if (_json.TokenType == JsonTokenType.String && TryGetText(out string? text) && Uri.TryCreate(text, UriKind.Absolute, out Uri? uri))
         {
             value = uri;
             return Consumed(true);
@@ -386,6 +385,13 @@ public ref struct McpArgumentReader
             _json = checkpoint;
             value = default!;
             return InvalidJson(name, expected, typeInfo, ex);
+        }
+        catch (InvalidOperationException) when (HasInvalidText(checkpoint))
+        {
+            // A string inside the value holds an escaped lone surrogate: the client's mistake, not the server's.
+            _json = checkpoint;
+            value = default!;
+            return Invalid(name, expected + " (with valid Unicode text: a string in it holds an escaped lone surrogate)");
         }
     }
 
@@ -464,6 +470,53 @@ public ref struct McpArgumentReader
         return Invalid(name, expected);
     }
 
+    /// <summary>The current string's text; <see langword="false"/> when it holds an escaped lone surrogate (no valid text).</summary>
+    private readonly bool TryGetText([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? text)
+    {
+        Utf8JsonReader json = _json;
+        return TryGetText(ref json, out text);
+    }
+
+    /// <summary>Decodes the current string token; <see langword="false"/> when it holds an escaped lone surrogate.</summary>
+    private static bool TryGetText(ref Utf8JsonReader json, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? text)
+    {
+        try
+        {
+            text = json.GetString()!;
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            text = null;
+            return false;
+        }
+    }
+
+    private readonly bool IsValidText() => !_json.ValueIsEscaped || TryGetText(out _);
+
+    /// <summary>Whether any string in the value at <paramref name="reader"/> (a copy) holds no valid text.</summary>
+    private static bool HasInvalidText(Utf8JsonReader reader)
+    {
+        int depth = reader.CurrentDepth;
+        do
+        {
+            if (reader.TokenType is JsonTokenType.String or JsonTokenType.PropertyName && reader.ValueIsEscaped)
+            {
+                try
+                {
+                    _ = reader.GetString();
+                }
+                catch (InvalidOperationException)
+                {
+                    return true;
+                }
+            }
+        }
+        while (reader.Read() && reader.CurrentDepth > depth);
+
+        return false;
+    }
+
     private void EnsureValue()
     {
         if (!_atValue)
@@ -486,7 +539,11 @@ public ref struct McpArgumentReader
         switch (json.TokenType)
         {
             case JsonTokenType.String:
-                string text = json.GetString() ?? string.Empty;
+                if (!TryGetText(ref json, out string? text))
+                {
+                    return "a string holding an escaped lone surrogate (such as \\ud800), which is no valid text";
+                }
+
                 return "string \"" + (text.Length > MaxShownLength ? text[..MaxShownLength] + "…" : text) + "\"";
             case JsonTokenType.Number:
                 return "number " + System.Text.Encoding.UTF8.GetString(json.ValueSpan);
