@@ -132,25 +132,33 @@ public sealed class ClientInputUnitTests
     }
 
     [Fact]
-    public async Task Registry_CompletesByRawId_OnceOnly()
+    public async Task Registry_CompletesByRawId_OnceOnly_AndOnlyForTheSessionAsked()
     {
         var registry = new PendingClientRequests();
-        using PendingClientRequest first = registry.Register();
-        using PendingClientRequest second = registry.Register();
+        using PendingClientRequest first = registry.Register("session-a");
+        using PendingClientRequest second = registry.Register("session-a");
+        using PendingClientRequest other = registry.Register("session-b");
         Assert.StartsWith("mcpgen-", first.Id, StringComparison.Ordinal);
-        Assert.Equal(29, first.Id.Length);
+        Assert.Equal(42, first.Id.Length); // mcpgen- + 12-character session tag + . + 22 random characters
         Assert.NotEqual(first.Id, second.Id);
+        byte[] firstId = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(first.Id));
         byte[] response = Encoding.UTF8.GetBytes($$$"""{"jsonrpc":"2.0","id":"{{{first.Id}}}","result":{}}""");
+        Assert.True(PendingClientRequests.MayBelongTo(firstId, "session-a"));
+        Assert.False(PendingClientRequests.MayBelongTo(firstId, "session-b"));
 
-        Assert.True(registry.TryComplete(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(first.Id)), response));
-        Assert.False(registry.TryComplete(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(first.Id)), response));
-        Assert.False(registry.TryComplete("1"u8, response));
-        Assert.False(registry.TryComplete("\"mcpgen-unknown-id-000000000\""u8, response));
+        // Another session's answer changes nothing: the request still waits for its own session's answer.
+        Assert.False(registry.TryComplete(firstId, "session-b", response));
+        Assert.False(first.Response.IsCompleted);
+        Assert.True(registry.TryComplete(firstId, "session-a", response));
+        Assert.False(registry.TryComplete(firstId, "session-a", response));
+        Assert.False(registry.TryComplete("1"u8, "session-a", response));
+        Assert.False(registry.TryComplete("\"mcpgen-unknown-id-000000000\""u8, "session-a", response));
         Assert.Equal(response, await first.Response.WaitAsync(TimeSpan.FromSeconds(5)));
-        Assert.Equal(1, registry.Count);
+        Assert.Equal(2, registry.Count);
         second.Dispose();
+        other.Dispose();
         Assert.Equal(0, registry.Count);
-        Assert.False(registry.TryComplete(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(second.Id)), response));
+        Assert.False(registry.TryComplete(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(second.Id)), "session-a", response));
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => second.Response);
     }
 
@@ -159,14 +167,14 @@ public sealed class ClientInputUnitTests
     {
         (SseRequestStream stream, MemoryStream body, DefaultHttpContext _) = NewStream();
         var registry = new PendingClientRequests();
-        var channel = new SseClientRequestChannel(stream, registry, TimeSpan.FromSeconds(10), NullLogger.Instance);
+        var channel = new SseClientRequestChannel(stream, registry, "session-a", TimeSpan.FromSeconds(10), NullLogger.Instance);
 
         Task<byte[]> answer = channel.RequestAsync("roots/list", "{}"u8.ToArray(), CancellationToken.None);
         JsonElement request = await WaitForEventAsync(body, 0);
         string id = request.GetProperty("id").GetString()!;
         Assert.Equal("roots/list", request.GetProperty("method").GetString());
         Assert.Equal("{}", request.GetProperty("params").GetRawText());
-        Assert.True(registry.TryComplete(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(id)),
+        Assert.True(registry.TryComplete(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(id)), "session-a",
             Encoding.UTF8.GetBytes($$$"""{"jsonrpc":"2.0","id":"{{{id}}}","result":{"roots":[]}}""")));
 
         Assert.Equal("""{"roots":[]}""", Encoding.UTF8.GetString(await answer.WaitAsync(TimeSpan.FromSeconds(5))));
@@ -179,11 +187,11 @@ public sealed class ClientInputUnitTests
     {
         (SseRequestStream stream, MemoryStream body, DefaultHttpContext _) = NewStream();
         var registry = new PendingClientRequests();
-        var channel = new SseClientRequestChannel(stream, registry, TimeSpan.FromSeconds(10), NullLogger.Instance);
+        var channel = new SseClientRequestChannel(stream, registry, "session-a", TimeSpan.FromSeconds(10), NullLogger.Instance);
 
         Task<byte[]> answer = channel.RequestAsync("sampling/createMessage", "{}"u8.ToArray(), CancellationToken.None);
         string id = (await WaitForEventAsync(body, 0)).GetProperty("id").GetString()!;
-        registry.TryComplete(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(id)),
+        registry.TryComplete(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(id)), "session-a",
             Encoding.UTF8.GetBytes($$$"""{"jsonrpc":"2.0","id":"{{{id}}}","error":{"code":-1,"message":"User rejected sampling request"}}"""));
 
         McpToolException error = await Assert.ThrowsAsync<McpToolException>(() => answer);
@@ -196,7 +204,7 @@ public sealed class ClientInputUnitTests
     {
         (SseRequestStream stream, MemoryStream body, DefaultHttpContext _) = NewStream();
         var registry = new PendingClientRequests();
-        var channel = new SseClientRequestChannel(stream, registry, TimeSpan.FromMilliseconds(200), NullLogger.Instance);
+        var channel = new SseClientRequestChannel(stream, registry, "session-a", TimeSpan.FromMilliseconds(200), NullLogger.Instance);
 
         McpToolException error = await Assert.ThrowsAsync<McpToolException>(
             () => channel.RequestAsync("elicitation/create", "{}"u8.ToArray(), CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10)));
@@ -215,7 +223,7 @@ public sealed class ClientInputUnitTests
     {
         (SseRequestStream stream, MemoryStream body, DefaultHttpContext _) = NewStream();
         var registry = new PendingClientRequests();
-        var channel = new SseClientRequestChannel(stream, registry, TimeSpan.FromMinutes(10), NullLogger.Instance);
+        var channel = new SseClientRequestChannel(stream, registry, "session-a", TimeSpan.FromMinutes(10), NullLogger.Instance);
         using var cts = new CancellationTokenSource();
 
         Task<byte[]> answer = channel.RequestAsync("elicitation/create", "{}"u8.ToArray(), cts.Token);
@@ -234,7 +242,7 @@ public sealed class ClientInputUnitTests
     {
         (SseRequestStream stream, _, DefaultHttpContext _) = NewStream();
         await stream.CompleteAsync(null);
-        var channel = new SseClientRequestChannel(stream, new PendingClientRequests(), TimeSpan.FromMinutes(10), NullLogger.Instance);
+        var channel = new SseClientRequestChannel(stream, new PendingClientRequests(), "session-a", TimeSpan.FromMinutes(10), NullLogger.Instance);
 
         McpToolException error = await Assert.ThrowsAsync<McpToolException>(() => channel.RequestAsync("roots/list", "{}"u8.ToArray(), CancellationToken.None));
         Assert.Contains("response stream of this call has ended", error.Message, StringComparison.Ordinal);

@@ -55,6 +55,42 @@ public sealed class LegacyClientRequestTests
     private static string Answer(string id, string result) => "{\"jsonrpc\":\"2.0\",\"id\":" + JsonSerializer.Serialize(id) + ",\"result\":" + result + "}";
 
     [Fact]
+    public async Task AnAnswerFromAnotherSession_OrFromNoSession_IsRefused_AndTheCallWaitsForItsOwn()
+    {
+        (WebApplication app, HttpClient client) = await StartAsync(ClientInputServers.AllCapabilities);
+        await using WebApplication appScope = app;
+        using HttpClient clientScope = client;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+
+        // A second session of the same user on the same server.
+        using var intruder = new HttpClient { BaseAddress = client.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        using HttpResponseMessage initialized = await intruder.SendAsync(Legacy(
+            """{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{"elicitation":{}},"clientInfo":{"name":"b","version":"1"}}}"""), timeout.Token);
+        intruder.DefaultRequestHeaders.Add("Mcp-Session-Id", initialized.Headers.GetValues("Mcp-Session-Id").Single());
+        using var anonymous = new HttpClient { BaseAddress = client.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+
+        using HttpResponseMessage response = await client.SendAsync(
+            Legacy("""{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"greet","arguments":{}}}"""), HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+        var events = new SseEvents(await response.Content.ReadAsStreamAsync(timeout.Token));
+        string id = (await events.NextAsync(timeout.Token)).GetProperty("id").GetString()!;
+
+        using HttpResponseMessage foreign = await intruder.SendAsync(Legacy(Answer(id, ClientInputServers.Accept("Mallory"))), timeout.Token);
+        Assert.Equal(400, (int)foreign.StatusCode);
+        JsonElement error = JsonDocument.Parse(await foreign.Content.ReadAsStringAsync(timeout.Token)).RootElement;
+        Assert.Equal(-32600, error.GetProperty("error").GetProperty("code").GetInt32());
+        Assert.Contains("session it came on", error.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
+
+        using HttpResponseMessage sessionless = await anonymous.SendAsync(Legacy(Answer(id, ClientInputServers.Accept("Mallory"))), timeout.Token);
+        Assert.Equal(400, (int)sessionless.StatusCode);
+        Assert.Equal(1, app.Services.GetRequiredService<PendingClientRequests>().Count); // still waiting for its own session
+
+        using HttpResponseMessage answer = await client.SendAsync(Legacy(Answer(id, ClientInputServers.Accept("Bob"))), timeout.Token);
+        Assert.Equal(202, (int)answer.StatusCode);
+        JsonElement final = await events.NextAsync(timeout.Token);
+        Assert.Equal("Hello, Bob!", final.GetProperty("result").GetProperty("content")[0].GetProperty("text").GetString());
+    }
+
+    [Fact]
     public async Task Elicitation_TravelsOnTheCallsStream_AndTheAnswerResumesTheTool()
     {
         (WebApplication app, HttpClient client) = await StartAsync(ClientInputServers.AllCapabilities);
@@ -75,7 +111,7 @@ public sealed class LegacyClientRequestTests
         Assert.StartsWith("mcpgen-", id, StringComparison.Ordinal);
 
         using HttpResponseMessage unknown = await client.SendAsync(Legacy("""{"jsonrpc":"2.0","id":"mcpgen-nobody-asked-for-this","result":{}}"""), timeout.Token);
-        Assert.Equal(202, (int)unknown.StatusCode);
+        Assert.Equal(400, (int)unknown.StatusCode); // an id this session was never sent: refused, and the call still waits
         using HttpResponseMessage answer = await client.SendAsync(
             Legacy(Answer(id, ClientInputServers.Accept("Bob"))), timeout.Token);
         Assert.Equal(202, (int)answer.StatusCode);

@@ -127,9 +127,12 @@ internal sealed class ClientInputServices
         static McpError Invalid(string problem) => new(400, JsonRpcErrorCodes.InvalidParams, "Invalid params: " + problem);
     }
 
-    /// <summary>The channel that sends an <c>initialize</c>-era session call's requests to the client on <paramref name="stream"/>.</summary>
-    public IClientRequestChannel OpenChannel(SseRequestStream stream, ILogger logger)
-        => new SseClientRequestChannel(stream, Pending, ClientRequestTimeout, logger);
+    /// <summary>
+    /// The channel that sends the requests of a call of <paramref name="sessionId"/> to the client on <paramref name="stream"/>;
+    /// only that session's answers complete them.
+    /// </summary>
+    public IClientRequestChannel OpenChannel(SseRequestStream stream, string sessionId, ILogger logger)
+        => new SseClientRequestChannel(stream, Pending, sessionId, ClientRequestTimeout, logger);
 
     /// <summary>Writes the complete <c>input_required</c> response of a closed round.</summary>
     public void WriteInputRequired(ResponseBuffer buffer, ReadOnlySpan<byte> rawId, InputRound round, ReadOnlySpan<byte> modernMeta)

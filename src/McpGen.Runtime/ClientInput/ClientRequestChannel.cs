@@ -34,13 +34,13 @@ internal interface IClientRequestChannel
 /// POSTed to the endpoint, completes it. Waits at most <see cref="McpSessionOptions.ClientRequestTimeout"/>; on timeout or
 /// cancellation the client gets <c>notifications/cancelled</c> for the request.
 /// </summary>
-internal sealed class SseClientRequestChannel(SseRequestStream stream, PendingClientRequests pending, TimeSpan timeout, ILogger logger) : IClientRequestChannel
+internal sealed class SseClientRequestChannel(SseRequestStream stream, PendingClientRequests pending, string sessionId, TimeSpan timeout, ILogger logger) : IClientRequestChannel
 {
     private static readonly JsonWriterOptions s_writerOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public async Task<byte[]> RequestAsync(string method, byte[] parameters, CancellationToken cancellationToken)
     {
-        using PendingClientRequest request = pending.Register();
+        using PendingClientRequest request = pending.Register(sessionId);
         byte[] message = Build(w =>
         {
             w.WriteString("id"u8, request.Id);

@@ -12,10 +12,12 @@ using McpGen.Streaming;
 namespace McpGen.ClientInput;
 
 /// <summary>
-/// The server-to-client requests of this process that wait for the client's answer, by JSON-RPC id. Ids are random
-/// (128 bits), so a client cannot answer, or guess, another client's request. A response POSTed to the endpoint completes
-/// the request with its id (<see cref="TryComplete"/>); the channel that sent the request waits on
-/// <see cref="PendingClientRequest.Response"/>. One instance per application (a singleton service).
+/// The server-to-client requests of this process that wait for the client's answer, by JSON-RPC id. Each request is
+/// asked of one session, and only that session may answer it: its id is <c>mcpgen-{session tag}.{random}</c>, where the
+/// tag is a digest of the session id (so any replica can tell, without state, that an answer comes from another session)
+/// and the random part has 128 bits (so nobody can guess it). A response POSTed with the asking session's id completes the
+/// request (<see cref="TryComplete"/>); the channel that sent it waits on <see cref="PendingClientRequest.Response"/>. One
+/// instance per application (a singleton service).
 /// </summary>
 internal sealed class PendingClientRequests
 {
@@ -26,14 +28,15 @@ internal sealed class PendingClientRequests
     /// <summary>How many requests wait for an answer.</summary>
     public int Count => _pending.Count;
 
-    /// <summary>Registers a request under a new unique id (a string: <c>mcpgen-</c> and 22 URL-safe characters).</summary>
-    public PendingClientRequest Register()
+    /// <summary>Registers a request asked of <paramref name="sessionId"/> under a new unique id.</summary>
+    public PendingClientRequest Register(string sessionId)
     {
+        string prefix = IdPrefix + SessionTag(sessionId) + ".";
         Span<byte> random = stackalloc byte[16];
         while (true)
         {
             RandomNumberGenerator.Fill(random);
-            var pending = new PendingClientRequest(this, IdPrefix + Base64Url.EncodeToString(random));
+            var pending = new PendingClientRequest(this, prefix + Base64Url.EncodeToString(random), sessionId);
             if (_pending.TryAdd(pending.Id, pending))
             {
                 return pending;
@@ -42,18 +45,36 @@ internal sealed class PendingClientRequests
     }
 
     /// <summary>
-    /// Completes the request whose id is <paramref name="rawId"/> (the raw JSON token of a response's <c>id</c>) with the
-    /// whole response message (copied). Returns <see langword="false"/> when no request of this process has that id
-    /// (already answered, timed out, cancelled, or never sent here).
+    /// Completes the request whose id is <paramref name="rawId"/> (the raw JSON token of a response's <c>id</c>), asked of
+    /// <paramref name="sessionId"/>, with the whole response message (copied). Returns <see langword="false"/> when no
+    /// request of this process has that id (already answered, timed out, cancelled, or never sent here) or when it was
+    /// asked of another session, which leaves it waiting for its own session's answer.
     /// </summary>
-    public bool TryComplete(ReadOnlySpan<byte> rawId, ReadOnlyMemory<byte> responseMessage)
+    public bool TryComplete(ReadOnlySpan<byte> rawId, string sessionId, ReadOnlyMemory<byte> responseMessage)
     {
-        if (!TryReadId(rawId, out string? id) || !_pending.TryRemove(id, out PendingClientRequest? pending))
+        if (!TryReadId(rawId, out string? id) || !_pending.TryGetValue(id, out PendingClientRequest? pending)
+            || !string.Equals(pending.SessionId, sessionId, StringComparison.Ordinal)
+            || !_pending.TryRemove(new(id, pending)))
         {
             return false;
         }
 
         return pending.Complete(responseMessage.ToArray());
+    }
+
+    /// <summary>
+    /// Whether <paramref name="rawId"/> may be the id of a request asked of <paramref name="sessionId"/>: a string with this
+    /// session's tag. An answer whose id fails this comes from the wrong session (or answers nothing McpGen asked).
+    /// </summary>
+    public static bool MayBelongTo(ReadOnlySpan<byte> rawId, string sessionId)
+        => TryReadId(rawId, out string? id) && id.AsSpan(IdPrefix.Length).StartsWith(SessionTag(sessionId) + ".", StringComparison.Ordinal);
+
+    /// <summary>The session's tag in request ids: 9 bytes of SHA-256 of the session id, base64url (12 characters).</summary>
+    private static string SessionTag(string sessionId)
+    {
+        Span<byte> digest = stackalloc byte[32];
+        SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(sessionId), digest);
+        return Base64Url.EncodeToString(digest[..9]);
     }
 
     internal void Remove(PendingClientRequest pending) => _pending.TryRemove(new(pending.Id, pending));
@@ -72,10 +93,10 @@ internal sealed class PendingClientRequests
             if (reader.Read() && reader.TokenType == JsonTokenType.String)
             {
                 id = reader.GetString();
-                return id is not null;
+                return id is not null && id.StartsWith(IdPrefix, StringComparison.Ordinal);
             }
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
         }
 
@@ -89,14 +110,18 @@ internal sealed class PendingClientRequest : IDisposable
     private readonly PendingClientRequests _owner;
     private readonly TaskCompletionSource<byte[]> _response = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    internal PendingClientRequest(PendingClientRequests owner, string id)
+    internal PendingClientRequest(PendingClientRequests owner, string id, string sessionId)
     {
         _owner = owner;
         Id = id;
+        SessionId = sessionId;
     }
 
     /// <summary>The JSON-RPC id of the request (a string).</summary>
     public string Id { get; }
+
+    /// <summary>The session the request was asked of: the only one whose answer completes it.</summary>
+    public string SessionId { get; }
 
     /// <summary>Completes with the client's whole response message (<c>result</c> or <c>error</c>).</summary>
     public Task<byte[]> Response => _response.Task;

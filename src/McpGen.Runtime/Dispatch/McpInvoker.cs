@@ -74,7 +74,7 @@ internal sealed class McpInvoker(McpServerResults results, JsonSerializerOptions
         }
         else if (channel)
         {
-            requests = clientInput.OpenChannel(stream!, logger);
+            requests = clientInput.OpenChannel(stream!, session!.Value.State.Id, logger);
         }
 
         // A session call ends by notifications/cancelled or with its session; see RunAsync for a dropped connection.

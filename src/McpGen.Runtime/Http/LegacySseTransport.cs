@@ -150,7 +150,7 @@ internal sealed class LegacySseTransport(McpEndpoint endpoint, McpSessionRuntime
 
         if (message.Kind != JsonRpcMessageKind.Request)
         {
-            return endpoint.AcceptClientMessageAsync(message, session, CancellationToken.None);
+            return AcceptAsync(message, session, responder);
         }
 
         if (McpEraDetector.Detect(message, null, out McpEra era) is { } unsupported)
@@ -167,6 +167,15 @@ internal sealed class LegacySseTransport(McpEndpoint endpoint, McpSessionRuntime
         return message.Method == McpMethod.Initialize
             ? InitializeAsync(message, era, session, responder)
             : dispatcher.DispatchAsync(message, new McpCaller(context, new McpEra(false, session.ProtocolVersion), new SessionCall(runtime, session), httpSse: true), responder);
+    }
+
+    /// <summary>A notification or response of the session; a refused response is answered with its error on the stream.</summary>
+    private async Task AcceptAsync(JsonRpcMessage message, McpSessionState session, McpResponder responder)
+    {
+        if (await endpoint.AcceptClientMessageAsync(message, session, CancellationToken.None).ConfigureAwait(false) is { } error)
+        {
+            await responder.WriteErrorAsync(default, error).ConfigureAwait(false);
+        }
     }
 
     /// <summary><c>initialize</c> on the stream's session (created by GET /sse): records what it negotiated.</summary>

@@ -103,49 +103,60 @@ internal sealed partial class McpEndpoint
 
     private async Task ClientMessageAsync(HttpContext context, JsonRpcMessage message)
     {
-        McpSessionState? session = null;
-        if (context.Request.Headers.ContainsKey(McpSessionRuntime.SessionHeader) || message.Method == McpMethod.NotificationsCancelled)
+        // Notifications and responses belong to a session like requests do: without Mcp-Session-Id, 400 (the spec's SHOULD).
+        SessionLookup lookup = await _sessions!.ResolveAsync(context).ConfigureAwait(false);
+        McpError? error = lookup.Error ?? await AcceptClientMessageAsync(message, lookup.Session!, context.RequestAborted).ConfigureAwait(false);
+        if (error is not null)
         {
-            SessionLookup lookup = await _sessions!.ResolveAsync(context).ConfigureAwait(false);
-            if (lookup.Error is { } error)
-            {
-                await McpResponses.WriteErrorAsync(context, default, error, _logger).ConfigureAwait(false);
-                return;
-            }
-
-            session = lookup.Session;
+            await McpResponses.WriteErrorAsync(context, default, error, _logger).ConfigureAwait(false);
+            return;
         }
 
-        await AcceptClientMessageAsync(message, session, context.RequestAborted).ConfigureAwait(false);
         await McpResponses.WriteAcceptedAsync(context).ConfigureAwait(false);
     }
 
     /// <summary>
     /// Takes a notification or a response from the client of <paramref name="session"/>, whichever transport carried it:
     /// <c>notifications/cancelled</c> cancels the session's call (on whichever replica runs it); a response completes the
-    /// server-to-client request waiting for it (here, or through the backplane on the replica that sent it).
+    /// server-to-client request of this session waiting for it (here, or through the backplane on the replica that sent
+    /// it). A response whose id names a request of another session is refused (400) and changes nothing.
     /// </summary>
-    internal async Task AcceptClientMessageAsync(JsonRpcMessage message, McpSessionState? session, System.Threading.CancellationToken cancellationToken)
+    internal async Task<McpError?> AcceptClientMessageAsync(JsonRpcMessage message, McpSessionState session, System.Threading.CancellationToken cancellationToken)
     {
-        if (session is not null && message.Method == McpMethod.NotificationsCancelled
+        if (message.Method == McpMethod.NotificationsCancelled
             && message.RequestId.Type is System.Text.Json.JsonTokenType.String or System.Text.Json.JsonTokenType.Number)
         {
             await _sessions!.CancelAsync(session.Id, message.RawMemory(message.RequestId), cancellationToken).ConfigureAwait(false);
         }
 
-        if (message.Kind == JsonRpcMessageKind.Response
-            && !Services.ClientInput.Pending.TryComplete(message.Raw(message.Id), message.Body))
+        if (message.Kind != JsonRpcMessageKind.Response)
+        {
+            return null;
+        }
+
+        ReadOnlySpan<byte> rawId = message.Raw(message.Id);
+        if (!McpGen.ClientInput.PendingClientRequests.MayBelongTo(rawId, session.Id))
+        {
+            McpGen.ClientInput.PushLog.UnknownClientResponse(_logger, System.Text.Encoding.UTF8.GetString(rawId));
+            return new McpError(400, JsonRpcErrorCodes.InvalidRequest,
+                "Bad request: this response's id names no request this server sent to this session. Answer a server-to-client "
+                + "request (elicitation/create, sampling/createMessage, roots/list) in the session it came on, with its id unchanged.");
+        }
+
+        if (!Services.ClientInput.Pending.TryComplete(rawId, session.Id, message.Body))
         {
             // Store-backed: the call waiting for this answer may run on another replica (the client's POST landed here).
             if (_sessions!.IsShared)
             {
-                await _sessions.Backplane.PublishAsync(McpSessionRuntime.ReplyChannel, message.Body, cancellationToken).ConfigureAwait(false);
+                await _sessions.PublishReplyAsync(session.Id, message.Body, cancellationToken).ConfigureAwait(false);
             }
             else
             {
-                McpGen.ClientInput.PushLog.UnknownClientResponse(_logger, System.Text.Encoding.UTF8.GetString(message.Raw(message.Id)));
+                McpGen.ClientInput.PushLog.UnknownClientResponse(_logger, System.Text.Encoding.UTF8.GetString(rawId));
             }
         }
+
+        return null;
     }
 
     private Task DispatchLegacySessionAsync(HttpContext context, JsonRpcMessage message, McpEra era)

@@ -140,6 +140,18 @@ internal sealed partial class McpEndpoint
         if (status == BodyReadStatus.Aborted)
         {
             McpEndpointLog.BodyAborted(_logger);
+            HttpResponse response = context.Response;
+            if (!response.HasStarted && !context.RequestAborted.IsCancellationRequested)
+            {
+                // The status says what went wrong (400 bad framing, 408 a body that stopped arriving); the body says it in JSON-RPC.
+                int statusCode = response.StatusCode >= 400 ? response.StatusCode : StatusCodes.Status400BadRequest;
+                await McpResponses.WriteErrorAsync(context, default, new McpError(statusCode, JsonRpcErrorCodes.ParseError,
+                    statusCode == StatusCodes.Status408RequestTimeout
+                        ? "Request timeout: the request body stopped arriving before its end. Send the whole JSON-RPC message without pauses."
+                        : "Parse error: the request body could not be read to its end (malformed chunked framing or a body shorter than its Content-Length). Send one complete JSON-RPC message."),
+                    _logger).ConfigureAwait(false);
+            }
+
             return;
         }
 
@@ -160,16 +172,21 @@ internal sealed partial class McpEndpoint
             return Fail(context, message, invalid);
         }
 
-        if (message.Kind == JsonRpcMessageKind.Response && _sessions is null)
-        {
-            // The client's answer to a server-to-client request (elicitation, sampling, roots) of a call on this process.
-            CompleteClientRequest(message.Raw(message.Id), body);
-            return McpResponses.WriteAcceptedAsync(context);
-        }
-
         if (message.Kind != JsonRpcMessageKind.Request)
         {
-            return _sessions is null ? McpResponses.WriteAcceptedAsync(context) : HandleClientMessageAsync(context, message);
+            if (_sessions is null)
+            {
+                // A stateless endpoint sends no server-to-client requests (2026-07-28 clients answer through MRTR): a
+                // response answers nothing here, and notifications need no state.
+                if (message.Kind == JsonRpcMessageKind.Response)
+                {
+                    McpGen.ClientInput.PushLog.UnknownClientResponse(_logger, System.Text.Encoding.UTF8.GetString(message.Raw(message.Id)));
+                }
+
+                return McpResponses.WriteAcceptedAsync(context);
+            }
+
+            return HandleClientMessageAsync(context, message);
         }
 
         IHeaderDictionary headers = context.Request.Headers;
@@ -192,18 +209,6 @@ internal sealed partial class McpEndpoint
         return _sessions is null
             ? _dispatcher.DispatchAsync(message, new McpCaller(context, era, null), McpResponder.Http(context.Response, _logger))
             : DispatchLegacySessionAsync(context, message, era);
-    }
-
-    /// <summary>Hands a client's response to the call waiting for it here; <see langword="false"/> when none is.</summary>
-    private bool CompleteClientRequest(ReadOnlySpan<byte> rawId, ReadOnlyMemory<byte> response)
-    {
-        if (Services.ClientInput.Pending.TryComplete(rawId, response))
-        {
-            return true;
-        }
-
-        McpGen.ClientInput.PushLog.UnknownClientResponse(_logger, System.Text.Encoding.UTF8.GetString(rawId));
-        return false;
     }
 
     private Task Fail(HttpContext context, in JsonRpcMessage message, McpError error)

@@ -355,12 +355,33 @@ internal sealed class McpSessionRuntime : IAsyncDisposable
         await Backplane.PublishAsync(CancelChannel, key, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>A client's answer published by another replica: complete it if the call waits here.</summary>
+    /// <summary>
+    /// Publishes a client's answer for the replica whose call waits for it: the payload is the answering session's id, a
+    /// line feed, and the response message, so the waiting replica completes only a request of that session.
+    /// </summary>
+    public ValueTask PublishReplyAsync(string sessionId, ReadOnlyMemory<byte> response, CancellationToken cancellationToken)
+    {
+        byte[] payload = new byte[System.Text.Encoding.UTF8.GetByteCount(sessionId) + 1 + response.Length];
+        int written = System.Text.Encoding.UTF8.GetBytes(sessionId, payload);
+        payload[written] = (byte)'\n';
+        response.Span.CopyTo(payload.AsSpan(written + 1));
+        return Backplane.PublishAsync(ReplyChannel, payload, cancellationToken);
+    }
+
+    /// <summary>A client's answer published by another replica: complete it if a call of that session waits here.</summary>
     private ValueTask OnRemoteReply(ReadOnlyMemory<byte> payload)
     {
+        int split = payload.Span.IndexOf((byte)'\n');
+        if (split <= 0)
+        {
+            return ValueTask.CompletedTask;
+        }
+
+        string sessionId = System.Text.Encoding.UTF8.GetString(payload.Span[..split]);
+        ReadOnlyMemory<byte> response = payload[(split + 1)..];
         try
         {
-            var reader = new System.Text.Json.Utf8JsonReader(payload.Span);
+            var reader = new System.Text.Json.Utf8JsonReader(response.Span);
             if (reader.Read() && reader.TokenType == System.Text.Json.JsonTokenType.StartObject)
             {
                 while (reader.Read() && reader.TokenType == System.Text.Json.JsonTokenType.PropertyName)
@@ -370,7 +391,7 @@ internal sealed class McpSessionRuntime : IAsyncDisposable
                     if (isId)
                     {
                         int start = (int)reader.TokenStartIndex;
-                        _pending!.TryComplete(payload.Span.Slice(start, (int)reader.BytesConsumed - start), payload);
+                        _pending!.TryComplete(response.Span.Slice(start, (int)reader.BytesConsumed - start), sessionId, response);
                         break;
                     }
 
