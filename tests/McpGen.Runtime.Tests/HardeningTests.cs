@@ -120,6 +120,26 @@ public sealed class HardeningTests
         Assert.Empty(logs.Errors);
     }
 
+    [Theory]
+    [InlineData("argument")]
+    [InlineData("ref")]
+    [InlineData("context")]
+    public async Task Deep_nesting_in_a_completion_request_is_an_invalid_params_error_without_an_error_log(string member)
+    {
+        // 125 levels: within the message reader's 128, beyond a default reader's 64 (found by the fuzzer: HTTP 500).
+        string deep = new string('[', 125) + new string(']', 125);
+        string ref_ = member == "ref" ? "{\"type\":\"ref/prompt\",\"name\":" + deep + "}" : "{\"type\":\"ref/prompt\",\"name\":\"with_args\"}";
+        string argument = member == "argument" ? "{\"name\":\"arg1\",\"value\":" + deep + "}" : "{\"name\":\"arg1\",\"value\":\"py\"}";
+        string context = member == "context" ? ",\"context\":{\"arguments\":" + deep + "}" : "";
+        var logs = new CollectingLoggerProvider();
+        await using McpTestHost host = await McpTestHost.StartAsync(FeatureServers.Standard(), services: s => s.AddSingleton<ILoggerProvider>(logs));
+
+        HttpResponseMessage response = await host.SendLegacyAsync("completion/complete", "{\"ref\":" + ref_ + ",\"argument\":" + argument + context + "}");
+
+        await McpTestHost.AssertErrorAsync(response, 200, -32602, "1");
+        Assert.Empty(logs.Errors);
+    }
+
     // ---- A body that cannot be read to the end (was: 200 with an empty body). ----
 
     [Theory]

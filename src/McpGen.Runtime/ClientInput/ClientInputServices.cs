@@ -63,7 +63,7 @@ internal sealed class ClientInputServices
 
             answers = new Dictionary<string, byte[]>(StringComparer.Ordinal);
             ReadOnlySpan<byte> raw = message.Raw(message.InputResponses);
-            var reader = new Utf8JsonReader(raw);
+            var reader = new Utf8JsonReader(raw, new JsonReaderOptions { MaxDepth = JsonRpcMessageReader.MaxDepth });
             reader.Read();
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {

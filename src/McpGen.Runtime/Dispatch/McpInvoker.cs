@@ -79,7 +79,7 @@ internal sealed class McpInvoker(McpServerResults results, JsonSerializerOptions
 
         // A session call ends by notifications/cancelled or with its session; see RunAsync for a dropped connection.
         ReadOnlyMemory<byte> rawIdMemory = message.RawMemory(message.Id);
-        CancellationTokenSource? tracked = session is { } tracking ? tracking.Runtime.Track(tracking.State.Id, rawId) : null;
+        CancellationTokenSource? tracked = session is { } tracking ? tracking.Runtime.Calls.Track(tracking.State.Id, rawId) : null;
         CancellationToken aborted = caller.Aborted;
         CancellationToken cancellation = tracked?.Token ?? aborted;
         var request = new McpRequestContext(
@@ -169,7 +169,7 @@ internal sealed class McpInvoker(McpServerResults results, JsonSerializerOptions
             if (tracked is not null)
             {
                 dropped.Dispose(); // waits for a running callback, so the source is not cancelled after it is disposed
-                session!.Value.Runtime.Untrack(session.Value.State.Id, rawId.Span, tracked);
+                session!.Value.Runtime.Calls.Untrack(session.Value.State.Id, rawId.Span, tracked);
             }
         }
     }

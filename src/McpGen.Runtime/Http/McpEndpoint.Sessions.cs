@@ -126,7 +126,7 @@ internal sealed partial class McpEndpoint
         if (message.Method == McpMethod.NotificationsCancelled
             && message.RequestId.Type is System.Text.Json.JsonTokenType.String or System.Text.Json.JsonTokenType.Number)
         {
-            await _sessions!.CancelAsync(session.Id, message.RawMemory(message.RequestId), cancellationToken).ConfigureAwait(false);
+            await _sessions!.Calls.CancelAsync(session.Id, message.RawMemory(message.RequestId), cancellationToken).ConfigureAwait(false);
         }
 
         if (message.Kind != JsonRpcMessageKind.Response)
@@ -148,7 +148,7 @@ internal sealed partial class McpEndpoint
             // Store-backed: the call waiting for this answer may run on another replica (the client's POST landed here).
             if (_sessions!.IsShared)
             {
-                await _sessions.PublishReplyAsync(session.Id, message.Body, cancellationToken).ConfigureAwait(false);
+                await _sessions.Replies.PublishAsync(session.Id, message.Body, cancellationToken).ConfigureAwait(false);
             }
             else
             {

@@ -1,16 +1,12 @@
 using System;
 using System.Buffers.Text;
-using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Threading;
 using System.Threading.Tasks;
 using McpGen.Protocol;
+using McpGen.Streaming;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
-using McpGen.ClientInput;
-using McpGen.Dispatch;
-using McpGen.Http;
-using McpGen.Streaming;
 
 namespace McpGen.Sessions;
 
@@ -21,39 +17,46 @@ internal readonly record struct SessionCall(McpSessionRuntime Runtime, McpSessio
 internal readonly record struct SessionLookup(McpSessionState? Session, McpError? Error);
 
 /// <summary>
-/// The session machinery of one sticky or store-backed endpoint: creates, finds (400/403/404) and ends sessions, hands out
-/// stream ids and event logs, and tracks running calls so <c>notifications/cancelled</c> reaches them. Sticky servers run
-/// it over a private <see cref="InMemoryMcpSessionStore"/> and <see cref="InMemoryMcpBackplane"/>; store-backed servers
-/// over the application's <see cref="IMcpSessionStore"/> and <see cref="IMcpBackplane"/>, so every replica sees every
-/// session. The code path is the same: the store decides how far a session reaches.
+/// The session machinery of one sticky or store-backed endpoint, composed of one part per concern: the
+/// <see cref="SessionResolver"/> (create, find: 400/403/404), the <see cref="CachedSessionStore"/> (reads and writes,
+/// cached per replica for store-backed servers), the <see cref="SessionCallRegistry"/> (running calls, for
+/// <c>notifications/cancelled</c>) and the <see cref="ClientReplyRouter"/> (client answers to the replica that asked).
+/// This class starts their backplane subscriptions, sweeps expired sessions, hands out stream ids and event logs, and
+/// ends sessions. Sticky servers run it over a private <see cref="InMemoryMcpSessionStore"/> and
+/// <see cref="InMemoryMcpBackplane"/>; store-backed servers over the application's <see cref="IMcpSessionStore"/> and
+/// <see cref="IMcpBackplane"/>, so every replica sees every session. The code path is the same: the store decides how far
+/// a session reaches.
 /// </summary>
 internal sealed class McpSessionRuntime : IAsyncDisposable
 {
-    /// <summary>The backplane channel that carries <c>notifications/cancelled</c> to the replica running the call.</summary>
-    private const string CancelChannel = "cancel";
+    /// <summary>The session header name.</summary>
+    public const string SessionHeader = "Mcp-Session-Id";
 
-    /// <summary>The backplane channel that tells every replica a session changed or ended (its cached copy is stale).</summary>
-    private const string InvalidateChannel = "sessions";
-
-    /// <summary>The backplane channel that carries a client's answer to the replica whose call waits for it.</summary>
-    public const string ReplyChannel = "reply";
-
-    private readonly ConcurrentDictionary<string, CancellationTokenSource> _calls = new(StringComparer.Ordinal);
     private readonly string _streamPrefix;
     private readonly ILogger _logger;
+    private readonly Timer _sweeper;
+    private readonly CachedSessionStore _sessions;
+    private readonly SessionResolver _resolver;
+    private readonly object _gate = new();
     private long _streams;
+    private int _sweeping;
     private Task<IAsyncDisposable>? _cancelSubscription;
+    private Task<IAsyncDisposable>? _replySubscription;
+    private Task<IAsyncDisposable>? _invalidateSubscription;
 
     public McpSessionRuntime(McpSessionMode mode, McpSessionOptions options, IMcpSessionStore store, IMcpBackplane backplane, ILogger logger, McpGen.ClientInput.PendingClientRequests? pending = null)
     {
-        _pending = pending;
-        _cacheTicks = mode == McpSessionMode.Store ? (long)Math.Max(0, options.StoreCacheDuration.TotalMilliseconds) : 0;
         Mode = mode;
         Options = options;
         Store = store;
         Backplane = backplane;
         _logger = logger;
         ReplicaId = McpSessionIds.ResolveReplicaId(options.ReplicaId);
+        long cacheTicks = mode == McpSessionMode.Store ? (long)Math.Max(0, options.StoreCacheDuration.TotalMilliseconds) : 0;
+        _sessions = new CachedSessionStore(store, backplane, cacheTicks);
+        _resolver = new SessionResolver(mode, options, _sessions, ReplicaId);
+        Calls = new SessionCallRegistry(backplane, IsShared);
+        Replies = new ClientReplyRouter(backplane, pending);
         Span<byte> random = stackalloc byte[6];
         RandomNumberGenerator.Fill(random);
         _streamPrefix = Base64Url.EncodeToString(random);
@@ -65,16 +68,96 @@ internal sealed class McpSessionRuntime : IAsyncDisposable
         _sweeper = new Timer(static state => ((McpSessionRuntime)state!).Sweep(), this, sweep, sweep);
     }
 
-    private readonly Timer _sweeper;
-    private readonly McpGen.ClientInput.PendingClientRequests? _pending;
-    private Task<IAsyncDisposable>? _replySubscription;
-    private Task<IAsyncDisposable>? _invalidateSubscription;
-    private readonly ConcurrentDictionary<string, CachedSession> _cache = new(StringComparer.Ordinal);
-    private readonly long _cacheTicks;
+    public McpSessionMode Mode { get; }
 
-    /// <summary>A session as loaded from a shared store, with when (<see cref="Environment.TickCount64"/>).</summary>
-    private sealed record CachedSession(McpSessionState State, long LoadedAt);
-    private int _sweeping;
+    /// <summary>Whether sessions are shared between replicas (store-backed).</summary>
+    public bool IsShared => Mode == McpSessionMode.Store;
+
+    public McpSessionOptions Options { get; }
+
+    public IMcpSessionStore Store { get; }
+
+    public IMcpBackplane Backplane { get; }
+
+    public string ReplicaId { get; }
+
+    /// <summary>The running calls of this endpoint's sessions on this replica.</summary>
+    public SessionCallRegistry Calls { get; }
+
+    /// <summary>Where client answers of store-backed sessions go when the call waiting for them runs on another replica.</summary>
+    public ClientReplyRouter Replies { get; }
+
+    /// <summary>Creates a session for an <c>initialize</c> request; <see langword="null"/> when the session limit is reached.</summary>
+    public ValueTask<McpSessionState?> CreateAsync(HttpContext context, string protocolVersion, ReadOnlyMemory<byte> capabilities, McpClientInfo? clientInfo)
+        => _resolver.CreateAsync(context, protocolVersion, capabilities, clientInfo);
+
+    /// <summary>Finds the session a request names in <c>Mcp-Session-Id</c> (400, 403, 404 otherwise).</summary>
+    public ValueTask<SessionLookup> ResolveAsync(HttpContext context, bool touch = true) => _resolver.ResolveAsync(context, touch);
+
+    /// <summary>Loads a session (a copy the caller may change).</summary>
+    public ValueTask<McpSessionState?> LoadAsync(string sessionId, bool touch, CancellationToken cancellationToken)
+        => _sessions.LoadAsync(sessionId, touch, cancellationToken);
+
+    /// <summary>Persists a changed session and tells every replica to drop its cached copy.</summary>
+    public ValueTask<bool> UpdateAsync(McpSessionState session, CancellationToken cancellationToken) => _sessions.UpdateAsync(session, cancellationToken);
+
+    /// <summary>
+    /// Starts what a shared runtime needs before serving: the subscriptions to the cancellation, reply and invalidation
+    /// channels (retried after a failure).
+    /// </summary>
+    public Task EnsureStartedAsync()
+    {
+        // Every request of a store-backed session calls this: once subscribed, no lock.
+        if (!IsShared || (Ready(Volatile.Read(ref _cancelSubscription))
+            && (!Replies.Active || Ready(Volatile.Read(ref _replySubscription)))
+            && (!_sessions.Caches || Ready(Volatile.Read(ref _invalidateSubscription)))))
+        {
+            return Task.CompletedTask;
+        }
+
+        lock (_gate)
+        {
+            if (NeedsStart(_cancelSubscription))
+            {
+                _cancelSubscription = Backplane.SubscribeAsync(SessionCallRegistry.CancelChannel, Calls.OnRemoteCancel, CancellationToken.None).AsTask();
+            }
+
+            if (Replies.Active && NeedsStart(_replySubscription))
+            {
+                _replySubscription = Backplane.SubscribeAsync(ClientReplyRouter.ReplyChannel, Replies.OnRemoteReply, CancellationToken.None).AsTask();
+            }
+
+            if (_sessions.Caches && NeedsStart(_invalidateSubscription))
+            {
+                _sessions.Clear(); // what was cached while no invalidation could arrive is suspect
+                _invalidateSubscription = Backplane.SubscribeAsync(CachedSessionStore.InvalidateChannel, _sessions.OnInvalidate, CancellationToken.None).AsTask();
+            }
+
+            if (Started(_cancelSubscription) && Started(_replySubscription) && Started(_invalidateSubscription))
+            {
+                return Task.CompletedTask;
+            }
+
+            var starting = new System.Collections.Generic.List<Task>(3) { _cancelSubscription! };
+            if (_replySubscription is not null)
+            {
+                starting.Add(_replySubscription);
+            }
+
+            if (_invalidateSubscription is not null)
+            {
+                starting.Add(_invalidateSubscription);
+            }
+
+            return Task.WhenAll(starting);
+        }
+    }
+
+    private static bool NeedsStart(Task? subscription) => subscription is null || subscription.IsFaulted || subscription.IsCanceled;
+
+    private static bool Started(Task? subscription) => subscription is null || subscription.IsCompletedSuccessfully;
+
+    private static bool Ready(Task? subscription) => subscription is { IsCompletedSuccessfully: true };
 
     private void Sweep()
     {
@@ -87,15 +170,7 @@ internal sealed class McpSessionRuntime : IAsyncDisposable
         {
             try
             {
-                long now = Environment.TickCount64;
-                foreach (var entry in _cache)
-                {
-                    if (now - entry.Value.LoadedAt >= _cacheTicks)
-                    {
-                        _cache.TryRemove(entry);
-                    }
-                }
-
+                _sessions.EvictStale();
                 int removed = await Store.RemoveExpiredAsync(CancellationToken.None).ConfigureAwait(false);
                 if (removed > 0)
                 {
@@ -113,204 +188,15 @@ internal sealed class McpSessionRuntime : IAsyncDisposable
         });
     }
 
-    public McpSessionMode Mode { get; }
-
-    /// <summary>Whether sessions are shared between replicas (store-backed).</summary>
-    public bool IsShared => Mode == McpSessionMode.Store;
-
-    public McpSessionOptions Options { get; }
-
-    public IMcpSessionStore Store { get; }
-
-    public IMcpBackplane Backplane { get; }
-
-    public string ReplicaId { get; }
-
-    /// <summary>
-    /// Starts what a shared runtime needs before serving: the subscriptions to the cancellation and reply channels
-    /// (retried after a failure).
-    /// </summary>
-    public Task EnsureStartedAsync()
-    {
-        // Every request of a store-backed session calls this: once subscribed, no lock.
-        if (!IsShared || (Ready(Volatile.Read(ref _cancelSubscription))
-            && (_pending is null || Ready(Volatile.Read(ref _replySubscription)))
-            && (_cacheTicks == 0 || Ready(Volatile.Read(ref _invalidateSubscription)))))
-        {
-            return Task.CompletedTask;
-        }
-
-        lock (_calls)
-        {
-            if (_cancelSubscription is null || _cancelSubscription.IsFaulted || _cancelSubscription.IsCanceled)
-            {
-                _cancelSubscription = Backplane.SubscribeAsync(CancelChannel, OnRemoteCancel, CancellationToken.None).AsTask();
-            }
-
-            if (_pending is not null && (_replySubscription is null || _replySubscription.IsFaulted || _replySubscription.IsCanceled))
-            {
-                _replySubscription = Backplane.SubscribeAsync(ReplyChannel, OnRemoteReply, CancellationToken.None).AsTask();
-            }
-
-            if (_cacheTicks > 0 && (_invalidateSubscription is null || _invalidateSubscription.IsFaulted || _invalidateSubscription.IsCanceled))
-            {
-                _cache.Clear(); // what was cached while no invalidation could arrive is suspect
-                _invalidateSubscription = Backplane.SubscribeAsync(InvalidateChannel, OnInvalidate, CancellationToken.None).AsTask();
-            }
-
-            if (Started(_cancelSubscription) && Started(_replySubscription) && Started(_invalidateSubscription))
-            {
-                return Task.CompletedTask;
-            }
-
-            var starting = new System.Collections.Generic.List<Task>(3) { _cancelSubscription };
-            if (_replySubscription is not null)
-            {
-                starting.Add(_replySubscription);
-            }
-
-            if (_invalidateSubscription is not null)
-            {
-                starting.Add(_invalidateSubscription);
-            }
-
-            return Task.WhenAll(starting);
-        }
-    }
-
-    private static bool Started(Task? subscription) => subscription is null || subscription.IsCompletedSuccessfully;
-
-    private static bool Ready(Task? subscription) => subscription is { IsCompletedSuccessfully: true };
-
-    /// <summary>Creates a session for an <c>initialize</c> request; <see langword="null"/> when the session limit is reached.</summary>
-    public async ValueTask<McpSessionState?> CreateAsync(HttpContext context, string protocolVersion, ReadOnlyMemory<byte> capabilities, McpClientInfo? clientInfo)
-    {
-        var session = new McpSessionState(McpSessionIds.New(ReplicaId))
-        {
-            RouteKey = ReplicaId,
-            PrincipalKey = McpSessionIds.PrincipalKey(context.User),
-            ProtocolVersion = protocolVersion,
-            ClientCapabilities = capabilities.IsEmpty ? "{}"u8.ToArray() : capabilities.ToArray(),
-            ClientInfo = clientInfo,
-        };
-        bool created = await Store.CreateAsync(session, Options.IdleTimeout, Options.MaxSessions, context.RequestAborted).ConfigureAwait(false);
-        return created ? session : null;
-    }
-
-    /// <summary>
-    /// Finds the session a request names in <c>Mcp-Session-Id</c>: 400 when absent or malformed, 404 when unknown, expired
-    /// or ended, 403 when it belongs to another principal.
-    /// </summary>
-    public async ValueTask<SessionLookup> ResolveAsync(HttpContext context, bool touch = true)
-    {
-        string? id = context.Request.Headers[SessionHeader].ToString();
-        if (string.IsNullOrEmpty(id))
-        {
-            return new(null, new McpError(400, JsonRpcErrorCodes.InvalidRequest,
-                "Bad request: missing Mcp-Session-Id header. This server keeps sessions: send initialize first, then send the "
-                + "Mcp-Session-Id value from its response on every request. If a proxy strips the header, let it through, or use "
-                + "a stateless server."));
-        }
-
-        if (!McpSessionIds.IsWellFormed(id))
-        {
-            return new(null, new McpError(400, JsonRpcErrorCodes.InvalidRequest,
-                $"Bad request: Mcp-Session-Id must be 1 to {McpSessionIds.MaxLength} visible ASCII characters. Send the value from the initialize response unchanged."));
-        }
-
-        McpSessionState? session = await LoadAsync(id, touch, context.RequestAborted).ConfigureAwait(false);
-        if (session is null)
-        {
-            return new(null, new McpError(404, JsonRpcErrorCodes.InvalidRequest, SessionNotFound(id)));
-        }
-
-        if (!string.Equals(session.PrincipalKey, McpSessionIds.PrincipalKey(context.User), StringComparison.Ordinal))
-        {
-            return new(null, new McpError(403, JsonRpcErrorCodes.InvalidRequest,
-                "Forbidden: this MCP session belongs to another user. Send initialize to start a session of your own."));
-        }
-
-        return new(session, null);
-    }
-
-    private string SessionNotFound(string id)
-    {
-        ReadOnlySpan<char> route = McpSessionIds.RouteKeyOf(id);
-        string where = Mode == McpSessionMode.Sticky && !route.IsEmpty && !route.SequenceEqual(ReplicaId)
-            ? $" It was issued by replica '{route}' and this is replica '{ReplicaId}': sessions of a sticky server live on the replica that created them, so the load balancer must route on Mcp-Session-Id (affinity), or use Session = McpSessionMode.Store or a stateless server."
-            : Mode == McpSessionMode.Sticky
-                ? " Sessions of a sticky server live in one replica's memory and end when it restarts, when idle too long or when deleted."
-                : " It expired after being idle, was deleted, or never existed.";
-        return "Session not found: the Mcp-Session-Id is unknown, expired or ended." + where
-            + " Start a new session: send initialize again without the header.";
-    }
-
-    /// <summary>
-    /// Loads a session. Store-backed servers keep a copy for <see cref="McpSessionOptions.StoreCacheDuration"/> (one store
-    /// round trip per session and replica in that time instead of one per request); a change or end of the session on
-    /// any replica evicts the copies everywhere through the backplane. Callers get their own copy to change.
-    /// </summary>
-    public async ValueTask<McpSessionState?> LoadAsync(string sessionId, bool touch, CancellationToken cancellationToken)
-    {
-        if (_cacheTicks > 0 && _cache.TryGetValue(sessionId, out CachedSession? cached)
-            && Environment.TickCount64 - cached.LoadedAt < _cacheTicks)
-        {
-            return McpSessionStateJson.Clone(cached.State);
-        }
-
-        McpSessionState? session = await Store.GetAsync(sessionId, touch, cancellationToken).ConfigureAwait(false);
-        if (_cacheTicks > 0)
-        {
-            if (session is null)
-            {
-                _cache.TryRemove(sessionId, out _);
-            }
-            else if (touch)
-            {
-                // Only a touching read may be cached: it moved the idle expiry, which the cache then stands for.
-                _cache[sessionId] = new CachedSession(McpSessionStateJson.Clone(session), Environment.TickCount64);
-            }
-        }
-
-        return session;
-    }
-
-    /// <summary>Persists a changed session and tells every replica to drop its cached copy.</summary>
-    public async ValueTask<bool> UpdateAsync(McpSessionState session, CancellationToken cancellationToken)
-    {
-        bool updated = await Store.UpdateAsync(session, cancellationToken).ConfigureAwait(false);
-        await InvalidateAsync(session.Id, cancellationToken).ConfigureAwait(false);
-        return updated;
-    }
-
-    private async ValueTask InvalidateAsync(string sessionId, CancellationToken cancellationToken)
-    {
-        _cache.TryRemove(sessionId, out _);
-        if (_cacheTicks > 0)
-        {
-            await Backplane.PublishAsync(InvalidateChannel, System.Text.Encoding.UTF8.GetBytes(sessionId), cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    private ValueTask OnInvalidate(ReadOnlyMemory<byte> payload)
-    {
-        _cache.TryRemove(System.Text.Encoding.UTF8.GetString(payload.Span), out _);
-        return ValueTask.CompletedTask;
-    }
-
     /// <summary>Ends a session and cancels its running calls. Returns <see langword="false"/> when it did not exist.</summary>
     public async ValueTask<bool> DeleteAsync(string sessionId, CancellationToken cancellationToken)
     {
         bool deleted = await Store.DeleteAsync(sessionId, cancellationToken).ConfigureAwait(false);
-        await InvalidateAsync(sessionId, cancellationToken).ConfigureAwait(false);
+        await _sessions.InvalidateAsync(sessionId, cancellationToken).ConfigureAwait(false);
         if (deleted)
         {
             await Backplane.PublishAsync(ControlChannel(sessionId), "end"u8.ToArray(), cancellationToken).ConfigureAwait(false);
-            CancelLocal(SessionCallsPrefix(sessionId));
-            if (IsShared)
-            {
-                await Backplane.PublishAsync(CancelChannel, System.Text.Encoding.UTF8.GetBytes(SessionCallsPrefix(sessionId)), cancellationToken).ConfigureAwait(false);
-            }
+            await Calls.CancelSessionAsync(sessionId, cancellationToken).ConfigureAwait(false);
         }
 
         return deleted;
@@ -325,133 +211,6 @@ internal sealed class McpSessionRuntime : IAsyncDisposable
     /// <summary>The event log of a new request stream of <paramref name="session"/>.</summary>
     public SessionStreamLog OpenRequestStream(McpSessionState session)
         => new(this, session.Id, NewStreamId(), McpProtocolVersions.HasResumablePriming(session.ProtocolVersion));
-
-    /// <summary>
-    /// Registers a running call of a session so <c>notifications/cancelled</c> can cancel it; dispose the returned source
-    /// with <see cref="Untrack"/> when the call ends.
-    /// </summary>
-    public CancellationTokenSource Track(string sessionId, ReadOnlySpan<byte> rawRequestId)
-    {
-        var source = new CancellationTokenSource();
-        _calls[CallKey(sessionId, rawRequestId)] = source;
-        return source;
-    }
-
-    public void Untrack(string sessionId, ReadOnlySpan<byte> rawRequestId, CancellationTokenSource source)
-    {
-        _calls.TryRemove(new(CallKey(sessionId, rawRequestId), source));
-        source.Dispose();
-    }
-
-    /// <summary>Cancels a running call of a session here, or (store-backed) on whichever replica runs it.</summary>
-    public async ValueTask CancelAsync(string sessionId, ReadOnlyMemory<byte> rawRequestId, CancellationToken cancellationToken)
-    {
-        if (CancelLocal(CallKey(sessionId, rawRequestId.Span)) || !IsShared)
-        {
-            return;
-        }
-
-        byte[] key = System.Text.Encoding.UTF8.GetBytes(CallKey(sessionId, rawRequestId.Span));
-        await Backplane.PublishAsync(CancelChannel, key, cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>
-    /// Publishes a client's answer for the replica whose call waits for it: the payload is the answering session's id, a
-    /// line feed, and the response message, so the waiting replica completes only a request of that session.
-    /// </summary>
-    public ValueTask PublishReplyAsync(string sessionId, ReadOnlyMemory<byte> response, CancellationToken cancellationToken)
-    {
-        byte[] payload = new byte[System.Text.Encoding.UTF8.GetByteCount(sessionId) + 1 + response.Length];
-        int written = System.Text.Encoding.UTF8.GetBytes(sessionId, payload);
-        payload[written] = (byte)'\n';
-        response.Span.CopyTo(payload.AsSpan(written + 1));
-        return Backplane.PublishAsync(ReplyChannel, payload, cancellationToken);
-    }
-
-    /// <summary>A client's answer published by another replica: complete it if a call of that session waits here.</summary>
-    private ValueTask OnRemoteReply(ReadOnlyMemory<byte> payload)
-    {
-        int split = payload.Span.IndexOf((byte)'\n');
-        if (split <= 0)
-        {
-            return ValueTask.CompletedTask;
-        }
-
-        string sessionId = System.Text.Encoding.UTF8.GetString(payload.Span[..split]);
-        ReadOnlyMemory<byte> response = payload[(split + 1)..];
-        try
-        {
-            var reader = new System.Text.Json.Utf8JsonReader(response.Span);
-            if (reader.Read() && reader.TokenType == System.Text.Json.JsonTokenType.StartObject)
-            {
-                while (reader.Read() && reader.TokenType == System.Text.Json.JsonTokenType.PropertyName)
-                {
-                    bool isId = reader.ValueTextEquals("id"u8);
-                    reader.Read();
-                    if (isId)
-                    {
-                        int start = (int)reader.TokenStartIndex;
-                        _pending!.TryComplete(response.Span.Slice(start, (int)reader.BytesConsumed - start), sessionId, response);
-                        break;
-                    }
-
-                    reader.Skip();
-                }
-            }
-        }
-        catch (System.Text.Json.JsonException)
-        {
-            // Not a response: ignore.
-        }
-
-        return ValueTask.CompletedTask;
-    }
-
-    private ValueTask OnRemoteCancel(ReadOnlyMemory<byte> payload)
-    {
-        CancelLocal(System.Text.Encoding.UTF8.GetString(payload.Span));
-        return ValueTask.CompletedTask;
-    }
-
-    /// <summary>Cancels the call of <paramref name="key"/>, or every call of a session for a <see cref="SessionCallsPrefix"/>.</summary>
-    private bool CancelLocal(string key)
-    {
-        if (key.EndsWith('|'))
-        {
-            bool any = false;
-            foreach (var call in _calls)
-            {
-                if (call.Key.StartsWith(key, StringComparison.Ordinal))
-                {
-                    any |= Cancel(call.Value);
-                }
-            }
-
-            return any;
-        }
-
-        return _calls.TryGetValue(key, out CancellationTokenSource? source) && Cancel(source);
-    }
-
-    private static bool Cancel(CancellationTokenSource source)
-    {
-        try
-        {
-            source.Cancel();
-        }
-        catch (ObjectDisposedException)
-        {
-            // The call ended meanwhile.
-        }
-
-        return true;
-    }
-
-    private static string CallKey(string sessionId, ReadOnlySpan<byte> rawRequestId)
-        => SessionCallsPrefix(sessionId) + System.Text.Encoding.UTF8.GetString(rawRequestId);
-
-    /// <summary>The start of the keys of every call of a session (request ids are never empty, so no call key ends with it).</summary>
-    private static string SessionCallsPrefix(string sessionId) => sessionId + "|";
 
     public async ValueTask DisposeAsync()
     {
@@ -472,8 +231,6 @@ internal sealed class McpSessionRuntime : IAsyncDisposable
         }
     }
 
-    /// <summary>The session header name.</summary>
-    public const string SessionHeader = "Mcp-Session-Id";
 }
 
 internal static partial class McpSessionLog
