@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using McpGen.Runtime.Tests.Infrastructure;
 using static McpGen.Runtime.Tests.Infrastructure.McpTestHost;
 
@@ -100,6 +101,24 @@ public sealed class ResourceAndPromptTests
         Assert.Equal(NotFoundUri, error.GetProperty("data").GetProperty("uri").GetString());
         Assert.Contains(NotFoundUri, error.GetProperty("message").GetString());
         Assert.Contains("resources/templates/list", error.GetProperty("message").GetString());
+    }
+
+    [Theory]
+    [InlineData(false, -32002)]
+    [InlineData(true, -32602)]
+    public async Task AReaderThatThrowsResourceNotFound_AnswersTheSpecsNotFoundErrorOfTheEra(bool modern, int code)
+    {
+        const string Missing = "test://books/no-such-book";
+        McpResourceDefinition books = FeatureServers.ResourceTemplate("test://books/{id}",
+            ctx => throw new McpResourceNotFoundException(ctx.ResourceUri, $"No book '{ctx.ResourceUri[13..]}': list the books with resources/list."));
+        var logs = new CollectingLoggerProvider();
+        await using McpTestHost host = await StartAsync(new FeatureServerDefinition([], [books], []), services: s => s.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(logs));
+
+        JsonElement error = await AssertErrorAsync(await (modern ? ReadModern(host, Missing) : ReadLegacy(host, Missing)), 200, code, "1");
+
+        Assert.Equal(Missing, error.GetProperty("data").GetProperty("uri").GetString());
+        Assert.Equal("No book 'no-such-book': list the books with resources/list.", error.GetProperty("message").GetString());
+        Assert.Empty(logs.Errors); // the reader's answer, not a server fault
     }
 
     [Fact]
