@@ -153,10 +153,12 @@ public abstract class EverythingServerBase
 
     // MCPG0014 on behalf of StatelessEverythingServer, as for the tools above: they ask the client for input.
 #pragma warning disable MCPG0014
-    [McpResource(HandlerMatrixFixtures.ResourceUri, Name = "matrix-context", Title = "Resource That Logs, Reports Progress And Asks", MimeType = "text/plain")]
+    // A template, so it is not in resources/list: clients that read the first listed resource (the conformance suite's
+    // caching check does) never get a reader that asks them for input.
+    [McpResource(HandlerMatrixFixtures.ResourceTemplate, Name = "matrix-context", Title = "Resource That Logs, Reports Progress And Asks", MimeType = "text/plain")]
     [Description(HandlerMatrixFixtures.ResourceDescription)]
-    public static Task<ResourceContents> MatrixContextResource(McpRequestContext context, IProgress<McpProgress> progress, CancellationToken cancellationToken)
-        => HandlerMatrixFixtures.Resource(context, progress, cancellationToken);
+    public static Task<ResourceContents> MatrixContextResource(string topic, McpRequestContext context, IProgress<McpProgress> progress, CancellationToken cancellationToken)
+        => HandlerMatrixFixtures.Resource(topic, context, progress, cancellationToken);
 
     [McpPrompt(HandlerMatrixFixtures.PromptName, Title = "Prompt That Logs, Reports Progress And Asks"), Description(HandlerMatrixFixtures.PromptDescription)]
     public static Task<GetPromptResult> MatrixContextPrompt(McpRequestContext context, IProgress<McpProgress> progress, CancellationToken cancellationToken)

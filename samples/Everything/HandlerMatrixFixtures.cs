@@ -9,14 +9,15 @@ namespace Everything;
 /// </summary>
 public static class HandlerMatrixFixtures
 {
+    public const string ResourceTemplate = "test://matrix/{topic}";
     public const string ResourceUri = "test://matrix/context";
     public const string PromptName = "matrix_context_prompt";
 
     public const string ResourceDescription = "Logs (info), reports progress 1 and 2 of 2, asks the client for a context (form elicitation) and returns it with the session id.";
     public const string PromptDescription = "Logs (info), reports progress 1 and 2 of 2, asks the client for a context (form elicitation) and renders it with the session id.";
 
-    public static async Task<ResourceContents> Resource(McpRequestContext context, IProgress<McpProgress> progress, CancellationToken cancellationToken)
-        => new TextResourceContents(ResourceUri, await RunAsync("resource", context, progress, cancellationToken), "text/plain");
+    public static async Task<ResourceContents> Resource(string topic, McpRequestContext context, IProgress<McpProgress> progress, CancellationToken cancellationToken)
+        => new TextResourceContents("test://matrix/" + topic, await RunAsync("resource", context, progress, cancellationToken), "text/plain");
 
     public static async Task<GetPromptResult> Prompt(McpRequestContext context, IProgress<McpProgress> progress, CancellationToken cancellationToken)
         => new() { Messages = [PromptMessage.User(await RunAsync("prompt", context, progress, cancellationToken))] };

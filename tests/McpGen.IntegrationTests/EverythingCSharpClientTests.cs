@@ -35,7 +35,7 @@ public sealed class EverythingCSharpClientTests(EverythingHost host) : IClassFix
         IList<McpClientResource> resources = await client.ListResourcesAsync();
 
         Assert.Equal(
-            ["test://matrix/context", "test://static-binary", "test://static-text", "test://watched-resource"],
+            ["test://static-binary", "test://static-text", "test://watched-resource"],
             resources.Select(r => r.Uri).Order(StringComparer.Ordinal));
         McpClientResource text = resources.Single(r => r.Uri == "test://static-text");
         Assert.Equal("static-text", text.Name);
@@ -46,7 +46,8 @@ public sealed class EverythingCSharpClientTests(EverythingHost host) : IClassFix
 
         IList<McpClientResourceTemplate> templates = await client.ListResourceTemplatesAsync();
 
-        McpClientResourceTemplate template = Assert.Single(templates);
+        Assert.Equal([HandlerMatrixFixtures.ResourceTemplate, "test://template/{id}/data"], templates.Select(t => t.UriTemplate).Order(StringComparer.Ordinal));
+        McpClientResourceTemplate template = templates.Single(t => t.UriTemplate == "test://template/{id}/data");
         Assert.Equal("test://template/{id}/data", template.UriTemplate);
         Assert.Equal("template", template.Name);
         Assert.Equal("Resource Template", template.Title);

@@ -41,13 +41,15 @@ public sealed class EverythingTypeScriptClientTests(EverythingHost host) : IClas
         Assert.Equal(version, report.GetProperty("connect").GetProperty("protocolVersion").GetString());
         JsonElement resources = report.Step(0).GetProperty("result").GetProperty("resources");
         Assert.Equal(
-            ["test://matrix/context", "test://static-binary", "test://static-text", "test://watched-resource"],
+            ["test://static-binary", "test://static-text", "test://watched-resource"],
             resources.EnumerateArray().Select(r => r.GetProperty("uri").GetString()).Order(StringComparer.Ordinal));
         JsonElement staticText = resources.EnumerateArray().Single(r => r.GetProperty("uri").GetString() == "test://static-text");
         Assert.Equal("static-text", staticText.GetProperty("name").GetString());
         Assert.Equal("text/plain", staticText.GetProperty("mimeType").GetString());
 
-        JsonElement template = Assert.Single(report.Step(1).GetProperty("result").GetProperty("resourceTemplates").EnumerateArray());
+        JsonElement[] templates = report.Step(1).GetProperty("result").GetProperty("resourceTemplates").EnumerateArray().ToArray();
+        Assert.Equal([HandlerMatrixFixtures.ResourceTemplate, "test://template/{id}/data"], templates.Select(t => t.GetProperty("uriTemplate").GetString()!).Order(StringComparer.Ordinal));
+        JsonElement template = templates.Single(t => t.GetProperty("uriTemplate").GetString() == "test://template/{id}/data");
         Assert.Equal("test://template/{id}/data", template.GetProperty("uriTemplate").GetString());
         Assert.Equal("template", template.GetProperty("name").GetString());
         Assert.Equal("application/json", template.GetProperty("mimeType").GetString());
