@@ -76,6 +76,20 @@ internal abstract class HandlerKind
     protected McpError ArgumentErrors(McpHandlerContext context, string name, string nextStep)
         => InvalidParams(context.DescribeArgumentErrors($"Invalid params: invalid arguments for {Noun} '{name}':", nextStep));
 
+    /// <summary>
+    /// Reads the string that names the target (<c>params.name</c> or <c>params.uri</c>): -32602 when it is not a string,
+    /// and for 2026-07-28 requests 400 + -32020 when <c>Mcp-Name</c> does not mirror it.
+    /// </summary>
+    protected static McpError? ReadTargetName(in JsonRpcMessage message, in McpCaller caller, JsonSlice slice, string member, string missing)
+    {
+        if (!slice.IsString)
+        {
+            return InvalidParams(missing);
+        }
+
+        return caller.Era.IsModern && caller.Headers is { } headers ? Http.McpHeaders.ValidateName(headers, message, slice, member) : null;
+    }
+
     /// <summary>-32602 at HTTP 200, the invalid-params answer of every kind.</summary>
     protected static McpError InvalidParams(string message) => new(200, JsonRpcErrorCodes.InvalidParams, message);
 

@@ -25,13 +25,8 @@ internal sealed class PromptRenders(McpServerDefinition definition) : HandlerKin
     public override McpError? Resolve(in JsonRpcMessage message, in McpCaller caller, out HandlerCall call)
     {
         call = default;
-        if (!message.Name.IsString)
-        {
-            return InvalidParams("Invalid params: prompts/get needs params.name, a string naming one of the prompts from prompts/list.");
-        }
-
-        if (caller.Era.IsModern && caller.Headers is { } headers
-            && McpHeaders.ValidateName(headers, message, message.Name, "params.name") is { } nameError)
+        if (ReadTargetName(message, caller, message.Name, "params.name",
+            "Invalid params: prompts/get needs params.name, a string naming one of the prompts from prompts/list.") is { } nameError)
         {
             return nameError;
         }

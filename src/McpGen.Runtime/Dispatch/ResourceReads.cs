@@ -26,13 +26,8 @@ internal sealed class ResourceReads(McpServerDefinition definition) : HandlerKin
     public override McpError? Resolve(in JsonRpcMessage message, in McpCaller caller, out HandlerCall call)
     {
         call = default;
-        if (!message.Uri.IsString)
-        {
-            return InvalidParams("Invalid params: resources/read needs params.uri, a string: the URI of a resource from resources/list, or one matching a template from resources/templates/list.");
-        }
-
-        if (caller.Era.IsModern && caller.Headers is { } headers
-            && McpHeaders.ValidateName(headers, message, message.Uri, "params.uri") is { } uriError)
+        if (ReadTargetName(message, caller, message.Uri, "params.uri",
+            "Invalid params: resources/read needs params.uri, a string: the URI of a resource from resources/list, or one matching a template from resources/templates/list.") is { } uriError)
         {
             return uriError;
         }

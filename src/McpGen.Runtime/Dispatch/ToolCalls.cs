@@ -27,13 +27,8 @@ internal sealed class ToolCalls(McpServerResults results) : HandlerKind
     public override McpError? Resolve(in JsonRpcMessage message, in McpCaller caller, out HandlerCall call)
     {
         call = default;
-        if (!message.Name.IsString)
-        {
-            return InvalidParams("Invalid params: tools/call needs params.name, a string naming one of the tools from tools/list.");
-        }
-
-        if (caller.Era.IsModern && caller.Headers is { } headers
-            && McpHeaders.ValidateName(headers, message, message.Name, "params.name") is { } nameError)
+        if (ReadTargetName(message, caller, message.Name, "params.name",
+            "Invalid params: tools/call needs params.name, a string naming one of the tools from tools/list.") is { } nameError)
         {
             return nameError;
         }

@@ -13,15 +13,6 @@ internal static partial class McpEndpointLog
     [LoggerMessage(1, LogLevel.Debug, "MCP request rejected with HTTP {StatusCode}, JSON-RPC {ErrorCode}: {Reason}")]
     public static partial void RequestRejected(ILogger logger, int statusCode, int errorCode, string reason);
 
-    [LoggerMessage(2, LogLevel.Error, "MCP tool '{ToolName}' failed; the client was told only that an error occurred.")]
-    public static partial void ToolFailed(ILogger logger, string toolName, Exception exception);
-
-    [LoggerMessage(3, LogLevel.Debug, "MCP tool '{ToolName}' reported an error to the client: {Message}")]
-    public static partial void ToolReportedError(ILogger logger, string toolName, string message);
-
-    [LoggerMessage(4, LogLevel.Debug, "MCP tool '{ToolName}' was cancelled: the client went away.")]
-    public static partial void ToolCancelled(ILogger logger, string toolName);
-
     [LoggerMessage(5, LogLevel.Debug, "MCP progress stream ended early: the client went away.")]
     public static partial void StreamAborted(ILogger logger, Exception exception);
 
