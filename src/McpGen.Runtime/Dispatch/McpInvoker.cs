@@ -100,7 +100,111 @@ internal sealed class McpInvoker(McpServerResults results, JsonSerializerOptions
     private static McpLogLevel? LogThreshold(in JsonRpcMessage message, McpEra era)
         => era.IsModern ? McpLogLevels.Parse(message, message.MetaLogLevel) : McpLogLevels.LegacyDefault;
 
-    private async Task RunAsync(
+    private Task RunAsync(
+        HandlerKind kind,
+        HandlerCall call,
+        McpRequestContext request,
+        ReadOnlyMemory<byte> rawId,
+        SseRequestStream? stream,
+        McpEra era,
+        SessionCall? session,
+        CancellationTokenSource? tracked,
+        CancellationToken aborted,
+        McpResponder responder,
+        bool takesContext)
+    {
+        if (stream is not null || tracked is not null)
+        {
+            return RunStreamedAsync(kind, call, request, rawId, stream, era, session, tracked, aborted, responder, takesContext);
+        }
+
+        // No stream and no session call (every stateless call of a tool that sends nothing but its result): when the
+        // handler completes synchronously, the response is copied to the responder and the call ends without an async
+        // state machine. The responder copies the bytes before it returns, so the buffer can go back at once.
+        ResponseBuffer buffer = ResponseBuffer.Rent();
+        ValueTask<(Outcome Outcome, int Status)> run;
+        try
+        {
+            run = RunHandlerAsync(kind, call, request, rawId, buffer, era, aborted);
+        }
+        catch (Exception ex)
+        {
+            request.Detach(decode: takesContext);
+            ResponseBuffer.Return(buffer);
+            return Task.FromException(ex);
+        }
+
+        if (!run.IsCompletedSuccessfully)
+        {
+            return RunPendingAsync(run, request, rawId, buffer, aborted, responder, takesContext);
+        }
+
+        (Outcome outcome, int status) = run.Result;
+        if (outcome == Outcome.InputRequired)
+        {
+            // The abandoned handler still owns its buffer (released when it ends).
+            return RunPendingAsync(run, request, rawId, buffer, aborted, responder, takesContext);
+        }
+
+        try
+        {
+            if (outcome == Outcome.Cancelled)
+            {
+                responder.WriteEmptyEventStream(aborted);
+                return Task.CompletedTask;
+            }
+
+            return responder.WriteJsonAsync(status, buffer.WrittenMemory.Span);
+        }
+        catch (Exception ex)
+        {
+            return Task.FromException(ex);
+        }
+        finally
+        {
+            request.Detach(decode: takesContext);
+            ResponseBuffer.Return(buffer);
+        }
+    }
+
+    /// <summary>The rest of a call without stream or session whose handler did not complete synchronously.</summary>
+    private async Task RunPendingAsync(
+        ValueTask<(Outcome Outcome, int Status)> run,
+        McpRequestContext request,
+        ReadOnlyMemory<byte> rawId,
+        ResponseBuffer buffer,
+        CancellationToken aborted,
+        McpResponder responder,
+        bool takesContext)
+    {
+        try
+        {
+            (Outcome outcome, int status) = await run.ConfigureAwait(false);
+            if (outcome == Outcome.Cancelled)
+            {
+                responder.WriteEmptyEventStream(aborted);
+                return;
+            }
+
+            if (outcome == Outcome.InputRequired)
+            {
+                // The abandoned handler may still write into its buffer, which is released when the handler ends: the
+                // input_required response gets a buffer of its own.
+                buffer = ResponseBuffer.Rent();
+                clientInput.WriteInputRequired(buffer, rawId.Span, request.InputRound!, results.ModernMeta);
+            }
+
+            await responder.WriteJsonAsync(status, buffer.WrittenMemory.Span).ConfigureAwait(false);
+        }
+        finally
+        {
+            request.Detach(decode: takesContext);
+            ResponseBuffer.Return(buffer);
+        }
+    }
+
+    /// <summary>A call with an event stream or a session call (tracked for <c>notifications/cancelled</c>).</summary>
+    private async Task RunStreamedAsync(
         HandlerKind kind,
         HandlerCall call,
         McpRequestContext request,
@@ -176,9 +280,10 @@ internal sealed class McpInvoker(McpServerResults results, JsonSerializerOptions
 
     /// <summary>
     /// Runs the handler and leaves the complete response in <paramref name="buffer"/> with its HTTP status, unless the call
-    /// was cancelled or ended its attempt with <c>input_required</c>.
+    /// was cancelled or ended its attempt with <c>input_required</c>. Completes synchronously (no state machine, no
+    /// allocation) when the handler does.
     /// </summary>
-    private async Task<(Outcome Outcome, int Status)> RunHandlerAsync(
+    private ValueTask<(Outcome Outcome, int Status)> RunHandlerAsync(
         HandlerKind kind,
         HandlerCall call,
         McpRequestContext request,
@@ -189,10 +294,37 @@ internal sealed class McpInvoker(McpServerResults results, JsonSerializerOptions
     {
         StartResult(buffer, rawId.Span);
         var context = new McpHandlerContext(request, services: null, serializerOptions, call.Arguments, buffer.Json, cancellation);
-        McpError? error;
+        ValueTask handled;
         try
         {
-            ValueTask handled = kind.InvokeAsync(context, call);
+            handled = kind.InvokeAsync(context, call);
+            if (handled.IsCompletedSuccessfully)
+            {
+                handled.GetAwaiter().GetResult(); // ends a ValueTask backed by a reusable source
+                return new(Finish(kind, call, context, rawId.Span, buffer, era));
+            }
+        }
+        catch (Exception ex)
+        {
+            return new(Fault(ex, kind, call, rawId.Span, buffer, era, cancellation));
+        }
+
+        return AwaitHandlerAsync(handled, kind, call, request, context, rawId, buffer, era, cancellation);
+    }
+
+    private async ValueTask<(Outcome Outcome, int Status)> AwaitHandlerAsync(
+        ValueTask handled,
+        HandlerKind kind,
+        HandlerCall call,
+        McpRequestContext request,
+        McpHandlerContext context,
+        ReadOnlyMemory<byte> rawId,
+        ResponseBuffer buffer,
+        McpEra era,
+        CancellationToken cancellation)
+    {
+        try
+        {
             if (request.InputRound is { } round && !handled.IsCompleted)
             {
                 Task handler = handled.AsTask();
@@ -209,50 +341,83 @@ internal sealed class McpInvoker(McpServerResults results, JsonSerializerOptions
             {
                 await handled.ConfigureAwait(false);
             }
-
-            error = context.ResultWritten ? null : kind.Complete(context, call);
-        }
-        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
-        {
-            McpEndpointLog.HandlerCancelled(logger, kind.Noun, call.Name);
-            return (Outcome.Cancelled, 0);
-        }
-        catch (Exception ex) when (era.IsModern && ClientInputServices.ToModernError(ex) is { } inputError)
-        {
-            McpEndpointLog.HandlerReportedError(logger, kind.Noun, call.Name, ex.Message);
-            error = inputError;
         }
         catch (Exception ex)
         {
-            bool reported = HandlerKind.IsReported(ex);
-            if (reported)
-            {
-                McpEndpointLog.HandlerReportedError(logger, kind.Noun, call.Name, ex.Message);
-            }
-            else
-            {
-                McpEndpointLog.HandlerFailed(logger, kind.Noun, call.Name, ex);
-            }
+            return Fault(ex, kind, call, rawId.Span, buffer, era, cancellation);
+        }
 
-            if (kind.ErrorsAreResults)
-            {
-                WriteErrorResult(buffer, rawId.Span, reported ? ex.Message : $"An error occurred while running {kind.Noun} '{call.Name}'. The server log has the details.", era.IsModern);
-                return (Outcome.Answered, StatusCodes.Status200OK);
-            }
+        return Finish(kind, call, context, rawId.Span, buffer, era);
+    }
 
-            error = kind.Fail(ex, era, call);
+    /// <summary>Ends a call whose handler returned: its result, the kind's completion, or the error it reported.</summary>
+    private (Outcome Outcome, int Status) Finish(
+        HandlerKind kind, HandlerCall call, McpHandlerContext context, ReadOnlySpan<byte> rawId, ResponseBuffer buffer, McpEra era)
+    {
+        McpError? error;
+        try
+        {
+            error = context.ResultWritten ? null : kind.Complete(context, call);
+        }
+        catch (Exception ex)
+        {
+            return Fault(ex, kind, call, rawId, buffer, era, context.CancellationToken);
         }
 
         if (error is not null)
         {
-            McpEndpointLog.RequestRejected(logger, error.HttpStatus, error.Code, error.Message);
-            buffer.Clear();
-            JsonRpcWriter.WriteError(buffer.Json, rawId.Span, error);
-            return (Outcome.Answered, error.HttpStatus);
+            return Answer(error, rawId, buffer);
         }
 
         EndResult(buffer, era.IsModern, kind.Cacheable);
         return (Outcome.Answered, StatusCodes.Status200OK);
+    }
+
+    /// <summary>
+    /// Maps what a handler threw: a cancellation of the call ends it without an answer; for 2026-07-28, client input
+    /// errors become their JSON-RPC errors; the rest becomes the kind's error (an <c>isError</c> result for tools).
+    /// </summary>
+    private (Outcome Outcome, int Status) Fault(
+        Exception ex, HandlerKind kind, HandlerCall call, ReadOnlySpan<byte> rawId, ResponseBuffer buffer, McpEra era, CancellationToken cancellation)
+    {
+        if (ex is OperationCanceledException && cancellation.IsCancellationRequested)
+        {
+            McpEndpointLog.HandlerCancelled(logger, kind.Noun, call.Name);
+            return (Outcome.Cancelled, 0);
+        }
+
+        if (era.IsModern && ClientInputServices.ToModernError(ex) is { } inputError)
+        {
+            McpEndpointLog.HandlerReportedError(logger, kind.Noun, call.Name, ex.Message);
+            return Answer(inputError, rawId, buffer);
+        }
+
+        bool reported = HandlerKind.IsReported(ex);
+        if (reported)
+        {
+            McpEndpointLog.HandlerReportedError(logger, kind.Noun, call.Name, ex.Message);
+        }
+        else
+        {
+            McpEndpointLog.HandlerFailed(logger, kind.Noun, call.Name, ex);
+        }
+
+        if (kind.ErrorsAreResults)
+        {
+            WriteErrorResult(buffer, rawId, reported ? ex.Message : $"An error occurred while running {kind.Noun} '{call.Name}'. The server log has the details.", era.IsModern);
+            return (Outcome.Answered, StatusCodes.Status200OK);
+        }
+
+        return Answer(kind.Fail(ex, era, call), rawId, buffer);
+    }
+
+    /// <summary>Replaces whatever the handler wrote with a JSON-RPC error.</summary>
+    private (Outcome Outcome, int Status) Answer(McpError error, ReadOnlySpan<byte> rawId, ResponseBuffer buffer)
+    {
+        McpEndpointLog.RequestRejected(logger, error.HttpStatus, error.Code, error.Message);
+        buffer.Clear();
+        JsonRpcWriter.WriteError(buffer.Json, rawId, error);
+        return (Outcome.Answered, error.HttpStatus);
     }
 
     private static void StartResult(ResponseBuffer buffer, ReadOnlySpan<byte> rawId)

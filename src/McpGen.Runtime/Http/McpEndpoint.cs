@@ -127,31 +127,48 @@ internal sealed partial class McpEndpoint
         return HandlePostAsync(context);
     }
 
-    internal async Task HandlePostAsync(HttpContext context)
+    internal Task HandlePostAsync(HttpContext context)
     {
-        (BodyReadStatus status, byte[]? buffer, int length) = await RequestBodyReader.ReadAsync(context, _maxBodySize).ConfigureAwait(false);
-        if (status == BodyReadStatus.TooLarge)
+        // A small body usually arrives with the headers: then the read, the dispatch and (for a handler that completes
+        // synchronously) the answer run without an async state machine.
+        ValueTask<(BodyReadStatus Status, byte[]? Buffer, int Length)> read = RequestBodyReader.ReadAsync(context, _maxBodySize);
+        if (!read.IsCompletedSuccessfully)
         {
-            await Reject(context, StatusCodes.Status413PayloadTooLarge,
-                $"Request body too large: the limit is {_maxBodySize} bytes (McpServerOptions.MaxRequestBodySize). Send smaller arguments.").ConfigureAwait(false);
-            return;
+            return HandlePostSlowAsync(context, read);
         }
 
-        if (status == BodyReadStatus.Aborted)
+        (BodyReadStatus status, byte[]? buffer, int length) = read.Result;
+        if (status != BodyReadStatus.Ok)
         {
-            McpEndpointLog.BodyAborted(_logger);
-            HttpResponse response = context.Response;
-            if (!response.HasStarted && !context.RequestAborted.IsCancellationRequested)
-            {
-                // The status says what went wrong (400 bad framing, 408 a body that stopped arriving); the body says it in JSON-RPC.
-                int statusCode = response.StatusCode >= 400 ? response.StatusCode : StatusCodes.Status400BadRequest;
-                await McpResponses.WriteErrorAsync(context, default, new McpError(statusCode, JsonRpcErrorCodes.ParseError,
-                    statusCode == StatusCodes.Status408RequestTimeout
-                        ? "Request timeout: the request body stopped arriving before its end. Send the whole JSON-RPC message without pauses."
-                        : "Parse error: the request body could not be read to its end (malformed chunked framing or a body shorter than its Content-Length). Send one complete JSON-RPC message."),
-                    _logger).ConfigureAwait(false);
-            }
+            return HandleUnreadBodyAsync(context, status);
+        }
 
+        Task handled;
+        try
+        {
+            handled = HandleMessageAsync(context, buffer.AsMemory(0, length));
+        }
+        catch (Exception ex)
+        {
+            ArrayPool<byte>.Shared.Return(buffer!);
+            return Task.FromException(ex);
+        }
+
+        if (handled.IsCompleted)
+        {
+            ArrayPool<byte>.Shared.Return(buffer!);
+            return handled;
+        }
+
+        return ReturnWhenHandledAsync(handled, buffer!);
+    }
+
+    private async Task HandlePostSlowAsync(HttpContext context, ValueTask<(BodyReadStatus Status, byte[]? Buffer, int Length)> read)
+    {
+        (BodyReadStatus status, byte[]? buffer, int length) = await read.ConfigureAwait(false);
+        if (status != BodyReadStatus.Ok)
+        {
+            await HandleUnreadBodyAsync(context, status).ConfigureAwait(false);
             return;
         }
 
@@ -162,6 +179,42 @@ internal sealed partial class McpEndpoint
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer!);
+        }
+    }
+
+    private static async Task ReturnWhenHandledAsync(Task handled, byte[] buffer)
+    {
+        try
+        {
+            await handled.ConfigureAwait(false);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>Answers a body that was too large (413) or could not be read to its end.</summary>
+    private async Task HandleUnreadBodyAsync(HttpContext context, BodyReadStatus status)
+    {
+        if (status == BodyReadStatus.TooLarge)
+        {
+            await Reject(context, StatusCodes.Status413PayloadTooLarge,
+                $"Request body too large: the limit is {_maxBodySize} bytes (McpServerOptions.MaxRequestBodySize). Send smaller arguments.").ConfigureAwait(false);
+            return;
+        }
+
+        McpEndpointLog.BodyAborted(_logger);
+        HttpResponse response = context.Response;
+        if (!response.HasStarted && !context.RequestAborted.IsCancellationRequested)
+        {
+            // The status says what went wrong (400 bad framing, 408 a body that stopped arriving); the body says it in JSON-RPC.
+            int statusCode = response.StatusCode >= 400 ? response.StatusCode : StatusCodes.Status400BadRequest;
+            await McpResponses.WriteErrorAsync(context, default, new McpError(statusCode, JsonRpcErrorCodes.ParseError,
+                statusCode == StatusCodes.Status408RequestTimeout
+                    ? "Request timeout: the request body stopped arriving before its end. Send the whole JSON-RPC message without pauses."
+                    : "Parse error: the request body could not be read to its end (malformed chunked framing or a body shorter than its Content-Length). Send one complete JSON-RPC message."),
+                _logger).ConfigureAwait(false);
         }
     }
 
