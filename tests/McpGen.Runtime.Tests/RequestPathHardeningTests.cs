@@ -102,11 +102,165 @@ public sealed partial class RequestPathHardeningTests
         return get;
     }
 
-    private static async Task<string> InitializeAsync(McpTestHost host, string version)
+    private static async Task<string> InitializeAsync(McpTestHost host, string version, string capabilities = "{}")
     {
         HttpResponseMessage response = await host.Client.SendAsync(McpTestHost.Post(
-            $$$$"""{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"{{{{version}}}}","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}"""));
+            $$$$"""{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"{{{{version}}}}","capabilities":{{{{capabilities}}}},"clientInfo":{"name":"t","version":"1"}}}"""));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return response.Headers.GetValues("Mcp-Session-Id").Single();
+    }
+}
+
+public sealed partial class RequestPathHardeningTests
+{
+    // ---- Item 1: JSON-RPC batches on 2025-03-26, refused elsewhere with a message saying they were removed. ----
+
+    private static HttpRequestMessage Batch(string body, string? session, string? version = null)
+    {
+        var headers = new List<(string, string)>();
+        if (session is not null)
+        {
+            headers.Add(("Mcp-Session-Id", session));
+        }
+
+        if (version is not null)
+        {
+            headers.Add(("MCP-Protocol-Version", version));
+        }
+
+        return McpTestHost.Post(body, [.. headers]);
+    }
+
+    [Fact]
+    public async Task A_batch_of_requests_on_a_2025_03_26_session_gets_one_json_array_of_every_answer()
+    {
+        await using McpTestHost host = await McpTestHost.StartAsync(Create(McpSessionMode.Sticky), kestrel: true);
+        string session = await InitializeAsync(host, "2025-03-26");
+
+        HttpResponseMessage response = await host.Client.SendAsync(Batch(
+            """[{"jsonrpc":"2.0","id":1,"method":"ping"},{"jsonrpc":"2.0","method":"notifications/initialized"},{"jsonrpc":"2.0","id":"t","method":"tools/call","params":{"name":"no_context","arguments":{}}},{"jsonrpc":"2.0","id":3,"method":"no/such"},{"jsonrpc":"1.0","id":4,"method":"ping"},{"jsonrpc":"2.0","id":5,"method":"initialize","params":{"protocolVersion":"2025-03-26","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}]""",
+            session));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        JsonElement answers = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Dictionary<string, JsonElement> byId = answers.EnumerateArray().ToDictionary(a => a.GetProperty("id").ToString());
+        Assert.Equal(5, byId.Count); // the notification has no answer
+        Assert.Equal("{}", byId["1"].GetProperty("result").GetRawText());
+        Assert.Equal("plain", byId["t"].GetProperty("result").GetProperty("content")[0].GetProperty("text").GetString());
+        Assert.Equal(-32601, byId["3"].GetProperty("error").GetProperty("code").GetInt32());
+        Assert.Equal(-32600, byId["4"].GetProperty("error").GetProperty("code").GetInt32());
+        Assert.Contains("must not be part of a JSON-RPC batch", byId["5"].GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_batch_of_only_notifications_and_responses_is_202()
+    {
+        await using McpTestHost host = await McpTestHost.StartAsync(Create(McpSessionMode.Sticky), kestrel: true);
+        string session = await InitializeAsync(host, "2025-03-26");
+
+        HttpResponseMessage response = await host.Client.SendAsync(Batch(
+            """[{"jsonrpc":"2.0","method":"notifications/initialized"},{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":99}}]""", session));
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.Empty(await response.Content.ReadAsByteArrayAsync());
+    }
+
+    [Fact]
+    public async Task A_batch_whose_element_streams_becomes_one_event_stream_and_its_server_to_client_request_can_be_answered()
+    {
+        await using McpTestHost host = await McpTestHost.StartAsync(Create(McpSessionMode.Sticky), kestrel: true);
+        string session = await InitializeAsync(host, "2025-03-26", """{"sampling":{}}""");
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+
+        HttpResponseMessage response = await host.Client.SendAsync(Batch(
+            """[{"jsonrpc":"2.0","id":1,"method":"ping"},{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"sample_only","arguments":{}}}]""", session),
+            HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(timeout.Token));
+        var seen = new List<JsonElement>();
+        JsonElement request;
+        while (true)
+        {
+            JsonElement message = await SseReader.NextMessageAsync(reader, timeout.Token);
+            if (message.TryGetProperty("method", out JsonElement method) && method.GetString() == "sampling/createMessage")
+            {
+                request = message;
+                break;
+            }
+
+            seen.Add(message);
+        }
+
+        // The client answers while the batch is open; the tool's result then comes on the same stream.
+        HttpResponseMessage answer = await host.Client.SendAsync(McpTestHost.Post(
+            "{\"jsonrpc\":\"2.0\",\"id\":" + request.GetProperty("id").GetRawText() + ",\"result\":" + Sampled("Paris") + "}", ("Mcp-Session-Id", session)), timeout.Token);
+        Assert.Equal(HttpStatusCode.Accepted, answer.StatusCode);
+        while (!seen.Any(m => m.TryGetProperty("id", out JsonElement id) && id.ToString() == "2"))
+        {
+            seen.Add(await SseReader.NextMessageAsync(reader, timeout.Token));
+        }
+
+        Assert.Contains(seen, m => m.GetProperty("id").ToString() == "1" && m.GetProperty("result").GetRawText() == "{}");
+        JsonElement result = seen.Single(m => m.TryGetProperty("id", out JsonElement id) && id.ToString() == "2").GetProperty("result");
+        Assert.Contains("Paris", result.GetProperty("content")[0].GetProperty("text").GetString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("2025-06-18", "removed in protocol revision 2025-06-18")]
+    [InlineData("2025-11-25", "removed in protocol revision 2025-06-18")]
+    public async Task A_batch_on_a_session_of_a_later_revision_is_400_saying_batches_were_removed(string version, string expected)
+    {
+        await using McpTestHost host = await McpTestHost.StartAsync(Create(McpSessionMode.Sticky), kestrel: true);
+        string session = await InitializeAsync(host, version);
+
+        HttpResponseMessage response = await host.Client.SendAsync(Batch("""[{"jsonrpc":"2.0","id":1,"method":"ping"}]""", session));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        JsonElement error = (await McpTestHost.JsonAsync(response)).GetProperty("error");
+        Assert.Equal(-32600, error.GetProperty("code").GetInt32());
+        Assert.Contains(expected, error.GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("[]", "empty", -32600)]
+    [InlineData("[{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"},{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"ping\"},{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"ping\"}]", "MaxBatchSize", -32600)]
+    [InlineData("[{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}", "not valid JSON", -32700)]
+    public async Task An_empty_oversized_or_unreadable_batch_is_one_400_error(string body, string expected, int code)
+    {
+        await using McpTestHost host = await McpTestHost.StartAsync(Create(McpSessionMode.Sticky), o => o.MaxBatchSize = 2, kestrel: true);
+        string session = await InitializeAsync(host, "2025-03-26");
+
+        HttpResponseMessage response = await host.Client.SendAsync(Batch(body, session));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        JsonElement error = (await McpTestHost.JsonAsync(response)).GetProperty("error");
+        Assert.Equal(code, error.GetProperty("code").GetInt32());
+        Assert.Contains(expected, error.GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(null, HttpStatusCode.OK)]
+    [InlineData("2025-03-26", HttpStatusCode.OK)]
+    [InlineData("2025-06-18", HttpStatusCode.BadRequest)]
+    public async Task A_stateless_batch_is_served_when_the_protocol_version_is_2025_03_26_or_absent(string? version, HttpStatusCode expected)
+    {
+        await using McpTestHost host = await McpTestHost.StartAsync(kestrel: true);
+
+        HttpResponseMessage response = await host.Client.SendAsync(Batch(
+            """[{"jsonrpc":"2.0","id":1,"method":"tools/list"},{"jsonrpc":"2.0","id":2,"method":"ping"}]""", null, version));
+
+        Assert.Equal(expected, response.StatusCode);
+        JsonElement json = await McpTestHost.JsonAsync(response);
+        if (expected == HttpStatusCode.OK)
+        {
+            Assert.Equal(2, json.GetArrayLength());
+        }
+        else
+        {
+            Assert.Contains("2025-06-18", json.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
+        }
     }
 }
