@@ -264,3 +264,195 @@ public sealed partial class RequestPathHardeningTests
         }
     }
 }
+
+public sealed partial class RequestPathHardeningTests
+{
+    // ---- Item 4: limits, each an option with a spec-correct error. ----
+
+    [Fact]
+    public async Task A_message_nested_deeper_than_MaxJsonDepth_is_400_invalid_request_naming_the_option()
+    {
+        await using McpTestHost host = await McpTestHost.StartAsync(configure: o => o.MaxJsonDepth = 16, kestrel: true);
+        string arguments = "{\"text\":" + new string('[', 20) + new string(']', 20) + "}";
+
+        HttpResponseMessage response = await host.CallModernAsync("echo", arguments);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        JsonElement error = (await McpTestHost.JsonAsync(response)).GetProperty("error");
+        Assert.Equal(-32600, error.GetProperty("code").GetInt32());
+        Assert.Contains("MaxJsonDepth", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+
+        HttpResponseMessage within = await host.CallModernAsync("echo", "{\"text\":\"ok\"}");
+        Assert.Equal(HttpStatusCode.OK, within.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_string_longer_than_MaxStringLength_is_400_invalid_params_naming_the_option()
+    {
+        await using McpTestHost host = await McpTestHost.StartAsync(configure: o => o.MaxStringLength = 1000, kestrel: true);
+
+        HttpResponseMessage response = await host.CallModernAsync("echo", "{\"text\":\"" + new string('a', 1001) + "\"}");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        JsonElement error = (await McpTestHost.JsonAsync(response)).GetProperty("error");
+        Assert.Equal(-32602, error.GetProperty("code").GetInt32());
+        Assert.Contains("MaxStringLength", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+
+        HttpResponseMessage within = await host.CallModernAsync("echo", "{\"text\":\"" + new string('a', 900) + "\"}");
+        Assert.Equal(HttpStatusCode.OK, within.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_call_past_MaxConcurrentCallsPerSession_is_429_with_retry_after_and_a_json_rpc_error()
+    {
+        await using McpTestHost host = await McpTestHost.StartAsync(Create(McpSessionMode.Sticky), o => o.Sessions.MaxConcurrentCallsPerSession = 1, kestrel: true);
+        string session = await InitializeAsync(host, "2025-06-18", """{"sampling":{}}""");
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+
+        // The first call waits for the client's sampling answer: it holds the session's one call slot.
+        HttpResponseMessage first = await host.Client.SendAsync(McpTestHost.Post(
+            """{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"sample_only","arguments":{}}}""", ("Mcp-Session-Id", session), ("MCP-Protocol-Version", "2025-06-18")),
+            HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+        using var reader = new StreamReader(await first.Content.ReadAsStreamAsync(timeout.Token));
+        JsonElement request = await SseReader.NextMessageAsync(reader, timeout.Token);
+
+        HttpResponseMessage second = await host.Client.SendAsync(McpTestHost.Post(
+            """{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"no_context","arguments":{}}}""", ("Mcp-Session-Id", session), ("MCP-Protocol-Version", "2025-06-18")), timeout.Token);
+        Assert.Equal((HttpStatusCode)429, second.StatusCode);
+        Assert.Equal("1", second.Headers.GetValues("Retry-After").Single());
+        JsonElement error = await McpTestHost.JsonAsync(second);
+        Assert.Equal(2, error.GetProperty("id").GetInt32());
+        Assert.Contains("MaxConcurrentCallsPerSession", error.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
+
+        // Answered, the first call ends and frees the slot.
+        await host.Client.SendAsync(McpTestHost.Post("{\"jsonrpc\":\"2.0\",\"id\":" + request.GetProperty("id").GetRawText() + ",\"result\":" + Sampled("Paris") + "}",
+            ("Mcp-Session-Id", session), ("MCP-Protocol-Version", "2025-06-18")), timeout.Token);
+        Assert.Equal(1, (await SseReader.NextMessageAsync(reader, timeout.Token)).GetProperty("id").GetInt32());
+        HttpResponseMessage third = await host.Client.SendAsync(McpTestHost.Post(
+            """{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"no_context","arguments":{}}}""", ("Mcp-Session-Id", session), ("MCP-Protocol-Version", "2025-06-18")), timeout.Token);
+        Assert.Equal(HttpStatusCode.OK, third.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_get_past_MaxStreamsPerSession_is_429_with_retry_after_and_a_json_rpc_error()
+    {
+        await using McpTestHost host = await McpTestHost.StartAsync(Create(McpSessionMode.Sticky), o => o.Sessions.MaxStreamsPerSession = 1, kestrel: true);
+        string session = await InitializeAsync(host, "2025-06-18");
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+
+        using HttpResponseMessage open = await host.Client.SendAsync(Get(session, null), HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+        Assert.Equal(HttpStatusCode.OK, open.StatusCode);
+        HttpResponseMessage second = await host.Client.SendAsync(Get(session, null), HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+
+        Assert.Equal((HttpStatusCode)429, second.StatusCode);
+        Assert.Equal("1", second.Headers.GetValues("Retry-After").Single());
+        Assert.Contains("MaxStreamsPerSession", (await McpTestHost.JsonAsync(second)).GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_body_that_stops_arriving_gets_408_with_a_json_rpc_error_after_BodyReadIdleTimeout()
+    {
+        await using McpTestHost host = await McpTestHost.StartAsync(configure: o => o.BodyReadIdleTimeout = TimeSpan.FromMilliseconds(500), kestrel: true);
+        using var client = new System.Net.Sockets.TcpClient();
+        await client.ConnectAsync(IPAddress.Loopback, host.Client.BaseAddress!.Port);
+        System.Net.Sockets.NetworkStream stream = client.GetStream();
+        string head = $"POST /mcp HTTP/1.1\r\nHost: 127.0.0.1:{host.Client.BaseAddress.Port}\r\nAccept: application/json, text/event-stream\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n";
+        await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes(head + "{\"jsonrpc\":\"2.0\","));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var started = System.Diagnostics.Stopwatch.StartNew();
+
+        using var reader = new StreamReader(stream, System.Text.Encoding.ASCII);
+        string statusLine = await reader.ReadLineAsync(timeout.Token) ?? "";
+        int contentLength = 0;
+        while (await reader.ReadLineAsync(timeout.Token) is { Length: > 0 } header)
+        {
+            if (header.StartsWith("Content-Length:", StringComparison.OrdinalIgnoreCase))
+            {
+                contentLength = int.Parse(header.AsSpan(15).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+            }
+        }
+
+        char[] body = new char[contentLength];
+        int read = 0;
+        while (read < contentLength && await reader.ReadAsync(body.AsMemory(read), timeout.Token) is > 0 and int n)
+        {
+            read += n;
+        }
+
+        string rest = new(body, 0, read);
+        Assert.StartsWith("HTTP/1.1 408", statusLine, StringComparison.Ordinal);
+        Assert.Contains("\"code\":-32700", rest, StringComparison.Ordinal);
+        Assert.Contains("stopped arriving", rest, StringComparison.Ordinal);
+        Assert.True(started.Elapsed < TimeSpan.FromSeconds(5), $"took {started.Elapsed}");
+    }
+
+    [Theory]
+    [InlineData("MaxJsonDepth", "MaxJsonDepth is 0")]
+    [InlineData("MaxJsonDepthHigh", "MaxJsonDepth is 129")]
+    [InlineData("MaxBatchSize", "MaxBatchSize is 0")]
+    [InlineData("BodyReadIdleTimeout", "BodyReadIdleTimeout is -00:00:02")]
+    [InlineData("MaxConcurrentCallsPerSession", "Sessions.MaxConcurrentCallsPerSession is -1")]
+    public async Task An_option_out_of_range_fails_the_start_with_a_message_naming_it(string option, string expected)
+    {
+        Action<McpServerOptions> configure = option switch
+        {
+            "MaxJsonDepth" => o => o.MaxJsonDepth = 0,
+            "MaxJsonDepthHigh" => o => o.MaxJsonDepth = 129,
+            "MaxBatchSize" => o => o.MaxBatchSize = 0,
+            "BodyReadIdleTimeout" => o => o.BodyReadIdleTimeout = TimeSpan.FromSeconds(-2),
+            _ => o => o.Sessions.MaxConcurrentCallsPerSession = -1,
+        };
+
+        InvalidOperationException error = await Assert.ThrowsAsync<InvalidOperationException>(() => McpTestHost.StartAsync(configure: configure));
+
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+    }
+
+    // ---- Item 5: a POST to the legacy /sse URL. ----
+
+    [Fact]
+    public async Task A_post_to_the_legacy_sse_url_is_405_allow_get_with_a_json_rpc_error_naming_the_streamable_url()
+    {
+        await using McpTestHost host = await McpTestHost.StartAsync(Create(McpSessionMode.Sticky, legacySse: true), kestrel: true);
+        HttpRequestMessage post = McpTestHost.Post("""{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-03-26","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}""");
+        post.RequestUri = new Uri("/mcp/sse", UriKind.Relative);
+
+        HttpResponseMessage response = await host.Client.SendAsync(post);
+
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
+        Assert.Equal("GET", string.Join(",", response.Content.Headers.Allow));
+        JsonElement error = (await McpTestHost.JsonAsync(response)).GetProperty("error");
+        Assert.Equal(-32000, error.GetProperty("code").GetInt32());
+        string message = error.GetProperty("message").GetString()!;
+        Assert.Contains("send POST to /mcp instead", message, StringComparison.Ordinal);
+        Assert.Contains("/mcp/message?sessionId=", message, StringComparison.Ordinal);
+        Assert.Contains("ServeStreamableHttpOnSsePath", message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task With_ServeStreamableHttpOnSsePath_a_post_to_the_sse_url_is_served_as_streamable_http_with_every_check(bool legacySse)
+    {
+        await using McpTestHost host = await McpTestHost.StartAsync(Create(McpSessionMode.Sticky, legacySse), o => o.ServeStreamableHttpOnSsePath = true, kestrel: true);
+        const string initialize = """{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}""";
+        HttpRequestMessage post = McpTestHost.Post(initialize);
+        post.RequestUri = new Uri("/mcp/sse", UriKind.Relative);
+
+        HttpResponseMessage response = await host.Client.SendAsync(post);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        string session = response.Headers.GetValues("Mcp-Session-Id").Single();
+        HttpRequestMessage list = McpTestHost.Post("""{"jsonrpc":"2.0","id":1,"method":"tools/list"}""", ("Mcp-Session-Id", session), ("MCP-Protocol-Version", "2025-06-18"));
+        list.RequestUri = new Uri("/mcp/sse", UriKind.Relative);
+        Assert.Equal(HttpStatusCode.OK, (await host.Client.SendAsync(list)).StatusCode);
+
+        // The checks hold: DNS rebinding (Host), content negotiation.
+        HttpRequestMessage rebound = McpTestHost.Post(initialize, ("Host", "evil.example.com"));
+        rebound.RequestUri = new Uri("/mcp/sse", UriKind.Relative);
+        Assert.Equal(HttpStatusCode.Forbidden, (await host.Client.SendAsync(rebound)).StatusCode);
+        HttpRequestMessage text = McpTestHost.Post(initialize, ("Accept", "text/plain"));
+        text.RequestUri = new Uri("/mcp/sse", UriKind.Relative);
+        Assert.Equal(HttpStatusCode.NotAcceptable, (await host.Client.SendAsync(text)).StatusCode);
+    }
+}
