@@ -1,5 +1,6 @@
 using System;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using McpGen.ClientInput;
@@ -33,21 +34,36 @@ public static class McpEndpointRouteBuilderExtensions
         McpEndpointServices shared = endpoints.ServiceProvider.GetService<McpEndpointServices>()
             ?? throw new InvalidOperationException(
                 $"McpGen services are not registered. Call builder.Services.AddMcpServer<{definition.Name}>() before app.MapMcp(...).");
+        shared.Options.Validate();
         McpStartupValidation.Validate(definition, endpoints.ServiceProvider, shared.SerializerOptions, shared.Options.SerializerOptions is not null);
         var endpoint = new McpEndpoint(definition, shared);
         endpoints.ServiceProvider.GetService<Microsoft.Extensions.Hosting.IHostApplicationLifetime>()?.ApplicationStopped
             .Register(static state => ((McpEndpoint)state!).DisposeAsync().AsTask().GetAwaiter().GetResult(), endpoint);
+        string messagePath = pattern.TrimEnd('/') + "/message";
         if (!definition.LegacySse)
         {
-            return endpoints.Map(pattern, endpoint.HandleAsync)
-                .WithDisplayName($"MCP {definition.Name}");
+            if (!shared.Options.ServeStreamableHttpOnSsePath)
+            {
+                return endpoints.Map(pattern, endpoint.HandleAsync)
+                    .WithDisplayName($"MCP {definition.Name}");
+            }
+
+            // Opt-in: {pattern}/sse is a second URL of the same Streamable HTTP endpoint (one group, so conventions apply to both).
+            RouteGroupBuilder streamable = endpoints.MapGroup(pattern);
+            streamable.Map("", endpoint.HandleAsync).WithDisplayName($"MCP {definition.Name}");
+            streamable.Map("/sse", endpoint.HandleAsync).WithDisplayName($"MCP {definition.Name} (Streamable HTTP on /sse)");
+            return streamable;
         }
 
         // The deprecated HTTP+SSE transport beside Streamable HTTP: one group, so conventions apply to all three routes.
+        // GET {pattern}/sse without Mcp-Session-Id opens an HTTP+SSE stream; anything else sent there is a client mixing
+        // up the transports (HandleSsePathAsync: 405 with a JSON-RPC error, or Streamable HTTP when opted in).
         RouteGroupBuilder group = endpoints.MapGroup(pattern);
-        string messagePath = pattern.TrimEnd('/') + "/message";
         group.Map("", endpoint.HandleAsync).WithDisplayName($"MCP {definition.Name}");
-        group.MapGet("/sse", context => endpoint.HandleLegacySseOpenAsync(context, messagePath)).WithDisplayName($"MCP {definition.Name} HTTP+SSE stream");
+        group.Map("/sse", context => HttpMethods.IsGet(context.Request.Method) && !context.Request.Headers.ContainsKey("Mcp-Session-Id")
+                ? endpoint.HandleLegacySseOpenAsync(context, messagePath)
+                : endpoint.HandleSsePathAsync(context, messagePath))
+            .WithDisplayName($"MCP {definition.Name} HTTP+SSE stream");
         group.MapPost("/message", endpoint.HandleLegacySseMessageAsync).WithDisplayName($"MCP {definition.Name} HTTP+SSE messages");
         return group;
     }

@@ -18,6 +18,40 @@ public sealed class McpServerOptions
     public long MaxRequestBodySize { get; set; } = 4 * 1024 * 1024;
 
     /// <summary>
+    /// The deepest JSON nesting a message may have (400 with -32600 beyond). Default and highest value 128; argument
+    /// binders and the digests of multi round-trip state read as deep.
+    /// </summary>
+    public int MaxJsonDepth { get; set; } = 128;
+
+    /// <summary>
+    /// The longest string (or member name) a message may hold, in UTF-8 bytes as sent (400 with -32602 beyond). Default
+    /// 1 MiB. Bounds what one argument can make a handler hold, below <see cref="MaxRequestBodySize"/>.
+    /// </summary>
+    public int MaxStringLength { get; set; } = 1024 * 1024;
+
+    /// <summary>
+    /// The most messages in one JSON-RPC batch (only 2025-03-26 sessions may send batches); a larger batch gets 400 with
+    /// -32600. Default 64.
+    /// </summary>
+    public int MaxBatchSize { get; set; } = 64;
+
+    /// <summary>
+    /// How long one read of the request body may wait for more bytes: a body that stops arriving gets 408 with a JSON-RPC
+    /// error after this much silence (Kestrel's <c>MinRequestBodyDataRate</c> still cuts clients that trickle). Default
+    /// 10 seconds; <see cref="System.Threading.Timeout.InfiniteTimeSpan"/> leaves it to Kestrel.
+    /// </summary>
+    public TimeSpan BodyReadIdleTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Also serve Streamable HTTP POSTs sent to <c>{pattern}/sse</c>, the URL of the deprecated HTTP+SSE transport, for
+    /// clients configured with that URL that speak Streamable HTTP. Off by default: such a POST gets 405 with
+    /// <c>Allow: GET</c> and a JSON-RPC error naming the URL to POST to. When on, the POST goes through the regular
+    /// pipeline with every check (Host and Origin, content negotiation, limits, sessions); GET <c>{pattern}/sse</c> stays
+    /// the HTTP+SSE stream on servers with <c>LegacySse</c>.
+    /// </summary>
+    public bool ServeStreamableHttpOnSsePath { get; set; }
+
+    /// <summary>
     /// How many items a <c>tools/list</c> page holds before <c>nextCursor</c> is used. Default 100. Cursors carry the
     /// offset and a fingerprint of the tool set, so any replica serving the same tools can continue a listing.
     /// </summary>
@@ -52,4 +86,45 @@ public sealed class McpServerOptions
 
     /// <summary>Options of <c>initialize</c>-era sessions, for sticky and store-backed servers.</summary>
     public McpSessionOptions Sessions { get; } = new();
+
+    /// <summary>
+    /// Checks every limit at startup (<c>MapMcp</c>); throws <see cref="InvalidOperationException"/> listing each value out
+    /// of range, with the range and the default, so a misconfiguration fails the start and not the first request.
+    /// </summary>
+    internal void Validate()
+    {
+        var problems = new List<string>();
+        void Check(bool ok, string name, object value, string range)
+        {
+            if (!ok)
+            {
+                problems.Add($"McpServerOptions.{name} is {value}; it must be {range}.");
+            }
+        }
+
+        static bool IsTimeout(TimeSpan value) => value > TimeSpan.Zero || value == System.Threading.Timeout.InfiniteTimeSpan;
+
+        Check(MaxRequestBodySize is > 0 and <= int.MaxValue, nameof(MaxRequestBodySize), MaxRequestBodySize, "between 1 and 2147483647 bytes (default 4 MiB)");
+        Check(PageSize > 0, nameof(PageSize), PageSize, "at least 1 (default 100)");
+        Check(MaxJsonDepth is > 0 and <= Protocol.JsonRpcMessageReader.MaxDepth, nameof(MaxJsonDepth), MaxJsonDepth, $"between 1 and {Protocol.JsonRpcMessageReader.MaxDepth} (the default)");
+        Check(MaxStringLength > 0, nameof(MaxStringLength), MaxStringLength, "at least 1 byte (default 1 MiB)");
+        Check(MaxBatchSize > 0, nameof(MaxBatchSize), MaxBatchSize, "at least 1 (default 64)");
+        Check(IsTimeout(BodyReadIdleTimeout), nameof(BodyReadIdleTimeout), BodyReadIdleTimeout, "positive, or Timeout.InfiniteTimeSpan to leave it to Kestrel (default 10 s)");
+        Check(ListTimeToLive >= TimeSpan.Zero, nameof(ListTimeToLive), ListTimeToLive, "zero or positive (default 5 min)");
+        Check(RequestStateLifetime > TimeSpan.Zero, nameof(RequestStateLifetime), RequestStateLifetime, "positive (default 10 min)");
+        McpSessionOptions sessions = Sessions;
+        Check(sessions.MaxSessions >= 0, "Sessions.MaxSessions", sessions.MaxSessions, "0 (no limit) or more (default 10 000)");
+        Check(sessions.MaxConcurrentCallsPerSession >= 0, "Sessions.MaxConcurrentCallsPerSession", sessions.MaxConcurrentCallsPerSession, "0 (no limit) or more (default 32)");
+        Check(sessions.MaxStreamsPerSession >= 0, "Sessions.MaxStreamsPerSession", sessions.MaxStreamsPerSession, "0 (no limit) or more (default 8)");
+        Check(sessions.EventLogCapacity > 0, "Sessions.EventLogCapacity", sessions.EventLogCapacity, "at least 1 (default 1000)");
+        Check(sessions.IdleTimeout >= TimeSpan.Zero, "Sessions.IdleTimeout", sessions.IdleTimeout, "zero or positive (default 30 min)");
+        Check(IsTimeout(sessions.ClientRequestTimeout), "Sessions.ClientRequestTimeout", sessions.ClientRequestTimeout, "positive or Timeout.InfiniteTimeSpan (default 10 min)");
+        Check(sessions.StreamRetryInterval >= TimeSpan.Zero, "Sessions.StreamRetryInterval", sessions.StreamRetryInterval, "zero or positive (default 1 s)");
+        Check(sessions.StoreCacheDuration >= TimeSpan.Zero, "Sessions.StoreCacheDuration", sessions.StoreCacheDuration, "zero or positive (default 5 s)");
+        if (problems.Count > 0)
+        {
+            throw new InvalidOperationException(
+                "McpGen options out of range (set in AddMcpServer<T>(o => ...)):" + Environment.NewLine + "  " + string.Join(Environment.NewLine + "  ", problems));
+        }
+    }
 }

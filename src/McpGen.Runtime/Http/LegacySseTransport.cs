@@ -113,7 +113,7 @@ internal sealed class LegacySseTransport(McpEndpoint endpoint, McpSessionRuntime
             return;
         }
 
-        (BodyReadStatus status, byte[]? buffer, int length) = await RequestBodyReader.ReadAsync(context, endpoint.Services.Options.MaxRequestBodySize).ConfigureAwait(false);
+        (BodyReadStatus status, byte[]? buffer, int length) = await RequestBodyReader.ReadAsync(context, endpoint.Services.Options.MaxRequestBodySize, endpoint.Services.Options.BodyReadIdleTimeout).ConfigureAwait(false);
         if (status != BodyReadStatus.Ok)
         {
             await McpResponses.WriteErrorAsync(context, default, new McpError(413, JsonRpcErrorCodes.TransportError,
@@ -143,7 +143,7 @@ internal sealed class LegacySseTransport(McpEndpoint endpoint, McpSessionRuntime
     private Task ServeAsync(HttpContext context, McpSessionState session, ReadOnlyMemory<byte> body)
     {
         var responder = McpResponder.SessionStream(new SessionStreamLog(runtime, session.Id, StreamId, priming: false), logger);
-        if (JsonRpcMessageReader.TryRead(body, out JsonRpcMessage message) is { } invalid)
+        if (endpoint.Read(body, out JsonRpcMessage message) is { } invalid)
         {
             return responder.WriteErrorAsync(message.Id.IsPresent ? message.Raw(message.Id) : default, invalid);
         }

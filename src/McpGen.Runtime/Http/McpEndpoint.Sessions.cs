@@ -45,6 +45,46 @@ internal sealed partial class McpEndpoint
         return WithStoreAsync(context, _legacySse!.PostAsync);
     }
 
+    /// <summary>
+    /// A request to <c>{pattern}/sse</c> other than the HTTP+SSE GET: a client mixing up the transports. By default a POST
+    /// gets 405 with <c>Allow: GET</c> and a JSON-RPC error naming the Streamable HTTP URL to POST to (and the GET this
+    /// URL expects). With <see cref="McpServerOptions.ServeStreamableHttpOnSsePath"/> it is served as Streamable HTTP,
+    /// through <see cref="HandleAsync"/> and every check there; so is a GET or DELETE that names a session
+    /// (<c>Mcp-Session-Id</c>), which a GET opening an HTTP+SSE stream never does.
+    /// </summary>
+    public Task HandleSsePathAsync(HttpContext context, string messagePath)
+    {
+        if (Services.Options.ServeStreamableHttpOnSsePath)
+        {
+            return HandleAsync(context);
+        }
+
+        if (_hostOrigin.Check(context) is { } denied)
+        {
+            return Reject(context, StatusCodes.Status403Forbidden, denied);
+        }
+
+        string path = (context.Request.PathBase + context.Request.Path).Value ?? "";
+        string streamable = path.EndsWith("/sse", StringComparison.OrdinalIgnoreCase) ? path[..^4] : path;
+        if (streamable.Length == 0)
+        {
+            streamable = "/";
+        }
+
+        if (HttpMethods.IsGet(context.Request.Method))
+        {
+            return Reject(context, StatusCodes.Status400BadRequest,
+                $"Bad request: GET {path} opens a new session of the deprecated HTTP+SSE transport and takes no Mcp-Session-Id. "
+                + $"For the event stream of a Streamable HTTP session, GET {streamable} with that Mcp-Session-Id.");
+        }
+
+        context.Response.Headers.Allow = "GET";
+        return Reject(context, StatusCodes.Status405MethodNotAllowed,
+            $"Method not allowed: {path} is the event stream of the deprecated HTTP+SSE transport and takes only GET (which opens the stream and "
+            + $"names the URL to POST messages to, {messagePath}?sessionId=...). For Streamable HTTP, send {context.Request.Method} to {streamable} instead "
+            + "(the server can also serve it here: McpServerOptions.ServeStreamableHttpOnSsePath).");
+    }
+
     private Task HandleSessionMethod(HttpContext context)
     {
         string method = context.Request.Method;
@@ -78,8 +118,24 @@ internal sealed partial class McpEndpoint
             return;
         }
 
-        string? lastEventId = context.Request.Headers["Last-Event-ID"];
-        await _sessionStreams!.ServeAsync(context, lookup.Session!, lastEventId).ConfigureAwait(false);
+        string sessionId = lookup.Session!.Id;
+        if (!_limits.TryEnterStream(sessionId))
+        {
+            McpEndpointLog.SessionStreamLimit(_logger, sessionId, Services.Options.Sessions.MaxStreamsPerSession);
+            context.Response.Headers.RetryAfter = "1";
+            await McpResponses.WriteErrorAsync(context, default, SessionLimits.TooMany(calls: false, Services.Options.Sessions.MaxStreamsPerSession), _logger).ConfigureAwait(false);
+            return;
+        }
+
+        try
+        {
+            string? lastEventId = context.Request.Headers["Last-Event-ID"];
+            await _sessionStreams!.ServeAsync(context, lookup.Session, lastEventId).ConfigureAwait(false);
+        }
+        finally
+        {
+            _limits.ExitStream(sessionId);
+        }
     }
 
     private async Task DeleteAsync(HttpContext context)
@@ -195,7 +251,7 @@ internal sealed partial class McpEndpoint
             era = new McpEra(false, session.ProtocolVersion);
         }
 
-        await _dispatcher.DispatchAsync(message, new McpCaller(context, era, new SessionCall(sessions, session)), McpResponder.Http(context.Response, _logger)).ConfigureAwait(false);
+        await DispatchCountedAsync(message, new McpCaller(context, era, new SessionCall(sessions, session)), McpResponder.Http(context.Response, _logger), session.Id).ConfigureAwait(false);
     }
 
     private async Task InitializeAsync(HttpContext context, JsonRpcMessage message, McpEra era)

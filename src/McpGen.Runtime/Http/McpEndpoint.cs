@@ -48,6 +48,7 @@ internal sealed partial class McpEndpoint
     private readonly McpSessionRuntime? _sessions;
     private readonly SessionStreamServer? _sessionStreams;
     private readonly LegacySseTransport? _legacySse;
+    private readonly SessionLimits _limits;
 
     public McpEndpoint(McpServerDefinition definition, McpEndpointServices services)
     {
@@ -57,6 +58,7 @@ internal sealed partial class McpEndpoint
         _results = new McpServerResults(definition, services.Options);
         _hostOrigin = new HostOriginPolicy(services.Options);
         _maxBodySize = services.Options.MaxRequestBodySize;
+        _limits = new SessionLimits(services.Options.Sessions.MaxConcurrentCallsPerSession, services.Options.Sessions.MaxStreamsPerSession);
         _feed = new McpChangeFeed(services.Backplane, definition.Name);
         _listen = new ListenStreamHandler(definition, _results, _feed, _logger);
         var invoker = new McpInvoker(_results, services.SerializerOptions, services.ClientInput, new ChangeNotifier(services.Backplane, definition.Name), _logger);
@@ -131,7 +133,7 @@ internal sealed partial class McpEndpoint
     {
         // A small body usually arrives with the headers: then the read, the dispatch and (for a handler that completes
         // synchronously) the answer run without an async state machine.
-        ValueTask<(BodyReadStatus Status, byte[]? Buffer, int Length)> read = RequestBodyReader.ReadAsync(context, _maxBodySize);
+        ValueTask<(BodyReadStatus Status, byte[]? Buffer, int Length)> read = RequestBodyReader.ReadAsync(context, _maxBodySize, Services.Options.BodyReadIdleTimeout);
         if (!read.IsCompletedSuccessfully)
         {
             return HandlePostSlowAsync(context, read);
@@ -218,9 +220,18 @@ internal sealed partial class McpEndpoint
         }
     }
 
+    /// <summary>Reads one message within the configured limits (<see cref="McpServerOptions.MaxJsonDepth"/>, <see cref="McpServerOptions.MaxStringLength"/>).</summary>
+    internal McpError? Read(ReadOnlyMemory<byte> body, out JsonRpcMessage message)
+        => JsonRpcMessageReader.TryRead(body, out message, Services.Options.MaxJsonDepth, Services.Options.MaxStringLength);
+
     private Task HandleMessageAsync(HttpContext context, ReadOnlyMemory<byte> body)
     {
-        if (JsonRpcMessageReader.TryRead(body, out JsonRpcMessage message) is { } invalid)
+        if (IsBatch(body.Span))
+        {
+            return HandleBatchAsync(context, body);
+        }
+
+        if (Read(body, out JsonRpcMessage message) is { } invalid)
         {
             return Fail(context, message, invalid);
         }

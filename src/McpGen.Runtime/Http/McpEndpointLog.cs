@@ -36,4 +36,10 @@ internal static partial class McpEndpointLog
 
     [LoggerMessage(12, LogLevel.Debug, "MCP logging/setLevel '{Level}' acknowledged, but this stateless endpoint keeps no session: initialize-era requests always log at info and above.")]
     public static partial void LogLevelNotKept(ILogger logger, string level);
+
+    [LoggerMessage(13, LogLevel.Information, "MCP session {SessionId} is at its limit of {Limit} concurrent calls; a call got 429 (McpServerOptions.Sessions.MaxConcurrentCallsPerSession).")]
+    public static partial void SessionCallLimit(ILogger logger, string sessionId, int limit);
+
+    [LoggerMessage(14, LogLevel.Information, "MCP session {SessionId} is at its limit of {Limit} open GET streams; a GET got 429 (McpServerOptions.Sessions.MaxStreamsPerSession).")]
+    public static partial void SessionStreamLimit(ILogger logger, string sessionId, int limit);
 }

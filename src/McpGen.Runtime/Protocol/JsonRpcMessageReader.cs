@@ -16,13 +16,56 @@ namespace McpGen.Protocol;
 /// </summary>
 internal static class JsonRpcMessageReader
 {
-    /// <summary>The deepest nesting a message may have; argument readers allow the same, so what is read here reads there.</summary>
+    /// <summary>
+    /// The deepest nesting a message may have, and the highest <see cref="McpServerOptions.MaxJsonDepth"/>; argument readers
+    /// allow the same, so what is read here reads there.
+    /// </summary>
     public const int MaxDepth = 128;
 
     private static readonly JsonReaderOptions s_options = new() { MaxDepth = MaxDepth, CommentHandling = JsonCommentHandling.Disallow };
 
     /// <summary>Reads <paramref name="body"/>; returns <see langword="null"/> on success, else the error to send.</summary>
     public static McpError? TryRead(ReadOnlyMemory<byte> body, out JsonRpcMessage message)
+        => TryRead(body, out message, MaxDepth, int.MaxValue);
+
+    /// <summary>
+    /// Reads <paramref name="body"/> within limits: nesting deeper than <paramref name="maxDepth"/> is 400 with -32600, a
+    /// string (or member name) longer than <paramref name="maxStringLength"/> UTF-8 bytes as sent (escapes counted as
+    /// written) is 400 with -32602. Returns <see langword="null"/> on success, else the error to send.
+    /// </summary>
+    public static McpError? TryRead(ReadOnlyMemory<byte> body, out JsonRpcMessage message, int maxDepth, int maxStringLength)
+    {
+        McpError? error = Read(body, out message, Math.Clamp(maxDepth, 1, MaxDepth));
+        if (error is null && body.Length > maxStringLength && FindLongString(body.Span, maxStringLength) is { } tooLong)
+        {
+            return tooLong;
+        }
+
+        return error;
+    }
+
+    /// <summary>The first string longer than <paramref name="limit"/> bytes, as an invalid-params error.</summary>
+    private static McpError? FindLongString(ReadOnlySpan<byte> body, int limit)
+    {
+        var reader = new Utf8JsonReader(body, s_options);
+        while (reader.Read())
+        {
+            if (reader.TokenType is JsonTokenType.String or JsonTokenType.PropertyName)
+            {
+                long length = reader.HasValueSequence ? reader.ValueSequence.Length : reader.ValueSpan.Length;
+                if (length > limit)
+                {
+                    return new McpError(400, JsonRpcErrorCodes.InvalidParams,
+                        $"Invalid params: a string of {length} bytes is longer than this server accepts ({limit} bytes, McpServerOptions.MaxStringLength). "
+                        + "Send large content by reference (a resource URI) or in smaller pieces.");
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private static McpError? Read(ReadOnlyMemory<byte> body, out JsonRpcMessage message, int maxDepth)
     {
         message = default;
         message.Body = body;
@@ -46,7 +89,7 @@ internal static class JsonRpcMessageReader
         string? idProblem = null;
         string? versionProblem = "the \"jsonrpc\" member is missing; it must be \"2.0\"";
         string? methodProblem = null;
-        var reader = new Utf8JsonReader(body.Span, s_options);
+        var reader = new Utf8JsonReader(body.Span, maxDepth == MaxDepth ? s_options : new JsonReaderOptions { MaxDepth = maxDepth, CommentHandling = JsonCommentHandling.Disallow });
         try
         {
             if (!reader.Read())
@@ -57,7 +100,7 @@ internal static class JsonRpcMessageReader
             if (reader.TokenType == JsonTokenType.StartArray)
             {
                 return McpError.InvalidRequest(
-                    "JSON-RPC batches (arrays) are not supported. Send one JSON-RPC message per HTTP POST.");
+                    "JSON-RPC batches (arrays) were removed in protocol revision 2025-06-18 and are not taken here. Send one JSON-RPC message per HTTP POST.");
             }
 
             if (reader.TokenType != JsonTokenType.StartObject)
@@ -147,8 +190,11 @@ internal static class JsonRpcMessageReader
         }
         catch (JsonException ex)
         {
+            bool tooDeep = reader.CurrentDepth >= maxDepth - 1 && ex.Message.Contains("depth", StringComparison.OrdinalIgnoreCase);
             message = default;
-            return McpError.Parse(DescribeJsonError(ex));
+            return tooDeep
+                ? McpError.InvalidRequest($"the message nests deeper than {maxDepth} levels (McpServerOptions.MaxJsonDepth). Send flatter arguments.")
+                : McpError.Parse(DescribeJsonError(ex));
         }
 
         if (versionProblem is not null)

@@ -65,7 +65,10 @@ internal static class PrincipalKey
 
     /// <summary>
     /// Appends a JSON value to <paramref name="hash"/> token by token: whitespace and string escapes do not change the
-    /// digest; member order and number spelling do. Empty input (no value) is hashed as such.
+    /// digest; member order and number spelling do. Empty input (no value) is hashed as such. It reads as deep as the
+    /// message reader allows (<see cref="McpGen.Protocol.JsonRpcMessageReader.MaxDepth"/>), so whatever a request could carry
+    /// digests; a string whose escapes decode to no valid text (a lone surrogate, <c>"\ud800"</c>) is digested by its raw
+    /// escaped bytes under a marker of its own, never thrown on: it is the client's text, and the binders judge it.
     /// </summary>
     public static void AppendJson(IncrementalHash hash, ReadOnlySpan<byte> json)
     {
@@ -76,7 +79,7 @@ internal static class PrincipalKey
         }
 
         Span<byte> scratch = stackalloc byte[256];
-        var reader = new Utf8JsonReader(json);
+        var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = McpGen.Protocol.JsonRpcMessageReader.MaxDepth });
         while (reader.Read())
         {
             Span<byte> type = [(byte)reader.TokenType];
@@ -89,14 +92,9 @@ internal static class PrincipalKey
                     {
                         AppendLengthPrefixed(hash, reader.ValueSpan);
                     }
-                    else if (reader.ValueSpan.Length <= scratch.Length)
-                    {
-                        int length = reader.CopyString(scratch);
-                        AppendLengthPrefixed(hash, scratch[..length]);
-                    }
                     else
                     {
-                        AppendLengthPrefixed(hash, Encoding.UTF8.GetBytes(reader.GetString()!));
+                        AppendEscaped(hash, ref reader, scratch);
                     }
 
                     break;
@@ -104,6 +102,30 @@ internal static class PrincipalKey
                     AppendLengthPrefixed(hash, reader.ValueSpan);
                     break;
             }
+        }
+    }
+
+    /// <summary>An escaped string, unescaped; one that decodes to no valid text by its raw bytes behind a marker.</summary>
+    private static void AppendEscaped(IncrementalHash hash, ref Utf8JsonReader reader, scoped Span<byte> scratch)
+    {
+        try
+        {
+            if (reader.ValueSpan.Length <= scratch.Length)
+            {
+                int length = reader.CopyString(scratch);
+                AppendLengthPrefixed(hash, scratch[..length]);
+            }
+            else
+            {
+                AppendLengthPrefixed(hash, Encoding.UTF8.GetBytes(reader.GetString()!));
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // Utf8JsonReader cannot unescape a lone surrogate: the raw text still names the value, and the marker keeps it
+            // apart from any decodable string.
+            hash.AppendData("\0raw"u8);
+            AppendLengthPrefixed(hash, reader.ValueSpan);
         }
     }
 

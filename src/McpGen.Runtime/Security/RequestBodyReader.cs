@@ -26,7 +26,10 @@ internal enum BodyReadStatus
 
 /// <summary>
 /// Reads the request body into a buffer rented from <see cref="ArrayPool{T}"/>, enforcing
-/// <see cref="McpServerOptions.MaxRequestBodySize"/>: up front from <c>Content-Length</c>, and while reading for chunked bodies.
+/// <see cref="McpServerOptions.MaxRequestBodySize"/>: up front from <c>Content-Length</c>, and while reading for chunked bodies;
+/// and <see cref="McpServerOptions.BodyReadIdleTimeout"/>: a read that waits longer than that for the next bytes ends the
+/// request with 408 (a truncated chunked body, a client that stopped sending), instead of waiting for Kestrel's
+/// <c>MinRequestBodyDataRate</c> (which judges an average rate after a grace period, not silence).
 /// </summary>
 internal static class RequestBodyReader
 {
@@ -36,7 +39,7 @@ internal static class RequestBodyReader
     /// Reads the whole body. On <see cref="BodyReadStatus.Ok"/>, <c>Buffer</c> is rented (return it with
     /// <see cref="ArrayPool{T}.Shared"/>) and holds <c>Length</c> bytes.
     /// </summary>
-    public static async ValueTask<(BodyReadStatus Status, byte[]? Buffer, int Length)> ReadAsync(HttpContext context, long limit)
+    public static async ValueTask<(BodyReadStatus Status, byte[]? Buffer, int Length)> ReadAsync(HttpContext context, long limit, TimeSpan idleTimeout = default)
     {
         HttpRequest request = context.Request;
         long? declared = request.ContentLength;
@@ -61,11 +64,40 @@ internal static class RequestBodyReader
         int length = 0;
         PipeReader reader = request.BodyReader;
         CancellationToken aborted = context.RequestAborted;
+        bool timed = idleTimeout > TimeSpan.Zero && idleTimeout != Timeout.InfiniteTimeSpan;
+        CancellationTokenSource? idle = null;
+        CancellationTokenRegistration cancelRead = default;
         try
         {
             while (true)
             {
-                ReadResult result = await reader.ReadAsync(aborted).ConfigureAwait(false);
+                if (!reader.TryRead(out ReadResult result))
+                {
+                    if (timed && idle is null)
+                    {
+                        // Armed only when a read has to wait: a body already buffered costs no timer.
+                        idle = new CancellationTokenSource();
+                        cancelRead = idle.Token.Register(static r => ((PipeReader)r!).CancelPendingRead(), reader);
+                    }
+
+                    idle?.CancelAfter(idleTimeout);
+                    result = await reader.ReadAsync(aborted).ConfigureAwait(false);
+                    if (result.IsCanceled && idle is { IsCancellationRequested: true })
+                    {
+                        reader.AdvanceTo(result.Buffer.Start);
+                        ArrayPool<byte>.Shared.Return(buffer);
+                        if (!context.Response.HasStarted)
+                        {
+                            context.Response.StatusCode = StatusCodes.Status408RequestTimeout;
+                            context.Response.Headers.Connection = "close";
+                        }
+
+                        return (BodyReadStatus.Aborted, null, 0);
+                    }
+
+                    idle?.CancelAfter(Timeout.InfiniteTimeSpan);
+                }
+
                 ReadOnlySequence<byte> data = result.Buffer;
                 if (length + data.Length > limit)
                 {
@@ -123,6 +155,11 @@ internal static class RequestBodyReader
             }
 
             return (BodyReadStatus.Aborted, null, 0);
+        }
+        finally
+        {
+            cancelRead.Dispose();
+            idle?.Dispose();
         }
     }
 }

@@ -106,26 +106,82 @@ internal static class McpSessionIds
     public static string EventId(string sessionDigest, string streamId, long sequence)
         => sessionDigest + ":" + streamId + ":" + sequence.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-    /// <summary>Splits an event id made by <see cref="EventId"/>; <see langword="false"/> when it is not one.</summary>
+    /// <summary>
+    /// Splits an event id made by <see cref="EventId"/>; <see langword="false"/> when it is not one. Strict: exactly three
+    /// parts; the digest 12 base64url characters; the stream id <c>g</c> (the standalone stream) or a request stream id
+    /// (8 base64url characters and a decimal counter); the sequence a canonical decimal (no sign, no leading zero, at most
+    /// 18 digits, so <c>sequence + 1</c> never overflows).
+    /// </summary>
     public static bool TryParseEventId(string? eventId, out string sessionDigest, out string streamId, out long sequence)
     {
         sessionDigest = streamId = "";
         sequence = 0;
-        if (string.IsNullOrEmpty(eventId) || eventId.Length > 200)
+        if (string.IsNullOrEmpty(eventId) || eventId.Length > 64)
         {
             return false;
         }
 
-        int last = eventId.LastIndexOf(':');
-        int first = eventId.IndexOf(':');
-        if (first <= 0 || last <= first + 1 || last == eventId.Length - 1
-            || !long.TryParse(eventId.AsSpan(last + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out sequence))
+        ReadOnlySpan<char> text = eventId;
+        int first = text.IndexOf(':');
+        int last = text.LastIndexOf(':');
+        if (first != DigestLength || last <= first + 1 || text[(first + 1)..last].Contains(':'))
         {
             return false;
         }
 
-        sessionDigest = eventId[..first];
-        streamId = eventId[(first + 1)..last];
+        ReadOnlySpan<char> digest = text[..first];
+        ReadOnlySpan<char> stream = text[(first + 1)..last];
+        ReadOnlySpan<char> number = text[(last + 1)..];
+        if (!IsBase64Url(digest) || !IsStreamId(stream) || !IsCanonicalNumber(number, 18))
+        {
+            return false;
+        }
+
+        sequence = long.Parse(number, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture);
+        sessionDigest = digest.ToString();
+        streamId = stream.ToString();
+        return true;
+    }
+
+    /// <summary>The length of <see cref="StreamDigest"/> (9 bytes, base64url).</summary>
+    private const int DigestLength = 12;
+
+    /// <summary>The length of the random prefix of request stream ids (6 bytes, base64url).</summary>
+    private const int StreamPrefixLength = 8;
+
+    /// <summary>Whether <paramref name="stream"/> has the form of a stream id this server issues.</summary>
+    public static bool IsStreamId(ReadOnlySpan<char> stream)
+        => stream.SequenceEqual("g")
+           || (stream.Length > StreamPrefixLength && IsBase64Url(stream[..StreamPrefixLength]) && IsCanonicalNumber(stream[StreamPrefixLength..], 19));
+
+    private static bool IsBase64Url(ReadOnlySpan<char> text)
+    {
+        foreach (char c in text)
+        {
+            if (!char.IsAsciiLetterOrDigit(c) && c is not ('-' or '_'))
+            {
+                return false;
+            }
+        }
+
+        return !text.IsEmpty;
+    }
+
+    private static bool IsCanonicalNumber(ReadOnlySpan<char> text, int maxDigits)
+    {
+        if (text.IsEmpty || text.Length > maxDigits || (text[0] == '0' && text.Length > 1))
+        {
+            return false;
+        }
+
+        foreach (char c in text)
+        {
+            if (!char.IsAsciiDigit(c))
+            {
+                return false;
+            }
+        }
+
         return true;
     }
 }

@@ -21,6 +21,18 @@ public sealed class McpSessionOptions
     /// </summary>
     public string? ReplicaId { get; set; }
 
+    /// <summary>
+    /// The most calls one session may run at once on a replica (requests of a batch count one each); one more gets 429
+    /// with <c>Retry-After</c> and a JSON-RPC error. Default 32 (0: no limit).
+    /// </summary>
+    public int MaxConcurrentCallsPerSession { get; set; } = 32;
+
+    /// <summary>
+    /// The most GET streams (the standalone stream and resumed streams) one session may hold open at once on a replica;
+    /// one more gets 429 with <c>Retry-After</c> and a JSON-RPC error. Default 8 (0: no limit).
+    /// </summary>
+    public int MaxStreamsPerSession { get; set; } = 8;
+
     /// <summary>How many events of each SSE stream are kept for resumption with <c>Last-Event-ID</c>. Default 1000.</summary>
     public int EventLogCapacity { get; set; } = 1000;
 

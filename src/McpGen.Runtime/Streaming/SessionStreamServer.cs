@@ -31,7 +31,13 @@ internal sealed class SessionStreamServer(McpSessionRuntime runtime, McpChangeFe
 
     private static readonly TimeSpan KeepAliveInterval = TimeSpan.FromSeconds(15);
 
-    /// <summary>Serves a validated GET of <paramref name="session"/>.</summary>
+    /// <summary>
+    /// Serves a validated GET of <paramref name="session"/>. A <c>Last-Event-ID</c> that cannot resume anything gets 400
+    /// with a JSON-RPC error saying what happened, never an open stream of keep-alives: not an event id of this server
+    /// (malformed), another session's, a stream this session never had (or whose events are gone), or an event the stream
+    /// never sent. 400 and not 404: a 404 on a request carrying <c>Mcp-Session-Id</c> tells a client its session is gone,
+    /// and the session here is fine.
+    /// </summary>
     public Task ServeAsync(HttpContext context, McpSessionState session, string? lastEventId)
     {
         if (string.IsNullOrEmpty(lastEventId))
@@ -41,34 +47,68 @@ internal sealed class SessionStreamServer(McpSessionRuntime runtime, McpChangeFe
 
         if (!McpSessionIds.TryParseEventId(lastEventId, out string digest, out string streamId, out long sequence))
         {
-            return McpResponses.WriteErrorAsync(context, default, new McpError(400, JsonRpcErrorCodes.InvalidRequest,
-                "Bad request: Last-Event-ID is not an event id of this server. Send the id of the last event you received, unchanged, or reconnect without Last-Event-ID."), logger);
+            return Refuse(context, "Last-Event-ID is not an event id of this server (they look like {session}:{stream}:{sequence}). "
+                + "Send the id of the last event you received, unchanged, or reconnect without Last-Event-ID.");
         }
 
         if (!string.Equals(digest, McpSessionIds.StreamDigest(session.Id), StringComparison.Ordinal))
         {
-            return McpResponses.WriteErrorAsync(context, default, new McpError(400, JsonRpcErrorCodes.InvalidRequest,
-                "Bad request: Last-Event-ID belongs to another session. Resume a stream only with the Mcp-Session-Id it was opened with."), logger);
+            return Refuse(context, "Last-Event-ID belongs to another session. Resume a stream only with the Mcp-Session-Id it was opened with.");
         }
 
         return ResumeAsync(context, session, streamId, sequence);
     }
 
-    /// <summary>Resumes a stream after <paramref name="afterSequence"/>; 400 when the log no longer holds the events right after it.</summary>
+    private Task Refuse(HttpContext context, string message)
+        => McpResponses.WriteErrorAsync(context, default, new McpError(400, JsonRpcErrorCodes.InvalidRequest, "Bad request: " + message), logger);
+
+    /// <summary>
+    /// Resumes a stream after <paramref name="afterSequence"/>. 400 when nothing can be resumed: the stream's log holds
+    /// no event and the id names one (or the session's revision has no priming, whose id is the only one naming
+    /// sequence 0); the id names an event after the last one logged; the log no longer holds the events right after it.
+    /// A request stream whose final event the client already has ends at once (an empty event stream).
+    /// </summary>
     private async Task ResumeAsync(HttpContext context, McpSessionState session, string streamId, long afterSequence)
     {
-        // The log keeps the last EventLogCapacity events of a stream: replaying from a later one would skip events silently.
-        var kept = await new SessionStreamLog(runtime, session.Id, streamId, priming: false).ReadAsync(afterSequence, context.RequestAborted).ConfigureAwait(false);
-        if (kept.Count > 0 && kept[0].Sequence > afterSequence + 1)
+        bool standalone = streamId == StandaloneStreamId;
+
+        // The log keeps the last EventLogCapacity events of a stream: all of them are read, so the id can be judged.
+        IReadOnlyList<McpStoredEvent> kept = await new SessionStreamLog(runtime, session.Id, streamId, priming: false).ReadAsync(0, context.RequestAborted).ConfigureAwait(false);
+        if (kept.Count == 0)
         {
-            await McpResponses.WriteErrorAsync(context, default, new McpError(400, JsonRpcErrorCodes.InvalidRequest,
-                $"Bad request: the events after this Last-Event-ID are no longer kept (each stream keeps its last {runtime.Options.EventLogCapacity} events: "
+            // Sequence 0 names no event: it is the priming id of a stream that has logged nothing yet (2025-11-25 and later).
+            bool primed = afterSequence == 0 && (standalone || McpProtocolVersions.HasResumablePriming(session.ProtocolVersion));
+            if (!primed)
+            {
+                McpSessionLog.StreamEvent(logger, session.Id, streamId, "resumption refused: the session has no such stream");
+                await Refuse(context, $"Last-Event-ID names stream '{streamId}', which this session never had or whose events are gone "
+                    + "(a stream's events end with its session). "
+                    + (standalone ? "Reconnect without Last-Event-ID." : "Send the request again to get its answer.")).ConfigureAwait(false);
+                return;
+            }
+        }
+        else if (afterSequence > kept[^1].Sequence)
+        {
+            await Refuse(context, $"Last-Event-ID names event {afterSequence} of stream '{streamId}', which has sent only {kept[^1].Sequence}. "
+                + "Send the id of the last event you received, unchanged.").ConfigureAwait(false);
+            return;
+        }
+        else if (kept[0].Sequence > afterSequence + 1)
+        {
+            await Refuse(context, $"the events after this Last-Event-ID are no longer kept (each stream keeps its last {runtime.Options.EventLogCapacity} events: "
                 + "McpServerOptions.Sessions.EventLogCapacity), so they cannot be replayed. "
-                + (streamId == StandaloneStreamId ? "Reconnect without Last-Event-ID." : "Send the request again.")), logger).ConfigureAwait(false);
+                + (standalone ? "Reconnect without Last-Event-ID." : "Send the request again.")).ConfigureAwait(false);
+            return;
+        }
+        else if (!standalone && kept[^1].Last && afterSequence >= kept[^1].Sequence)
+        {
+            // The client holds the answer already: nothing to replay, nothing will follow.
+            SseFormat.StartResponse(context.Response);
+            context.Response.ContentLength = 0;
             return;
         }
 
-        await (streamId == StandaloneStreamId
+        await (standalone
             ? ServeStandaloneAsync(context, session, afterSequence)
             : ResumeRequestStreamAsync(context, session, streamId, afterSequence)).ConfigureAwait(false);
     }
