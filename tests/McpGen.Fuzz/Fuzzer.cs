@@ -130,7 +130,7 @@ public sealed partial class Fuzzer
 
     private async Task<FuzzReport> RunCoreAsync(CancellationToken cancel)
     {
-        var schemas = new Schemas(Schemas.FindDirectory(_options.SpecDirectory));
+        SpecSchemas schemas = SpecSchemas.Shared(_options.SpecDirectory);
         _oracle = new Oracle(schemas, _options.Mode);
         if (_options.Url is null)
         {

@@ -26,7 +26,7 @@ internal enum SentKind
 /// mistake; and the protocol rules the issue names (202 only for notifications and responses, and only with a session
 /// id on a session server; batches on 2025-03-26; an unknown Last-Event-ID is not an open stream).
 /// </summary>
-public sealed class Oracle(Schemas schemas, string mode)
+internal sealed class Oracle(SpecSchemas schemas, string mode)
 {
     private readonly bool _sessions = mode is "sticky" or "store";
 

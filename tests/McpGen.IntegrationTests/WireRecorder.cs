@@ -8,9 +8,10 @@ namespace McpGen.IntegrationTests;
 /// An <see cref="HttpClient"/> handler that records, per MCP session, what crossed the wire for the official C# client:
 /// the replica of every response (<c>X-McpGen-Replica</c>), statuses, the JSON-RPC requests sent, and every SSE event and
 /// JSON response received (the event bodies are read through a tap as the client reads them). The C# client's twin of
-/// the Wire class of tests/clients/ts/client.mjs; <see cref="SessionWire.Problems"/> makes the same checks.
+/// the Wire class of tests/clients/ts/client.mjs; <see cref="SessionWire.Problems"/> makes the same checks. Everything
+/// passes through a <see cref="SchemaValidatingHandler"/> on the way (every server message checked against its schema).
 /// </summary>
-internal sealed class WireRecorder() : DelegatingHandler(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(1) })
+internal sealed class WireRecorder() : DelegatingHandler(new SchemaValidatingHandler())
 {
     private readonly ConcurrentDictionary<string, SessionWire> _sessions = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, int> _replicas = new(StringComparer.Ordinal);
@@ -274,7 +275,7 @@ internal sealed class SessionWire
         else if (type == "text/event-stream")
         {
             Stream inner = await response.Content.ReadAsStreamAsync(cancellationToken);
-            var tapped = new StreamContent(new SseTap(inner, (id, data) => Event(id, data, replica)));
+            var tapped = new StreamContent(new SseTap(inner, (id, _, data) => Event(id, data, replica)));
             foreach (KeyValuePair<string, IEnumerable<string>> header in response.Content.Headers)
             {
                 tapped.Headers.TryAddWithoutValidation(header.Key, header.Value);
@@ -360,107 +361,5 @@ internal sealed class SessionWire
         int last = id.LastIndexOf(':');
         stream = first > 0 && last > first ? id[(first + 1)..last] : "";
         return long.TryParse(id.AsSpan(last + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out sequence) && stream.Length > 0;
-    }
-
-    /// <summary>A read-through stream that parses the SSE events passing by (id and data lines) and reports each.</summary>
-    private sealed class SseTap(Stream inner, Action<string?, string> onEvent) : Stream
-    {
-        private readonly List<byte> _line = [];
-        private readonly StringBuilder _data = new();
-        private string? _id;
-        private bool _hasData;
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-        public override int Read(byte[] buffer, int offset, int count)
-        {
-            int read = inner.Read(buffer, offset, count);
-            Feed(buffer.AsSpan(offset, read));
-            return read;
-        }
-
-        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
-        {
-            int read = await inner.ReadAsync(buffer, cancellationToken);
-            Feed(buffer.Span[..read]);
-            return read;
-        }
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
-            => ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing)
-            {
-                inner.Dispose();
-            }
-
-            base.Dispose(disposing);
-        }
-
-        public override async ValueTask DisposeAsync()
-        {
-            await inner.DisposeAsync();
-            await base.DisposeAsync();
-        }
-
-        private void Feed(ReadOnlySpan<byte> bytes)
-        {
-            foreach (byte b in bytes)
-            {
-                if (b != (byte)'\n')
-                {
-                    _line.Add(b);
-                    continue;
-                }
-
-                string line = Encoding.UTF8.GetString([.. _line]).TrimEnd('\r');
-                _line.Clear();
-                if (line.Length == 0)
-                {
-                    if (_id is not null || _hasData)
-                    {
-                        onEvent(_id, _data.ToString());
-                    }
-
-                    _id = null;
-                    _hasData = false;
-                    _data.Clear();
-                }
-                else if (line.StartsWith("id:", StringComparison.Ordinal))
-                {
-                    _id = line[3..].TrimStart();
-                }
-                else if (line.StartsWith("data:", StringComparison.Ordinal))
-                {
-                    if (_hasData)
-                    {
-                        _data.Append('\n');
-                    }
-
-                    _data.Append(line.AsSpan(line.Length > 5 && line[5] == ' ' ? 6 : 5));
-                    _hasData = true;
-                }
-            }
-        }
     }
 }

@@ -56,17 +56,31 @@ public sealed class WireTypesTests(WireTypesHost host) : IClassFixture<WireTypes
     [InlineData("v2", "modern", "2026-07-28")]
     public async Task TypeScript_clients_accept_the_structured_content_of_every_type(string sdk, string era, string version)
     {
+        // Every tool with an outputSchema is called, echo with a record the server wrote.
+        JsonElement record;
+        await using (McpClient client = await CSharpClient.ConnectAsync(host.Endpoint, EverythingCSharpClientTests.Modern))
+        {
+            record = Structured(await client.CallToolAsync("primitives", s_primitives)).Clone();
+        }
+
+        // JavaScript numbers hold 53 bits: the 64-bit extremes would reach echo rounded (and be refused, rightly).
+        var safe = System.Text.Json.Nodes.JsonNode.Parse(record.GetRawText())!.AsObject();
+        safe["l"] = -5;
+        safe["ul"] = 5;
+        record = JsonSerializer.SerializeToElement(safe);
+
         object[] steps =
         [
             new { op = "list" },
             new { op = "call", name = "primitives", args = s_primitives },
             new { op = "call", name = "made" },
+            new { op = "call", name = "echo", args = new Dictionary<string, object?> { ["value"] = record } },
         ];
 
         JsonElement report = await TypeScriptClient.RunAsync(host.Endpoint, sdk, era, version, steps);
 
         // The SDK clients validate structuredContent against the listed outputSchema (Ajv with formats) and fail the call otherwise.
-        for (int step = 1; step <= 2; step++)
+        for (int step = 1; step <= 3; step++)
         {
             JsonElement result = report.Step(step).GetProperty("result");
             Assert.False(result.TryGetProperty("isError", out JsonElement isError) && isError.GetBoolean(), result.ToString());
