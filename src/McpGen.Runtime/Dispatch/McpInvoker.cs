@@ -142,8 +142,7 @@ internal sealed class McpInvoker(McpServerResults results, JsonSerializerOptions
         (Outcome outcome, int status) = run.Result;
         if (outcome == Outcome.InputRequired)
         {
-            // The abandoned handler still owns its buffer (released when it ends).
-            return RunPendingAsync(run, request, rawId, buffer, aborted, responder, takesContext);
+            buffer = InputRequiredResponse(request, rawId);
         }
 
         try
@@ -167,6 +166,17 @@ internal sealed class McpInvoker(McpServerResults results, JsonSerializerOptions
         }
     }
 
+    /// <summary>
+    /// The <c>input_required</c> response of an attempt whose handler was abandoned, in a buffer of its own: the abandoned
+    /// handler may still write into the one it was given, which is released when the handler ends.
+    /// </summary>
+    private ResponseBuffer InputRequiredResponse(McpRequestContext request, ReadOnlyMemory<byte> rawId)
+    {
+        ResponseBuffer response = ResponseBuffer.Rent();
+        clientInput.WriteInputRequired(response, rawId.Span, request.InputRound!, results.ModernMeta);
+        return response;
+    }
+
     /// <summary>The rest of a call without stream or session whose handler did not complete synchronously.</summary>
     private async Task RunPendingAsync(
         ValueTask<(Outcome Outcome, int Status)> run,
@@ -188,10 +198,7 @@ internal sealed class McpInvoker(McpServerResults results, JsonSerializerOptions
 
             if (outcome == Outcome.InputRequired)
             {
-                // The abandoned handler may still write into its buffer, which is released when the handler ends: the
-                // input_required response gets a buffer of its own.
-                buffer = ResponseBuffer.Rent();
-                clientInput.WriteInputRequired(buffer, rawId.Span, request.InputRound!, results.ModernMeta);
+                buffer = InputRequiredResponse(request, rawId);
             }
 
             await responder.WriteJsonAsync(status, buffer.WrittenMemory.Span).ConfigureAwait(false);
@@ -250,10 +257,7 @@ internal sealed class McpInvoker(McpServerResults results, JsonSerializerOptions
 
             if (outcome == Outcome.InputRequired)
             {
-                // The abandoned handler may still write into its buffer, which is released when the handler ends: the
-                // input_required response gets a buffer of its own.
-                buffer = ResponseBuffer.Rent();
-                clientInput.WriteInputRequired(buffer, rawId.Span, request.InputRound!, results.ModernMeta);
+                buffer = InputRequiredResponse(request, rawId);
             }
 
             ReadOnlyMemory<byte> response = buffer.WrittenMemory;
