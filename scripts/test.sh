@@ -38,6 +38,12 @@ for trx in "$results"/*.trx; do
   passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + t - e))
 done
 
+# The names of failed tests last, next to the totals, so that a log cut to its tail still says what failed.
+for trx in "$results"/*.trx; do
+  [ -e "$trx" ] || continue
+  grep -o '<UnitTestResult [^>]*outcome="Failed"[^>]*>' "$trx" \
+    | sed -n 's/.*testName="\([^"]*\)".*/  failed: \1/p' | head -n 20 || true
+done
 echo "== $(( $(date +%s) - start ))s, $found test assemblies"
 if [ "$found" -eq 0 ] || [ "$passed" -eq 0 ]; then
   echo "no test results were produced" >&2
