@@ -47,7 +47,10 @@ internal sealed class Oracle(SpecSchemas schemas, string mode)
 
         if (response.NoAnswer)
         {
-            if (sent.Framing is Framing.Normal or Framing.Trickle && sent.BodyFraming is BodyFraming.ContentLength or BodyFraming.Chunked)
+            // A server may answer a bad request line or header before the body has arrived and close; a client still
+            // writing then gets a reset that can discard the answer. Only a connection closed on a request that was
+            // sent whole is the server's fault.
+            if (!response.WriteFailed && sent.Framing is Framing.Normal or Framing.Trickle && sent.BodyFraming is BodyFraming.ContentLength or BodyFraming.Chunked)
             {
                 found.Add(new("connection closed without an HTTP status", ""));
             }
@@ -63,6 +66,7 @@ internal sealed class Oracle(SpecSchemas schemas, string mode)
         }
 
         (SentKind kind, JsonElement? id, JsonElement? sentRoot) = Analyze(sent.Body);
+        sent.Revision = ServedRevision(sent, kind, sentRoot);
         bool badFraming = sent.BodyFraming is not (BodyFraming.ContentLength or BodyFraming.Chunked or BodyFraming.ChunkedWithExtension)
             || sent.Framing is Framing.HalfCloseMidBody or Framing.StallMidBody;
 
@@ -87,7 +91,7 @@ internal sealed class Oracle(SpecSchemas schemas, string mode)
             found.Add(new("client notification/response without Mcp-Session-Id accepted with 202 (spec: SHOULD be 400)", kind.ToString()));
         }
 
-        if (sent.Probe == "unknown-last-event-id" && sent.HttpMethod == "GET" && status == 200 && response.IsEventStream)
+        if (sent.Probe == "unknown-last-event-id" && sent.HttpMethod == "GET" && sent.GetHeader("Last-Event-ID") is not null && status == 200 && response.IsEventStream)
         {
             found.Add(new("GET with a Last-Event-ID of a stream the session never had stays open (400/404 expected)", sent.GetHeader("Last-Event-ID") ?? ""));
         }
@@ -153,7 +157,7 @@ internal sealed class Oracle(SpecSchemas schemas, string mode)
             // An empty batch is one invalid request (JSON-RPC 2.0): -32600 is its right answer.
             if (kind == SentKind.Batch && sentRoot is { ValueKind: JsonValueKind.Array } batch && batch.GetArrayLength() > 0 && BatchRefused(sent, root))
             {
-                found.Add(new("JSON-RPC batch refused with -32600 on a 2025-03-26 session (that revision: servers MUST accept batches)", ""));
+                found.Add(new("JSON-RPC batch refused with -32600 on a 2025-03-26 session (that revision: servers MUST accept batches)", Preview(root)));
             }
 
             JudgeMessage(sent, kind, id, root, found, inBatch: false);
@@ -163,8 +167,15 @@ internal sealed class Oracle(SpecSchemas schemas, string mode)
     private static bool BatchRefused(FuzzCase sent, JsonElement root)
         => sent.Revision == "2025-03-26"
            && sent.GetHeader("MCP-Protocol-Version") is null or "2025-03-26"
+           // only a batch sent in the 2025-03-26 session itself must be served; without it (or with another id) the
+           // session error is the right answer
+           && sent.Session?.Id is { } session && sent.GetHeader("Mcp-Session-Id")?.Trim() == session
+           && sent.Target == "/mcp" // the Streamable HTTP endpoint (a mutated target is some other endpoint's business)
            && root.TryGetProperty("error", out JsonElement error) && error.ValueKind == JsonValueKind.Object
-           && error.TryGetProperty("code", out JsonElement code) && code.ValueKind == JsonValueKind.Number && code.TryGetInt32(out int c) && c == -32600;
+           && error.TryGetProperty("code", out JsonElement code) && code.ValueKind == JsonValueKind.Number && code.TryGetInt32(out int c) && c == -32600
+           // the refusal of batches as such; a session that another case ended meanwhile is rightly "not found"
+           && error.TryGetProperty("message", out JsonElement message) && message.ValueKind == JsonValueKind.String
+           && message.GetString()!.Contains("batches were removed", StringComparison.Ordinal);
 
     private void JudgeEventStream(FuzzCase sent, SentKind kind, JsonElement? id, RawResponse response, List<Violation> found)
     {
@@ -186,7 +197,8 @@ internal sealed class Oracle(SpecSchemas schemas, string mode)
             try
             {
                 using JsonDocument document = JsonDocument.Parse(data, new JsonDocumentOptions { MaxDepth = 512 });
-                JudgeMessage(sent, kind, id, document.RootElement, found, inBatch: false);
+                // A batch answered as one event stream carries one response per element, each judged as a batch item.
+                JudgeMessage(sent, kind, id, document.RootElement, found, inBatch: kind == SentKind.Batch);
             }
             catch (JsonException e)
             {
@@ -225,6 +237,12 @@ internal sealed class Oracle(SpecSchemas schemas, string mode)
         {
             found.Add(new("response with both or neither of result and error", Preview(message)));
             return;
+        }
+
+        if (hasResult && result.ValueKind == JsonValueKind.Object && result.TryGetProperty("protocolVersion", out JsonElement negotiated)
+            && result.TryGetProperty("serverInfo", out _) && negotiated.ValueKind == JsonValueKind.String && IsRevision(negotiated.GetString()!))
+        {
+            revision = negotiated.GetString()!; // an InitializeResult is judged at the version it negotiates
         }
 
         bool hasId = message.TryGetProperty("id", out JsonElement answeredId);
@@ -317,6 +335,46 @@ internal sealed class Oracle(SpecSchemas schemas, string mode)
 
         return JsonDocument.Parse(copy.ToJsonString()).RootElement.Clone();
     }
+
+    /// <summary>
+    /// The revision whose schema judges the answer, from what was actually sent (a mutation may drop or change the
+    /// version): <c>params._meta</c>'s protocol version when it names one; for <c>initialize</c>, the version it
+    /// negotiates (judged again against the result's own <c>protocolVersion</c>); else a legacy
+    /// <c>MCP-Protocol-Version</c> header, or 2025-03-26 without one (the spec's default). Anything else is answered
+    /// with an error, judged at the corpus entry's revision.
+    /// </summary>
+    private string ServedRevision(FuzzCase sent, SentKind kind, JsonElement? sentRoot)
+    {
+        if (kind is not (SentKind.Request or SentKind.Notification) || sentRoot is not { ValueKind: JsonValueKind.Object } root)
+        {
+            return sent.Revision;
+        }
+
+        if (root.TryGetProperty("params", out JsonElement parameters) && parameters.ValueKind == JsonValueKind.Object
+            && parameters.TryGetProperty("_meta", out JsonElement meta) && meta.ValueKind == JsonValueKind.Object
+            && meta.TryGetProperty("io.modelcontextprotocol/protocolVersion", out JsonElement metaVersion))
+        {
+            return metaVersion.ValueKind == JsonValueKind.String && IsValidText(metaVersion) && IsRevision(metaVersion.GetString()!)
+                ? metaVersion.GetString()!
+                : sent.Revision;
+        }
+
+        if (root.TryGetProperty("method", out JsonElement method) && method.ValueEquals("initialize"))
+        {
+            return sent.Revision == Corpus.Modern ? LatestLegacy : sent.Revision;
+        }
+
+        return sent.GetHeader("MCP-Protocol-Version") switch
+        {
+            null => "2025-03-26",
+            string header when header != Corpus.Modern && IsRevision(header) => header,
+            _ => sent.Revision,
+        };
+    }
+
+    private const string LatestLegacy = "2025-11-25";
+
+    private bool IsRevision(string version) => schemas.Has(version, "JSONRPCResponse");
 
     internal static (SentKind Kind, JsonElement? Id, JsonElement? Root) Analyze(byte[] body)
     {

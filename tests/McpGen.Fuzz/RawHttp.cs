@@ -40,6 +40,9 @@ public sealed class RawResponse
     /// <summary>The server closed or reset the connection without a status line.</summary>
     public bool NoAnswer { get; init; }
 
+    /// <summary>The server closed the connection before the request was written whole (see <see cref="RawHttp"/>).</summary>
+    public bool WriteFailed { get; init; }
+
     /// <summary>An SSE body that was still open when the fuzzer stopped reading (streams are read for a bounded time).</summary>
     public bool StreamCutByClient { get; init; }
 
@@ -69,33 +72,26 @@ public static class RawHttp
         {
             await client.ConnectAsync("127.0.0.1", port, limit.Token);
             NetworkStream stream = client.GetStream();
-            int half = body.Length / 2;
-            switch (framing)
+            try
             {
-                case Framing.Normal:
-                    await stream.WriteAsync(Concat(head, body), limit.Token);
-                    break;
-                case Framing.Trickle:
-                    byte[] all = Concat(head, body);
-                    for (int i = 0; i < all.Length; i += 1 + (i / 64))
-                    {
-                        await stream.WriteAsync(all.AsMemory(i, Math.Min(1 + (i / 64), all.Length - i)), limit.Token);
-                    }
-
-                    break;
-                case Framing.HalfCloseMidBody:
-                    await stream.WriteAsync(Concat(head, body.AsSpan(0, half).ToArray()), limit.Token);
-                    client.Client.Shutdown(SocketShutdown.Send);
-                    break;
-                case Framing.StallMidBody:
-                    await stream.WriteAsync(Concat(head, body.AsSpan(0, half).ToArray()), limit.Token);
-                    break;
-                case Framing.CloseMidBody:
-                    await stream.WriteAsync(Concat(head, body.AsSpan(0, half).ToArray()), limit.Token);
-                    await Task.Delay(20, limit.Token);
-                    client.Client.LingerState = new LingerOption(true, 0);
-                    client.Close();
-                    return new RawResponse { NoAnswer = true, Elapsed = clock.Elapsed };
+                if (await WriteAsync(client, stream, head, body, framing, limit.Token) is { } closed)
+                {
+                    return new RawResponse { NoAnswer = closed.NoAnswer, Elapsed = clock.Elapsed };
+                }
+            }
+            catch (Exception e) when (e is IOException or SocketException)
+            {
+                // Closed while we were still sending: the server answered early (a bad header) or gave up on the body.
+                // Read what it sent, if the reset left it; either way the oracle knows the request never went out whole.
+                try
+                {
+                    RawResponse early = await ReadResponseAsync(stream, limit.Token, streamRead, clock);
+                    return early.NoAnswer ? new RawResponse { NoAnswer = true, WriteFailed = true, Elapsed = clock.Elapsed } : early;
+                }
+                catch (Exception again) when (again is IOException or SocketException)
+                {
+                    return new RawResponse { NoAnswer = true, WriteFailed = true, Elapsed = clock.Elapsed };
+                }
             }
 
             return await ReadResponseAsync(stream, limit.Token, streamRead, clock);
@@ -108,6 +104,41 @@ public static class RawHttp
         {
             return new RawResponse { NoAnswer = true, Elapsed = clock.Elapsed };
         }
+    }
+
+    /// <summary>Writes the request in its framing; returns the response when the framing itself ends the exchange.</summary>
+    private static async Task<RawResponse?> WriteAsync(TcpClient client, NetworkStream stream, byte[] head, byte[] body, Framing framing, CancellationToken cancel)
+    {
+        int half = body.Length / 2;
+        switch (framing)
+        {
+            case Framing.Normal:
+                await stream.WriteAsync(Concat(head, body), cancel);
+                break;
+            case Framing.Trickle:
+                byte[] all = Concat(head, body);
+                for (int i = 0; i < all.Length; i += 1 + (i / 64))
+                {
+                    await stream.WriteAsync(all.AsMemory(i, Math.Min(1 + (i / 64), all.Length - i)), cancel);
+                }
+
+                break;
+            case Framing.HalfCloseMidBody:
+                await stream.WriteAsync(Concat(head, body.AsSpan(0, half).ToArray()), cancel);
+                client.Client.Shutdown(SocketShutdown.Send);
+                break;
+            case Framing.StallMidBody:
+                await stream.WriteAsync(Concat(head, body.AsSpan(0, half).ToArray()), cancel);
+                break;
+            case Framing.CloseMidBody:
+                await stream.WriteAsync(Concat(head, body.AsSpan(0, half).ToArray()), cancel);
+                await Task.Delay(20, cancel);
+                client.Client.LingerState = new LingerOption(true, 0);
+                client.Close();
+                return new RawResponse { NoAnswer = true };
+        }
+
+        return null;
     }
 
     private static byte[] Concat(byte[] a, byte[] b)

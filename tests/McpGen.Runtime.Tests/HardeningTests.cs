@@ -227,4 +227,17 @@ public sealed class HardeningTests
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return response.Headers.GetValues("Mcp-Session-Id").Single();
     }
+    // ---- Capabilities nested as deep as the reader admits (was: 500 from the store's session writer, depth 64). ----
+
+    [Fact]
+    public void A_session_whose_capabilities_nest_as_deep_as_a_message_may_is_written_and_read_back_unchanged()
+    {
+        int depth = McpGen.Protocol.JsonRpcMessageReader.MaxDepth - 8; // room for the message around the capabilities
+        string capabilities = "{\"sampling\":" + new string('[', depth) + new string(']', depth) + "}";
+        var session = new McpGen.Sessions.McpSessionState("s1") { ClientCapabilities = Encoding.UTF8.GetBytes(capabilities) };
+
+        McpGen.Sessions.McpSessionState read = McpGen.Sessions.McpSessionStateJson.Deserialize(McpGen.Sessions.McpSessionStateJson.Serialize(session));
+
+        Assert.Equal(capabilities, Encoding.UTF8.GetString(read.ClientCapabilities.Span));
+    }
 }

@@ -23,7 +23,7 @@ internal static class ClientCapabilities
 
         try
         {
-            var reader = new Utf8JsonReader(json);
+            var reader = new Utf8JsonReader(json, McpGen.Protocol.JsonRpcMessageReader.SliceOptions);
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
             {
                 return false;

@@ -166,7 +166,7 @@ internal static class ClientInputWire
         ElicitAction? action = null;
         try
         {
-            var reader = new Utf8JsonReader(json);
+            var reader = new Utf8JsonReader(json, McpGen.Protocol.JsonRpcMessageReader.SliceOptions);
             ExpectObject(ref reader, where, "ElicitResult");
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
@@ -221,7 +221,7 @@ internal static class ClientInputWire
         string? model = null, stopReason = null;
         try
         {
-            var reader = new Utf8JsonReader(json);
+            var reader = new Utf8JsonReader(json, McpGen.Protocol.JsonRpcMessageReader.SliceOptions);
             ExpectObject(ref reader, where, Type);
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
@@ -280,7 +280,7 @@ internal static class ClientInputWire
         List<McpRoot>? roots = null;
         try
         {
-            var reader = new Utf8JsonReader(json);
+            var reader = new Utf8JsonReader(json, McpGen.Protocol.JsonRpcMessageReader.SliceOptions);
             ExpectObject(ref reader, where, Type);
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {

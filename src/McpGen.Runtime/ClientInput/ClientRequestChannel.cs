@@ -94,7 +94,7 @@ internal sealed class SseClientRequestChannel(SseRequestStream stream, PendingCl
         string? errorMessage = null;
         try
         {
-            var reader = new Utf8JsonReader(response);
+            var reader = new Utf8JsonReader(response, McpGen.Protocol.JsonRpcMessageReader.SliceOptions);
             reader.Read();
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {

@@ -89,7 +89,7 @@ internal sealed class PendingClientRequests
 
         try
         {
-            var reader = new Utf8JsonReader(rawId);
+            var reader = new Utf8JsonReader(rawId, McpGen.Protocol.JsonRpcMessageReader.SliceOptions);
             if (reader.Read() && reader.TokenType == JsonTokenType.String)
             {
                 id = reader.GetString();

@@ -58,9 +58,6 @@ internal sealed class Completions(McpServerDefinition definition) : HandlerKind
     /// <summary>The partial value and the arguments the client already resolved.</summary>
     private sealed record Request(string Value, IReadOnlyDictionary<string, string> Resolved);
 
-    /// <summary>Slices of a message the reader accepted are read with its depth limit (the default, 64, is lower).</summary>
-    private static readonly JsonReaderOptions SliceOptions = new() { MaxDepth = JsonRpcMessageReader.MaxDepth };
-
     private static readonly IReadOnlyDictionary<string, string> EmptyArguments = new Dictionary<string, string>(0, StringComparer.Ordinal);
 
     /// <summary>Reads <c>ref</c>, <c>argument</c> and <c>context.arguments</c>; returns the problem when they are malformed.</summary>
@@ -129,7 +126,7 @@ internal sealed class Completions(McpServerDefinition definition) : HandlerKind
     /// <summary>Reads up to three string members of an object; <see langword="false"/> when one of them is not a string.</summary>
     private static bool ReadStringMembers(in JsonRpcMessage message, JsonSlice obj, ref string? first, string firstName, ref string? second, string secondName, ref string? third, string? thirdName)
     {
-        var reader = new Utf8JsonReader(message.Raw(obj), SliceOptions);
+        var reader = new Utf8JsonReader(message.Raw(obj), JsonRpcMessageReader.SliceOptions);
         reader.Read();
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
@@ -173,7 +170,7 @@ internal sealed class Completions(McpServerDefinition definition) : HandlerKind
     private static bool ReadContextArguments(in JsonRpcMessage message, JsonSlice context, out Dictionary<string, string>? arguments)
     {
         arguments = null;
-        var reader = new Utf8JsonReader(message.Raw(context), SliceOptions);
+        var reader = new Utf8JsonReader(message.Raw(context), JsonRpcMessageReader.SliceOptions);
         reader.Read();
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {

@@ -253,7 +253,7 @@ internal static class McpHeaders
             return default;
         }
 
-        var reader = new Utf8JsonReader(arguments);
+        var reader = new Utf8JsonReader(arguments, McpGen.Protocol.JsonRpcMessageReader.SliceOptions);
         reader.Read(); // StartObject
         ArgumentValue found = default;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)

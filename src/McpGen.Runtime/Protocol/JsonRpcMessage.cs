@@ -89,7 +89,7 @@ internal struct JsonRpcMessage
             return null;
         }
 
-        var reader = new Utf8JsonReader(Raw(slice));
+        var reader = new Utf8JsonReader(Raw(slice), McpGen.Protocol.JsonRpcMessageReader.SliceOptions);
         reader.Read();
         return reader.GetString();
     }
@@ -102,7 +102,7 @@ internal struct JsonRpcMessage
             return false;
         }
 
-        var reader = new Utf8JsonReader(Raw(slice));
+        var reader = new Utf8JsonReader(Raw(slice), McpGen.Protocol.JsonRpcMessageReader.SliceOptions);
         reader.Read();
         return reader.ValueTextEquals(text);
     }
@@ -115,7 +115,7 @@ internal struct JsonRpcMessage
             return false;
         }
 
-        var reader = new Utf8JsonReader(Raw(slice));
+        var reader = new Utf8JsonReader(Raw(slice), McpGen.Protocol.JsonRpcMessageReader.SliceOptions);
         reader.Read();
         return reader.ValueTextEquals(utf8);
     }
@@ -123,7 +123,7 @@ internal struct JsonRpcMessage
     /// <summary>Copies a string slice's unescaped value into <paramref name="destination"/>; -1 if it does not fit.</summary>
     public readonly int CopyString(JsonSlice slice, Span<char> destination)
     {
-        var reader = new Utf8JsonReader(Raw(slice));
+        var reader = new Utf8JsonReader(Raw(slice), McpGen.Protocol.JsonRpcMessageReader.SliceOptions);
         reader.Read();
 
         // An unescaped value never has more UTF-16 units than its raw UTF-8 bytes.

@@ -24,6 +24,12 @@ internal static class JsonRpcMessageReader
 
     private static readonly JsonReaderOptions s_options = new() { MaxDepth = MaxDepth, CommentHandling = JsonCommentHandling.Disallow };
 
+    /// <summary>
+    /// For every later read of JSON that came through this reader (a slice of a message, a value stored in a session or
+    /// an event log): the same depth, since the default (64) is lower and would fail on what the message admitted.
+    /// </summary>
+    public static readonly JsonReaderOptions SliceOptions = new() { MaxDepth = MaxDepth };
+
     /// <summary>Reads <paramref name="body"/>; returns <see langword="null"/> on success, else the error to send.</summary>
     public static McpError? TryRead(ReadOnlyMemory<byte> body, out JsonRpcMessage message)
         => TryRead(body, out message, MaxDepth, int.MaxValue);
@@ -252,7 +258,7 @@ internal static class JsonRpcMessageReader
             return false;
         }
 
-        var reader = new Utf8JsonReader(message.Raw(slice));
+        var reader = new Utf8JsonReader(message.Raw(slice), McpGen.Protocol.JsonRpcMessageReader.SliceOptions);
         reader.Read();
         return reader.TryGetInt64(out _);
     }

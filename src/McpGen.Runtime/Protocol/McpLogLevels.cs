@@ -21,7 +21,7 @@ internal static class McpLogLevels
             return null;
         }
 
-        var reader = new Utf8JsonReader(message.Raw(slice));
+        var reader = new Utf8JsonReader(message.Raw(slice), McpGen.Protocol.JsonRpcMessageReader.SliceOptions);
         reader.Read();
         for (McpLogLevel level = McpLogLevel.Debug; level <= McpLogLevel.Emergency; level++)
         {

@@ -28,7 +28,9 @@ public static class McpSessionStateJson
             json.WriteString("principal"u8, session.PrincipalKey);
             json.WriteString("protocolVersion"u8, session.ProtocolVersion);
             json.WritePropertyName("capabilities"u8);
-            json.WriteRawValue(session.ClientCapabilities.IsEmpty ? "{}"u8 : session.ClientCapabilities.Span, skipInputValidation: false);
+            // Capabilities are a slice of a message the reader accepted (or of a session this class wrote): valid JSON
+            // up to the reader's depth, which the writer's validation (depth 64) would refuse.
+            json.WriteRawValue(session.ClientCapabilities.IsEmpty ? "{}"u8 : session.ClientCapabilities.Span, skipInputValidation: true);
             if (session.ClientInfo is { } info)
             {
                 json.WriteStartObject("clientInfo"u8);
@@ -73,7 +75,7 @@ public static class McpSessionStateJson
     /// <exception cref="JsonException">The JSON is not a serialized session.</exception>
     public static McpSessionState Deserialize(ReadOnlySpan<byte> utf8Json)
     {
-        var reader = new Utf8JsonReader(utf8Json);
+        var reader = new Utf8JsonReader(utf8Json, McpGen.Protocol.JsonRpcMessageReader.SliceOptions);
         Expect(ref reader, JsonTokenType.StartObject);
         string? id = null, routeKey = null, principal = null, version = null;
         byte[]? capabilities = null;

@@ -55,7 +55,7 @@ internal sealed class ListenStreamHandler(McpServerDefinition definition, McpSer
 
     private Filter ReadFilter(ReadOnlySpan<byte> json)
     {
-        var reader = new Utf8JsonReader(json);
+        var reader = new Utf8JsonReader(json, McpGen.Protocol.JsonRpcMessageReader.SliceOptions);
         reader.Read();
         bool tools = false, prompts = false, resources = false;
         var uris = new HashSet<string>(StringComparer.Ordinal);

@@ -330,7 +330,7 @@ internal sealed class SessionStreamServer(McpSessionRuntime runtime, McpChangeFe
             return false;
         }
 
-        var reader = new Utf8JsonReader(notification.Span);
+        var reader = new Utf8JsonReader(notification.Span, McpGen.Protocol.JsonRpcMessageReader.SliceOptions);
         while (reader.Read())
         {
             if (reader.TokenType == JsonTokenType.PropertyName && reader.ValueTextEquals("uri"u8) && reader.Read())

@@ -176,7 +176,7 @@ public sealed partial class McpRequestContext
 
         try
         {
-            var reader = new Utf8JsonReader(json);
+            var reader = new Utf8JsonReader(json, McpGen.Protocol.JsonRpcMessageReader.SliceOptions);
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
             {
                 return null;
