@@ -364,7 +364,7 @@ internal sealed class Oracle(SpecSchemas schemas, string mode)
             return sent.Revision == Corpus.Modern ? LatestLegacy : sent.Revision;
         }
 
-        return sent.GetHeader("MCP-Protocol-Version") switch
+        return sent.GetHeader("MCP-Protocol-Version")?.Trim(' ', '\t') switch // HTTP drops the whitespace around a value
         {
             null => "2025-03-26",
             string header when header != Corpus.Modern && IsRevision(header) => header,
