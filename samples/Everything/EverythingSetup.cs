@@ -14,9 +14,9 @@ public static class EverythingSetup
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, EverythingJson.Default));
         return mode switch
         {
-            "sticky" => services.AddMcpServer<StickyEverythingServer>(),
-            "store" => services.AddMcpServer<StoreEverythingServer>(),
-            _ => services.AddMcpServer<StatelessEverythingServer>(),
+            "sticky" => services.AddMcpServer<StickyEverythingServer>().Services,
+            "store" => services.AddMcpServer<StoreEverythingServer>().Services,
+            _ => services.AddMcpServer<StatelessEverythingServer>().Services,
         };
     }
 

@@ -51,6 +51,26 @@ public static class PostgreSqlMcpServiceCollectionExtensions
         return services.AddMcpGenPostgreSql(options);
     }
 
+    /// <summary>
+    /// <see cref="AddMcpGenPostgreSql(IServiceCollection, string, Action{PostgreSqlMcpOptions}?)"/> in builder form:
+    /// <c>builder.Services.AddMcpServer&lt;Notes&gt;().WithPostgreSqlStore(connectionString)</c>. The store and backplane
+    /// are the application's (every store-backed server of it shares them, each session keyed by its own id).
+    /// </summary>
+    public static McpServerBuilder WithPostgreSqlStore(this McpServerBuilder builder, string connectionString, Action<PostgreSqlMcpOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddMcpGenPostgreSql(connectionString, configure);
+        return builder;
+    }
+
+    /// <summary>The builder form of the data-source overload of <c>AddMcpGenPostgreSql</c>.</summary>
+    public static McpServerBuilder WithPostgreSqlStore(this McpServerBuilder builder, NpgsqlDataSource dataSource, Action<PostgreSqlMcpOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddMcpGenPostgreSql(dataSource, configure);
+        return builder;
+    }
+
     private static IServiceCollection AddMcpGenPostgreSql(this IServiceCollection services, PostgreSqlMcpOptions options)
     {
         options = options.Clone();

@@ -31,10 +31,9 @@ public static class McpEndpointRouteBuilderExtensions
         ArgumentNullException.ThrowIfNull(endpoints);
         ArgumentNullException.ThrowIfNull(pattern);
         ArgumentNullException.ThrowIfNull(definition);
-        McpEndpointServices shared = endpoints.ServiceProvider.GetService<McpEndpointServices>()
+        McpEndpointServices shared = McpEndpointServices.Create(endpoints.ServiceProvider, definition.Name)
             ?? throw new InvalidOperationException(
                 $"McpGen services are not registered. Call builder.Services.AddMcpServer<{definition.Name}>() before app.MapMcp(...).");
-        shared.Options.Validate();
         McpStartupValidation.Validate(definition, endpoints.ServiceProvider, shared.SerializerOptions, shared.Options.SerializerOptions is not null);
         var endpoint = new McpEndpoint(definition, shared);
         endpoints.ServiceProvider.GetService<Microsoft.Extensions.Hosting.IHostApplicationLifetime>()?.ApplicationStopped

@@ -93,6 +93,21 @@ public sealed class McpServerOptions
     /// </summary>
     internal void Validate()
     {
+        List<string> problems = Problems();
+        if (problems.Count > 0)
+        {
+            throw new InvalidOperationException(Describe(problems));
+        }
+    }
+
+    /// <summary>The message for <paramref name="problems"/>: one line each, with where options are set.</summary>
+    internal static string Describe(IEnumerable<string> problems)
+        => "McpGen options out of range (set in AddMcpServer<T>(o => ...), .Configure(...) or the configuration section bound with .BindConfiguration(...)):"
+           + Environment.NewLine + "  " + string.Join(Environment.NewLine + "  ", problems);
+
+    /// <summary>Every value out of range, each with its range and default; empty when all are valid.</summary>
+    internal List<string> Problems()
+    {
         var problems = new List<string>();
         void Check(bool ok, string name, object value, string range)
         {
@@ -121,10 +136,6 @@ public sealed class McpServerOptions
         Check(IsTimeout(sessions.ClientRequestTimeout), "Sessions.ClientRequestTimeout", sessions.ClientRequestTimeout, "positive or Timeout.InfiniteTimeSpan (default 10 min)");
         Check(sessions.StreamRetryInterval >= TimeSpan.Zero, "Sessions.StreamRetryInterval", sessions.StreamRetryInterval, "zero or positive (default 1 s)");
         Check(sessions.StoreCacheDuration >= TimeSpan.Zero, "Sessions.StoreCacheDuration", sessions.StoreCacheDuration, "zero or positive (default 5 s)");
-        if (problems.Count > 0)
-        {
-            throw new InvalidOperationException(
-                "McpGen options out of range (set in AddMcpServer<T>(o => ...)):" + Environment.NewLine + "  " + string.Join(Environment.NewLine + "  ", problems));
-        }
+        return problems;
     }
 }

@@ -2,6 +2,7 @@ using System;
 using McpGen.Sessions;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using McpGen.ClientInput;
 using McpGen.Dispatch;
 using McpGen.Http;
@@ -18,14 +19,23 @@ public static class McpServiceCollectionExtensions
     /// </summary>
     /// <typeparam name="TServer">A <c>partial</c> class marked <see cref="McpServerAttribute"/>.</typeparam>
     /// <param name="services">The service collection.</param>
-    /// <param name="configure">Optional configuration of <see cref="McpServerOptions"/>.</param>
-    public static IServiceCollection AddMcpServer<TServer>(this IServiceCollection services, Action<McpServerOptions>? configure = null)
+    /// <param name="configure">Optional configuration of this server's <see cref="McpServerOptions"/>.</param>
+    /// <returns>The server's builder: <c>.Configure(...)</c>, <c>.BindConfiguration("Mcp:Weather")</c>, store registrations.</returns>
+    public static McpServerBuilder AddMcpServer<TServer>(this IServiceCollection services, Action<McpServerOptions>? configure = null)
         where TServer : class, IMcpServer
     {
         ArgumentNullException.ThrowIfNull(services);
-        AddMcpServerCore(services, configure);
+        AddMcpServerCore(services);
         services.TryAddSingleton<McpChangeNotifier<TServer>>();
-        return services;
+        string name = TServer.Definition.Name;
+        services.AddOptions<McpServerOptions>(name).ValidateOnStart();
+        var builder = new McpServerBuilder(services, name);
+        if (configure is not null)
+        {
+            builder.Configure(configure);
+        }
+
+        return builder;
     }
 
     /// <summary>
@@ -33,21 +43,23 @@ public static class McpServiceCollectionExtensions
     /// seals the <c>requestState</c> of multi round-trip requests. Configure its key ring as usual
     /// (<c>services.AddDataProtection().PersistKeysTo...</c>) so that every replica accepts the state another one issued.
     /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configure">Optional options for every server of the application (each server's own apply after).</param>
     public static IServiceCollection AddMcpServerCore(this IServiceCollection services, Action<McpServerOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
         services.AddOptions<McpServerOptions>();
         if (configure is not null)
         {
-            services.Configure(configure);
+            services.ConfigureAll(configure);
         }
 
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<McpServerOptions>, McpServerOptionsValidator>());
         services.TryAddSingleton<IMcpSessionStore, InMemoryMcpSessionStore>();
         services.TryAddSingleton<IMcpBackplane, InMemoryMcpBackplane>();
         services.AddDataProtection();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<PendingClientRequests>();
-        services.TryAddSingleton<McpEndpointServices>();
         return services;
     }
 }

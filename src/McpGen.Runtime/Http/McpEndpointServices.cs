@@ -3,6 +3,7 @@ using System.Text.Json;
 using McpGen.Sessions;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using McpGen.ClientInput;
@@ -13,11 +14,12 @@ using McpGen.Streaming;
 namespace McpGen.Http;
 
 /// <summary>
-/// What every McpGen endpoint of the application shares: options, serializer options, logging, the session store and
-/// backplane, and client input (sealed <c>requestState</c>, pending server-to-client requests).
+/// What one McpGen endpoint works with: its server's options (named after the server), serializer options, logging, the
+/// application's session store and backplane, and client input (sealed <c>requestState</c>, pending server-to-client
+/// requests, shared by every endpoint).
 /// </summary>
 internal sealed class McpEndpointServices(
-    IOptions<McpServerOptions> options,
+    McpServerOptions options,
     IOptions<JsonOptions> httpJsonOptions,
     ILoggerFactory loggerFactory,
     IMcpSessionStore store,
@@ -26,9 +28,40 @@ internal sealed class McpEndpointServices(
     TimeProvider time,
     PendingClientRequests pendingClientRequests)
 {
-    public McpServerOptions Options { get; } = options.Value;
+    /// <summary>The services of the server named <paramref name="name"/>; <see langword="null"/> without <c>AddMcpServer</c>.</summary>
+    /// <exception cref="InvalidOperationException">The server's options are out of range (each problem listed).</exception>
+    public static McpEndpointServices? Create(IServiceProvider services, string name)
+    {
+        if (services.GetService<PendingClientRequests>() is not { } pending)
+        {
+            return null;
+        }
 
-    public JsonSerializerOptions SerializerOptions { get; } = options.Value.SerializerOptions ?? httpJsonOptions.Value.SerializerOptions;
+        McpServerOptions options;
+        try
+        {
+            options = services.GetRequiredService<IOptionsMonitor<McpServerOptions>>().Get(name);
+        }
+        catch (OptionsValidationException e)
+        {
+            throw new InvalidOperationException(e.Message, e); // the same exception MapMcp documents, whoever checks first
+        }
+
+        options.Validate(); // options built before the validator was registered, or changed after
+        return new McpEndpointServices(
+            options,
+            services.GetRequiredService<IOptions<JsonOptions>>(),
+            services.GetRequiredService<ILoggerFactory>(),
+            services.GetRequiredService<IMcpSessionStore>(),
+            services.GetRequiredService<IMcpBackplane>(),
+            services.GetRequiredService<IDataProtectionProvider>(),
+            services.GetRequiredService<TimeProvider>(),
+            pending);
+    }
+
+    public McpServerOptions Options { get; } = options;
+
+    public JsonSerializerOptions SerializerOptions { get; } = options.SerializerOptions ?? httpJsonOptions.Value.SerializerOptions;
 
     public ILoggerFactory LoggerFactory { get; } = loggerFactory;
 
@@ -39,5 +72,5 @@ internal sealed class McpEndpointServices(
     public IMcpBackplane Backplane { get; } = backplane;
 
     /// <summary>Sealing of <c>requestState</c>, server-to-client requests and their pending answers.</summary>
-    public ClientInputServices ClientInput { get; } = new(dataProtection, time, pendingClientRequests, options.Value);
+    public ClientInputServices ClientInput { get; } = new(dataProtection, time, pendingClientRequests, options);
 }

@@ -52,7 +52,10 @@ internal static class TestTools
     };
 
     /// <summary>A server with <paramref name="count"/> tools named tool_00, tool_01, ...</summary>
-    public static TestServerDefinition Many(int count)
+    public static TestServerDefinition Many(int count) => Named("many", count);
+
+    /// <summary>A server named <paramref name="serverName"/> with <paramref name="count"/> tools (options are per server name).</summary>
+    public static TestServerDefinition Named(string serverName, int count)
     {
         var tools = new McpToolDefinition[count];
         for (int i = 0; i < count; i++)
@@ -61,7 +64,7 @@ internal static class TestTools
             tools[i] = Tool(name, ctx => { ctx.WriteText(name); return ValueTask.CompletedTask; });
         }
 
-        return new TestServerDefinition("many", "1.0.0", tools);
+        return new TestServerDefinition(serverName, "1.0.0", tools);
     }
 
     private static ValueTask Echo(McpHandlerContext context)
