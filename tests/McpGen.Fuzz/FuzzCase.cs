@@ -74,6 +74,9 @@ public sealed class FuzzCase
         }
     }
 
+    /// <summary>How many times <paramref name="name"/> is sent (a server sees several as one comma-joined value).</summary>
+    public int HeaderCount(string name) => Headers.Count(h => string.Equals(h.Key, name, StringComparison.OrdinalIgnoreCase));
+
     public string? GetHeader(string name)
     {
         foreach (KeyValuePair<string, byte[]> header in Headers)

@@ -91,7 +91,7 @@ internal sealed class Oracle(SpecSchemas schemas, string mode)
             found.Add(new("client notification/response without Mcp-Session-Id accepted with 202 (spec: SHOULD be 400)", kind.ToString()));
         }
 
-        if (sent.Probe == "unknown-last-event-id" && sent.HttpMethod == "GET" && sent.GetHeader("Last-Event-ID") is not null && status == 200 && response.IsEventStream)
+        if (sent.Probe == "unknown-last-event-id" && sent.HttpMethod == "GET" && !string.IsNullOrWhiteSpace(sent.GetHeader("Last-Event-ID")) && status == 200 && response.IsEventStream)
         {
             found.Add(new("GET with a Last-Event-ID of a stream the session never had stays open (400/404 expected)", sent.GetHeader("Last-Event-ID") ?? ""));
         }
@@ -166,7 +166,7 @@ internal sealed class Oracle(SpecSchemas schemas, string mode)
 
     private static bool BatchRefused(FuzzCase sent, JsonElement root)
         => sent.Revision == "2025-03-26"
-           && sent.GetHeader("MCP-Protocol-Version") is null or "2025-03-26"
+           && sent.GetHeader("MCP-Protocol-Version") is null or "2025-03-26" && sent.HeaderCount("MCP-Protocol-Version") <= 1
            // only a batch sent in the 2025-03-26 session itself must be served; without it (or with another id) the
            // session error is the right answer
            && sent.Session?.Id is { } session && sent.GetHeader("Mcp-Session-Id")?.Trim() == session
@@ -362,6 +362,11 @@ internal sealed class Oracle(SpecSchemas schemas, string mode)
         if (root.TryGetProperty("method", out JsonElement method) && method.ValueEquals("initialize"))
         {
             return sent.Revision == Corpus.Modern ? LatestLegacy : sent.Revision;
+        }
+
+        if (sent.HeaderCount("MCP-Protocol-Version") > 1)
+        {
+            return sent.Revision; // two values are one unsupported value to the server: it answers with an error
         }
 
         return sent.GetHeader("MCP-Protocol-Version")?.Trim(' ', '\t') switch // HTTP drops the whitespace around a value

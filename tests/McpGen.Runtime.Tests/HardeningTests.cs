@@ -240,4 +240,53 @@ public sealed class HardeningTests
 
         Assert.Equal(capabilities, Encoding.UTF8.GetString(read.ClientCapabilities.Span));
     }
+    // ---- Two resources/subscribe of one session at once (a batch of two: was a 500 from a HashSet changed by both). ----
+
+    [Fact]
+    public async Task A_sessions_subscriptions_take_concurrent_changes_and_enumeration_without_losing_any()
+    {
+        var state = new McpGen.Sessions.McpSessionState("s1");
+        using var stop = new CancellationTokenSource();
+        Task reader = Task.Run(() =>
+        {
+            int seen = 0;
+            while (!stop.IsCancellationRequested)
+            {
+                foreach (string uri in state.Subscriptions)
+                {
+                    seen += uri.Length > 0 ? 1 : 0; // walks a snapshot while the writers change the set
+                }
+            }
+
+            return seen;
+        });
+
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(w => Task.Run(() =>
+        {
+            for (int i = 0; i < 5000; i++)
+            {
+                state.Subscriptions.Add($"test://{w}/{i}");
+                state.Subscriptions.Remove($"test://{w}/{i - 1}");
+            }
+        })));
+        stop.Cancel();
+        await reader;
+
+        Assert.Equal(4, state.Subscriptions.Count); // each writer's last URI
+        Assert.Equal(Enumerable.Range(0, 4).Select(w => $"test://{w}/4999").Order(), state.Subscriptions.Order());
+    }
+
+    [Fact]
+    public async Task A_batch_with_an_unknown_protocol_version_header_is_told_about_the_header_not_about_batches()
+    {
+        await using McpTestHost host = await McpTestHost.StartAsync(ClientInputServers.Create(McpSessionMode.Sticky));
+        string session = await InitializeAsync(host, "2025-03-26");
+
+        HttpResponseMessage response = await host.Client.SendAsync(McpTestHost.Post(
+            """[{"jsonrpc":"2.0","id":1,"method":"ping"}]""", ("Mcp-Session-Id", session), ("MCP-Protocol-Version", "2025-03-26, x")));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        string message = (await McpTestHost.JsonAsync(response)).GetProperty("error").GetProperty("message").GetString()!;
+        Assert.StartsWith("Invalid request: Unsupported MCP-Protocol-Version header '2025-03-26, x'", message, StringComparison.Ordinal);
+    }
 }

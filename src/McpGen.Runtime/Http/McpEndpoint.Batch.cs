@@ -56,7 +56,11 @@ internal sealed partial class McpEndpoint
         string? header = McpHeaders.Get(context.Request.Headers, McpHeaders.ProtocolVersion);
         if (header is not null && header != BatchVersion)
         {
-            return Reject400(context, McpError.InvalidRequest(s_batchesRemoved + $" This request says MCP-Protocol-Version: {header}."));
+            // A version this server does not know (or a header sent twice) is that problem, not one of batches.
+            return Reject400(context, McpProtocolVersions.FindLegacy(header) is null && header != McpProtocolVersions.Modern
+                ? McpError.InvalidRequest($"Unsupported MCP-Protocol-Version header '{header}'. This server supports {McpProtocolVersions.LegacyText} after initialize; "
+                    + "JSON-RPC batches only in a session that negotiated 2025-03-26. Send the version initialize returned, once.")
+                : McpError.InvalidRequest(s_batchesRemoved + $" This request says MCP-Protocol-Version: {header}."));
         }
 
         if (SplitBatch(body, out List<ReadOnlyMemory<byte>> elements) is { } invalid)

@@ -63,7 +63,6 @@ internal static class RequestBodyReader
         byte[] buffer = ArrayPool<byte>.Shared.Rent(declared is { } size ? (int)size : InitialChunkedSize);
         int length = 0;
         PipeReader reader = request.BodyReader;
-        CancellationToken aborted = context.RequestAborted;
         bool timed = idleTimeout > TimeSpan.Zero && idleTimeout != Timeout.InfiniteTimeSpan;
         CancellationTokenSource? idle = null;
         CancellationTokenRegistration cancelRead = default;
@@ -81,7 +80,11 @@ internal static class RequestBodyReader
                     }
 
                     idle?.CancelAfter(idleTimeout);
-                    result = await reader.ReadAsync(aborted).ConfigureAwait(false);
+                    // No token: a client that goes away ends the read itself (an exception or a completed result), and
+                    // a cancelled ReadAsync can leave Kestrel's body reader unable to drain what is left after the
+                    // response ("body reader is in an invalid state", an Error log). The idle timer cancels the read
+                    // the supported way, CancelPendingRead.
+                    result = await reader.ReadAsync().ConfigureAwait(false);
                     if (result.IsCanceled && idle is { IsCancellationRequested: true })
                     {
                         reader.AdvanceTo(result.Buffer.Start);

@@ -50,11 +50,14 @@ public sealed class McpSessionState
     /// <summary>The level set by <c>logging/setLevel</c>; <see langword="null"/> until the client sets one (info is then used).</summary>
     public McpLogLevel? LogLevel { get; set; }
 
-    /// <summary>Resource URIs the client subscribed to with <c>resources/subscribe</c>.</summary>
-    public ISet<string> Subscriptions { get; } = new HashSet<string>(StringComparer.Ordinal);
+    /// <summary>
+    /// Resource URIs the client subscribed to with <c>resources/subscribe</c>. Safe to change from concurrent requests of
+    /// the session; enumeration walks a snapshot.
+    /// </summary>
+    public ISet<string> Subscriptions { get; } = new SynchronizedSet(StringComparer.Ordinal);
 
-    /// <summary>Small application values kept with the session (keys and values are strings).</summary>
-    public IDictionary<string, string> Items { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
+    /// <summary>Small application values kept with the session (keys and values are strings; safe for concurrent requests).</summary>
+    public IDictionary<string, string> Items { get; } = new System.Collections.Concurrent.ConcurrentDictionary<string, string>(StringComparer.Ordinal);
 
     /// <summary>When the session was created.</summary>
     public DateTimeOffset CreatedAt { get; set; }
