@@ -204,6 +204,10 @@ public sealed class TestAuthorizationServer : IAsyncDisposable
                 scope = pending.Scope ?? "";
             }
         }
+        else if (grant == "client_credentials" && scope.Length == 0)
+        {
+            scope = "notes:read"; // the client's default scope, as authorization servers commonly configure it
+        }
         else if (grant != "client_credentials")
         {
             await Results.Json(new { error = "unsupported_grant_type" }, statusCode: 400).ExecuteAsync(context);
