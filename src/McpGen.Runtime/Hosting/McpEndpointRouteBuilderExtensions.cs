@@ -27,6 +27,10 @@ public static class McpEndpointRouteBuilderExtensions
     /// unknown to the JSON options (<see cref="McpServerDefinition.Requirements"/>); the message lists every one and its fix.
     /// </exception>
     public static IEndpointConventionBuilder MapMcp(this IEndpointRouteBuilder endpoints, string pattern, McpServerDefinition definition)
+        // Marks the routes as MCP and, after AddMcpAuthorization, maps the RFC 9728 metadata beside them (Security/).
+        => McpGen.Security.McpProtectedResourceMetadata.Attach(endpoints, pattern, MapMcpRoutes(endpoints, pattern, definition));
+
+    private static IEndpointConventionBuilder MapMcpRoutes(IEndpointRouteBuilder endpoints, string pattern, McpServerDefinition definition)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         ArgumentNullException.ThrowIfNull(pattern);

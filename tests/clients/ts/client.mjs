@@ -47,6 +47,8 @@
 //   request, in order, the last one repeating). Legacy era: requests on the SSE stream; modern (v2): the client's automatic
 //   multi round-trip fulfilment (input_required) uses the same handlers. Each request received is reported in "inputs"
 //   ([{method, params}]).
+// --oauth-client ID:SECRET [--oauth-issuer URL] gives the transport the SDK's ClientCredentialsProvider (both SDKs), so the
+//   client authorizes itself through the spec's discovery flow when the server answers 401.
 // --terminate sends DELETE (legacy, only if the server issued Mcp-Session-Id); plain close never sends DELETE in either TS SDK.
 // --probe-timeout sets v2 versionNegotiation.probe.timeoutMs (on HTTP a probe timeout is an error, never a fallback).
 // --sessions N runs the script in N sessions (each a new client and transport: connect, steps, close), at most
@@ -133,6 +135,14 @@ function parseArgs(argv) {
       case '--retry-once': o.retryOnce = true; break;
       case '--request-timeout': o.requestTimeout = Number(next()); break;
       case '--wire-report': o.wireReport = true; break;
+      case '--oauth-client': {
+        // OAuth client credentials (pre-registered at the authorization server): the SDK's ClientCredentialsProvider does
+        // discovery on the first 401 (WWW-Authenticate resource_metadata -> PRM -> AS metadata) and the token request.
+        const [clientId, clientSecret] = next().split(':');
+        o.oauth = { clientId, clientSecret };
+        break;
+      }
+      case '--oauth-issuer': o.oauthIssuer = next(); break;
       case '-h': case '--help': process.stdout.write(USAGE + '\n'); process.exit(0); break;
       default: usage(`unknown argument ${a}`);
     }
@@ -415,10 +425,11 @@ async function loadSdk(wire) {
     const transport = new StreamableHTTPClientTransport(new URL(opts.url), {
       fetch: makeFetch(opts.protocolVersion, wire),
       requestInit: { headers: opts.headers },
+      authProvider: opts.oauth ? new (await import('@modelcontextprotocol/sdk/client/auth-extensions.js')).ClientCredentialsProvider(oauthOptions()) : undefined,
     });
     return { client, transport, connectOptions: { timeout: opts.timeout } };
   }
-  const { Client, StreamableHTTPClientTransport } = await import('@modelcontextprotocol/client');
+  const { Client, StreamableHTTPClientTransport, ClientCredentialsProvider } = await import('@modelcontextprotocol/client');
   const clientOptions = { capabilities: answerCapabilities() };
   if (opts.era === 'legacy') {
     clientOptions.versionNegotiation = { mode: 'legacy' };
@@ -438,8 +449,13 @@ async function loadSdk(wire) {
   const transport = new StreamableHTTPClientTransport(new URL(opts.url), {
     fetch: makeFetch(undefined, wire),
     requestInit: { headers: opts.headers },
+    authProvider: opts.oauth ? new ClientCredentialsProvider(oauthOptions()) : undefined,
   });
   return { client, transport, connectOptions: { timeout: opts.timeout } };
+}
+
+function oauthOptions() {
+  return opts.oauthIssuer ? { ...opts.oauth, expectedIssuer: opts.oauthIssuer } : { ...opts.oauth };
 }
 
 // --answers: the capabilities they declare, and handlers that answer (and record) the server's input requests.
