@@ -116,6 +116,10 @@ internal sealed class McpDispatcher
     /// <summary>The methods served the same way in both eras: the lists and the handler kinds.</summary>
     private Task DispatchCommon(in JsonRpcMessage message, in McpCaller caller, McpResponder responder) => message.Method switch
     {
+        McpMethod.ToolsList when _results.Authorized is { } authorized => ListAuthorizedAsync(message, authorized, ListKind.Tools, caller, responder),
+        McpMethod.ResourcesList when _results.Authorized is { } authorized => ListAuthorizedAsync(message, authorized, ListKind.Resources, caller, responder),
+        McpMethod.ResourcesTemplatesList when _results.Authorized is { } authorized => ListAuthorizedAsync(message, authorized, ListKind.ResourceTemplates, caller, responder),
+        McpMethod.PromptsList when _results.Authorized is { } authorized => ListAuthorizedAsync(message, authorized, ListKind.Prompts, caller, responder),
         McpMethod.ToolsList => List(message, _results.Tools, caller.Era.IsModern, responder),
         McpMethod.ResourcesList => List(message, _results.Resources, caller.Era.IsModern, responder),
         McpMethod.ResourcesTemplatesList => List(message, _results.ResourceTemplates, caller.Era.IsModern, responder),
@@ -169,6 +173,13 @@ internal sealed class McpDispatcher
         }
 
         return responder.WriteResultAsync(message.Raw(message.Id), list.GetPage(modern, offset));
+    }
+
+    /// <summary>A list of a server with per-handler authorization: only the entries the caller may use.</summary>
+    private async Task ListAuthorizedAsync(JsonRpcMessage message, AuthorizedLists lists, ListKind kind, McpCaller caller, McpResponder responder)
+    {
+        PagedList list = await lists.GetAsync(caller.Http, kind).ConfigureAwait(false);
+        await List(message, list, caller.Era.IsModern, responder).ConfigureAwait(false);
     }
 
     private string ModernMethodNotFound(in JsonRpcMessage message) => message.Method switch
