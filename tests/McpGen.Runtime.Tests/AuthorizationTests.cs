@@ -272,6 +272,37 @@ public sealed class AuthorizationTests
         Assert.Equal("ran read_notes", ran.GetProperty("result").GetProperty("content")[0].GetProperty("text").GetString());
     }
 
+    [Fact]
+    public async Task SessionEra_SubscribingToAProtectedResource_NeedsTheRightToReadIt()
+    {
+        FeatureServerDefinition definition = new(
+            [Tool("public_echo", null)],
+            [
+                new McpResourceDefinition("notes://watched", false, """{"uri":"notes://watched","name":"watched"}"""u8.ToArray(),
+                    ctx => { ctx.WriteResourceText("w", "text/plain"); return ValueTask.CompletedTask; }, subscribable: true)
+                {
+                    Authorization = Requires(["notes:write"], new AuthorizeAttribute()),
+                },
+            ],
+            [],
+            sessionMode: McpSessionMode.Sticky)
+        {
+            HasAuthorization = true,
+        };
+        await using McpTestHost host = await StartAsync(definition);
+        (string readerSession, _) = await InitializeAsync(host, Reader);
+        (string writerSession, _) = await InitializeAsync(host, Writer);
+
+        HttpResponseMessage denied = await SessionAsync(host, Reader, readerSession, "resources/subscribe", """{"uri":"notes://watched"}""");
+        Assert.Equal(HttpStatusCode.Forbidden, denied.StatusCode);
+        Assert.Contains("insufficient_scope", string.Join(",", denied.Headers.WwwAuthenticate.Select(h => h.ToString())));
+        Assert.Equal(AuthorizationError, (await SessionJsonAsync(denied)).GetProperty("error").GetProperty("code").GetInt32());
+
+        HttpResponseMessage allowed = await SessionAsync(host, Writer, writerSession, "resources/subscribe", """{"uri":"notes://watched"}""");
+        Assert.Equal(HttpStatusCode.OK, allowed.StatusCode);
+        Assert.True((await SessionJsonAsync(allowed)).TryGetProperty("result", out _));
+    }
+
     // ---- startup and the no-authorization path ----
 
     [Fact]

@@ -100,6 +100,9 @@ internal sealed class McpDispatcher
                 return responder.WriteResultAsync(message.Raw(message.Id), _results.GetInitialize(caller.Era.Version));
             case McpMethod.Ping:
                 return responder.WriteResultAsync(message.Raw(message.Id), EmptyResult);
+            case McpMethod.ResourcesSubscribe when _results.Authorizer is { } authorizer && message.Uri.IsString
+                && _definition.FindResource(message.GetString(message.Uri)!) is { Authorization: { } authorization }:
+                return SubscribeAuthorizedAsync(message, authorizer, authorization, caller, responder);
             case McpMethod.ResourcesSubscribe:
             case McpMethod.ResourcesUnsubscribe:
                 return SubscribeAsync(message, caller.Session, responder);
@@ -216,6 +219,24 @@ internal sealed class McpDispatcher
         bool subscribe = message.Method == McpMethod.ResourcesSubscribe;
         bool changed = subscribe ? subscriber.State.Subscriptions.Add(uri) : subscriber.State.Subscriptions.Remove(uri);
         return UpdateAndAnswerAsync(message.RawMemory(message.Id), subscriber, changed, responder);
+    }
+
+    /// <summary>
+    /// <c>resources/subscribe</c> to a resource with authorization: only a caller who may read it may follow its updates
+    /// (the same 401/403 as <c>resources/read</c>).
+    /// </summary>
+    private async Task SubscribeAuthorizedAsync(JsonRpcMessage message, Security.McpHandlerAuthorizer authorizer, McpAuthorization authorization, McpCaller caller, McpResponder responder)
+    {
+        Security.McpAccess access = await authorizer.AuthorizeAsync(caller.Http, authorization).ConfigureAwait(false);
+        if (access != Security.McpAccess.Allowed)
+        {
+            string uri = message.GetString(message.Uri)!;
+            Security.McpAuthorizationLog.HandlerDenied(_logger, "resource subscription", uri, access.ToString());
+            await Security.McpAuthorizationResponses.WriteDeniedAsync(access, "resource", uri, authorization, caller.Http, responder, message.RawMemory(message.Id)).ConfigureAwait(false);
+            return;
+        }
+
+        await SubscribeAsync(message, caller.Session, responder).ConfigureAwait(false);
     }
 
     /// <summary>Checks a <c>resources/(un)subscribe</c> request: a string URI of a subscribable resource (else -32602).</summary>
