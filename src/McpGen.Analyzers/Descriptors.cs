@@ -215,6 +215,27 @@ internal static class Descriptors
         messageFormat: "Completion method '{0}' asks the client for input ({1}, through '{2}'), but MCP allows client input only while answering tools/call, resources/read and prompts/get; completion/complete must answer at once, so ask in the tool, resource or prompt instead",
         description: "Elicitation, sampling and roots requests travel on the SSE stream of a tools/call, resources/read or prompts/get request (initialize era) or through multi round-trip input_required results, which 2026-07-28 defines only for those methods. A completion/complete answer is always plain JSON, so the call fails in every era and session mode.");
 
+    public static readonly DiagnosticDescriptor AnonymousWithRequirements = Create(
+        DiagnosticIds.AnonymousWithRequirements,
+        DiagnosticSeverity.Error,
+        title: "[AllowAnonymous] together with [Authorize] or [McpScope] on the same handler",
+        messageFormat: "{0} has [AllowAnonymous] and {1}; [AllowAnonymous] wins and lifts {1}, so anyone may use it: remove [AllowAnonymous] to require {1}, or remove {1} to keep it public",
+        description: "As on ASP.NET Core endpoints, [AllowAnonymous] anywhere on a handler (on its method or on the server class) lifts every [Authorize] and [McpScope] that would apply to it. Written together on the same handler or class they contradict each other, and the handler would be public although it looks protected.");
+
+    public static readonly DiagnosticDescriptor InvalidScope = Create(
+        DiagnosticIds.InvalidScope,
+        DiagnosticSeverity.Error,
+        title: "[McpScope] scope that is not an OAuth scope token",
+        messageFormat: "[McpScope] on '{0}' {1}; a scope is one non-empty OAuth scope token (printable ASCII without spaces, '\"' or '\\', such as \"notes:write\"): pass each scope as its own argument",
+        description: "OAuth 2.0 (RFC 6749, section 3.3) sends scopes as one space-separated list, so a scope can never contain a space, and an empty scope cannot be granted. A handler that requires such a scope could never be called; the build refuses it.");
+
+    public static readonly DiagnosticDescriptor AuthorizationOnCompletion = Create(
+        DiagnosticIds.AuthorizationOnCompletion,
+        DiagnosticSeverity.Warning,
+        title: "Authorization attribute on an [McpCompletion] method has no effect",
+        messageFormat: "{0} on completion method '{1}' has no effect: a completion is allowed to exactly the callers of the prompt or resource template it completes; put the attribute on that handler instead",
+        description: "completion/complete is authorized by the handler it completes (its prompt or resource template), so callers never get suggestions for arguments of a handler they may not use. Attributes on the completion method itself are not read.");
+
     private static DiagnosticDescriptor Create(string id, DiagnosticSeverity severity, string title, string messageFormat, string description)
         => new(id, title, messageFormat, Category, severity, isEnabledByDefault: true, description, HelpLinkBase + id + ".md");
 }

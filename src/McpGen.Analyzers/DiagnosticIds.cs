@@ -39,6 +39,9 @@ internal static class DiagnosticIds
     public const string NotAService = "MCPG0050";
     public const string SpecialParameterNotSupported = "MCPG0051";
     public const string ClientInputInCompletion = "MCPG0052";
+    public const string AnonymousWithRequirements = "MCPG0060";
+    public const string InvalidScope = "MCPG0061";
+    public const string AuthorizationOnCompletion = "MCPG0062";
 
     /// <summary>Property of an MCPG0012 diagnostic: the type to register, fully qualified (<c>global::...</c>).</summary>
     public const string TypeNameProperty = "TypeName";

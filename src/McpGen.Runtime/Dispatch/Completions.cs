@@ -37,7 +37,27 @@ internal sealed class Completions(McpServerDefinition definition) : HandlerKind
         }
 
         McpCompletionHandler handler = definition.FindCompletion(isPrompt, target!, argument!) ?? NoCompletion;
-        call = new HandlerCall(target!, McpHandlerFeatures.None, default, handler, new Request(value!, (IReadOnlyDictionary<string, string>?)resolved ?? EmptyArguments));
+        call = new HandlerCall(target!, McpHandlerFeatures.None, default, handler, new Request(value!, (IReadOnlyDictionary<string, string>?)resolved ?? EmptyArguments),
+            definition.HasAuthorization ? TargetAuthorization(isPrompt, target!) : null);
+        return null;
+    }
+
+    /// <summary>A completion serves its prompt or template: whoever may not use the target may not complete its arguments.</summary>
+    private McpAuthorization? TargetAuthorization(bool isPrompt, string target)
+    {
+        if (isPrompt)
+        {
+            return definition.FindPrompt(target)?.Authorization;
+        }
+
+        foreach (McpResourceDefinition resource in definition.Resources)
+        {
+            if (resource.IsTemplate && string.Equals(resource.UriOrTemplate, target, StringComparison.Ordinal))
+            {
+                return resource.Authorization;
+            }
+        }
+
         return null;
     }
 

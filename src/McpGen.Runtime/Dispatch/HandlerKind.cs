@@ -18,7 +18,8 @@ namespace McpGen.Dispatch;
 /// <param name="Arguments">The raw <c>arguments</c> object, or empty.</param>
 /// <param name="Handler">The kind's handler (a generated delegate).</param>
 /// <param name="State">What the kind needs besides (the completion's value and resolved arguments).</param>
-internal readonly record struct HandlerCall(string Name, McpHandlerFeatures Features, ReadOnlyMemory<byte> Arguments, object Handler, object? State = null);
+/// <param name="Authorization">Who may run the handler (from the generator); <see langword="null"/> when anyone may.</param>
+internal readonly record struct HandlerCall(string Name, McpHandlerFeatures Features, ReadOnlyMemory<byte> Arguments, object Handler, object? State = null, McpAuthorization? Authorization = null);
 
 /// <summary>
 /// What differs between <c>tools/call</c>, <c>resources/read</c>, <c>prompts/get</c> and <c>completion/complete</c>: how

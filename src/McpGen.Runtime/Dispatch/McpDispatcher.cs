@@ -100,6 +100,9 @@ internal sealed class McpDispatcher
                 return responder.WriteResultAsync(message.Raw(message.Id), _results.GetInitialize(caller.Era.Version));
             case McpMethod.Ping:
                 return responder.WriteResultAsync(message.Raw(message.Id), EmptyResult);
+            case McpMethod.ResourcesSubscribe when _results.Authorizer is { } authorizer && message.Uri.IsString
+                && _definition.FindResource(message.GetString(message.Uri)!) is { Authorization: { } authorization }:
+                return SubscribeAuthorizedAsync(message, authorizer, authorization, caller, responder);
             case McpMethod.ResourcesSubscribe:
             case McpMethod.ResourcesUnsubscribe:
                 return SubscribeAsync(message, caller.Session, responder);
@@ -116,6 +119,10 @@ internal sealed class McpDispatcher
     /// <summary>The methods served the same way in both eras: the lists and the handler kinds.</summary>
     private Task DispatchCommon(in JsonRpcMessage message, in McpCaller caller, McpResponder responder) => message.Method switch
     {
+        McpMethod.ToolsList when _results.Authorized is { } authorized => ListAuthorizedAsync(message, authorized, ListKind.Tools, caller, responder),
+        McpMethod.ResourcesList when _results.Authorized is { } authorized => ListAuthorizedAsync(message, authorized, ListKind.Resources, caller, responder),
+        McpMethod.ResourcesTemplatesList when _results.Authorized is { } authorized => ListAuthorizedAsync(message, authorized, ListKind.ResourceTemplates, caller, responder),
+        McpMethod.PromptsList when _results.Authorized is { } authorized => ListAuthorizedAsync(message, authorized, ListKind.Prompts, caller, responder),
         McpMethod.ToolsList => List(message, _results.Tools, caller.Era.IsModern, responder),
         McpMethod.ResourcesList => List(message, _results.Resources, caller.Era.IsModern, responder),
         McpMethod.ResourcesTemplatesList => List(message, _results.ResourceTemplates, caller.Era.IsModern, responder),
@@ -171,6 +178,13 @@ internal sealed class McpDispatcher
         return responder.WriteResultAsync(message.Raw(message.Id), list.GetPage(modern, offset));
     }
 
+    /// <summary>A list of a server with per-handler authorization: only the entries the caller may use.</summary>
+    private async Task ListAuthorizedAsync(JsonRpcMessage message, AuthorizedLists lists, ListKind kind, McpCaller caller, McpResponder responder)
+    {
+        PagedList list = await lists.GetAsync(caller.Http, kind).ConfigureAwait(false);
+        await List(message, list, caller.Era.IsModern, responder).ConfigureAwait(false);
+    }
+
     private string ModernMethodNotFound(in JsonRpcMessage message) => message.Method switch
     {
         McpMethod.Initialize =>
@@ -205,6 +219,24 @@ internal sealed class McpDispatcher
         bool subscribe = message.Method == McpMethod.ResourcesSubscribe;
         bool changed = subscribe ? subscriber.State.Subscriptions.Add(uri) : subscriber.State.Subscriptions.Remove(uri);
         return UpdateAndAnswerAsync(message.RawMemory(message.Id), subscriber, changed, responder);
+    }
+
+    /// <summary>
+    /// <c>resources/subscribe</c> to a resource with authorization: only a caller who may read it may follow its updates
+    /// (the same 401/403 as <c>resources/read</c>).
+    /// </summary>
+    private async Task SubscribeAuthorizedAsync(JsonRpcMessage message, Security.McpHandlerAuthorizer authorizer, McpAuthorization authorization, McpCaller caller, McpResponder responder)
+    {
+        Security.McpAccess access = await authorizer.AuthorizeAsync(caller.Http, authorization).ConfigureAwait(false);
+        if (access != Security.McpAccess.Allowed)
+        {
+            string uri = message.GetString(message.Uri)!;
+            Security.McpAuthorizationLog.HandlerDenied(_logger, "resource subscription", uri, access.ToString());
+            await Security.McpAuthorizationResponses.WriteDeniedAsync(access, "resource", uri, authorization, caller.Http, responder, message.RawMemory(message.Id)).ConfigureAwait(false);
+            return;
+        }
+
+        await SubscribeAsync(message, caller.Session, responder).ConfigureAwait(false);
     }
 
     /// <summary>Checks a <c>resources/(un)subscribe</c> request: a string URI of a subscribable resource (else -32602).</summary>

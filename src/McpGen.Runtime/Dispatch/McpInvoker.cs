@@ -10,6 +10,7 @@ using McpGen.ClientInput;
 using McpGen.Dispatch;
 using McpGen.Http;
 using McpGen.Streaming;
+using McpGen.Security;
 
 namespace McpGen.Dispatch;
 
@@ -46,6 +47,36 @@ internal sealed class McpInvoker(McpServerResults results, JsonSerializerOptions
             return responder.WriteErrorAsync(rawId, invalid);
         }
 
+        if (call.Authorization is { } authorization && results.Authorizer is { } authorizer)
+        {
+            return AuthorizeThenInvokeAsync(authorizer, authorization, kind, message, caller, responder, call);
+        }
+
+        return Invoke(kind, message, caller, responder, call);
+    }
+
+    /// <summary>
+    /// A handler with <see cref="McpAuthorization"/> runs only for a caller its policies, roles and scopes allow; the
+    /// others get 401 or 403 (<see cref="McpAuthorizationResponses"/>). Handlers without it never come here.
+    /// </summary>
+    private async Task AuthorizeThenInvokeAsync(
+        McpHandlerAuthorizer authorizer, McpAuthorization authorization, HandlerKind kind, JsonRpcMessage message, McpCaller caller, McpResponder responder, HandlerCall call)
+    {
+        McpAccess access = await authorizer.AuthorizeAsync(caller.Http, authorization).ConfigureAwait(false);
+        if (access != McpAccess.Allowed)
+        {
+            McpAuthorizationLog.HandlerDenied(logger, kind.Noun, call.Name, access.ToString());
+            await McpAuthorizationResponses.WriteDeniedAsync(access, kind.Noun, call.Name, authorization, caller.Http, responder, message.RawMemory(message.Id)).ConfigureAwait(false);
+            return;
+        }
+
+        await Invoke(kind, message, caller, responder, call).ConfigureAwait(false);
+    }
+
+    /// <summary>Serves a request whose handler was found (and, where it has authorization, allowed).</summary>
+    private Task Invoke(HandlerKind kind, in JsonRpcMessage message, in McpCaller caller, McpResponder responder, in HandlerCall call)
+    {
+        ReadOnlySpan<byte> rawId = message.Raw(message.Id);
         McpEra era = caller.Era;
         SessionCall? session = caller.Session;
 

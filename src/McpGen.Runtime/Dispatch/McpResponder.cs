@@ -38,6 +38,12 @@ internal readonly struct McpResponder
     /// <summary>Answers on the session stream of the HTTP+SSE transport.</summary>
     public static McpResponder SessionStream(SessionStreamLog stream, ILogger logger) => new(null, stream, logger);
 
+    /// <summary>
+    /// Whether this answers on <paramref name="context"/>'s own response, whose status and headers are the answer's (not a
+    /// batch element, not the HTTP+SSE stream).
+    /// </summary>
+    public bool Answers(HttpContext context) => ReferenceEquals(_http, context.Response);
+
     /// <summary>Whether something was already sent (an HTTP response has started).</summary>
     public bool HasStarted => _http?.HasStarted ?? false;
 

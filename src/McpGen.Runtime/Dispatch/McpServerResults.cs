@@ -74,7 +74,18 @@ internal sealed class McpServerResults
         ResourceTemplates = new PagedList(McpMethods.ResourcesTemplatesList, "resourceTemplates",
             [.. resources.Where(r => r.IsTemplate).Select(r => r.Json)], options.PageSize, _ttlMs, ModernMeta);
         Prompts = new PagedList(McpMethods.PromptsList, "prompts", [.. prompts.Select(p => p.Json)], options.PageSize, _ttlMs, ModernMeta);
+        if (definition.HasAuthorization)
+        {
+            Authorizer = new Security.McpHandlerAuthorizer();
+            Authorized = new AuthorizedLists(Authorizer, _tools, resources, prompts, options.PageSize, _ttlMs, ModernMeta);
+        }
     }
+
+    /// <summary>Decides handler calls and list entries, for a server whose handlers carry authorization (else <see langword="null"/>).</summary>
+    public Security.McpHandlerAuthorizer? Authorizer { get; }
+
+    /// <summary>The four lists per caller visibility, for a server whose handlers carry authorization (else <see langword="null"/>).</summary>
+    public AuthorizedLists? Authorized { get; }
 
     /// <summary>The server has tools (capability <c>tools</c>; else tools/list and tools/call do not exist).</summary>
     public bool HasTools { get; }

@@ -26,6 +26,7 @@ internal sealed class PagedList
     private readonly byte[] _modernMeta;
     private readonly byte[][] _legacyPages;
     private readonly byte[][] _modernPages;
+    private readonly string _cacheScope;
 
     /// <param name="method">The list method, for error messages.</param>
     /// <param name="member">The result's array member (also the cursor's kind).</param>
@@ -33,8 +34,10 @@ internal sealed class PagedList
     /// <param name="pageSize">Items per page (≤ 0: one page).</param>
     /// <param name="ttlMs">The 2026-07-28 <c>ttlMs</c>.</param>
     /// <param name="modernMeta">The 2026-07-28 result <c>_meta</c> object.</param>
-    public PagedList(string method, string member, ReadOnlyMemory<byte>[] items, int pageSize, long ttlMs, byte[] modernMeta)
+    /// <param name="privateScope">Whether the list depends on the caller (<c>cacheScope: "private"</c>, per-handler authorization).</param>
+    public PagedList(string method, string member, ReadOnlyMemory<byte>[] items, int pageSize, long ttlMs, byte[] modernMeta, bool privateScope = false)
     {
+        _cacheScope = privateScope ? "private" : "public";
         Method = method;
         _member = member;
         _items = items;
@@ -119,7 +122,7 @@ internal sealed class PagedList
             if (modern)
             {
                 w.WriteNumber("ttlMs"u8, _ttlMs);
-                w.WriteString("cacheScope"u8, "public"u8);
+                w.WriteString("cacheScope"u8, _cacheScope);
                 w.WritePropertyName("_meta"u8);
                 w.WriteRawValue(_modernMeta, skipInputValidation: true);
             }

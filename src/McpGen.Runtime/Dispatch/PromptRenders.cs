@@ -45,7 +45,7 @@ internal sealed class PromptRenders(McpServerDefinition definition) : HandlerKin
             return InvalidParams($"Invalid params: params.arguments of prompt '{prompt.Name}' must be a JSON object (argument names to string values), or omitted.");
         }
 
-        call = new HandlerCall(prompt.Name, prompt.Features, ArgumentsOf(message), prompt);
+        call = new HandlerCall(prompt.Name, prompt.Features, ArgumentsOf(message), prompt, Authorization: prompt.Authorization);
         return null;
     }
 

@@ -38,7 +38,7 @@ internal sealed class ResourceReads(McpServerDefinition definition) : HandlerKin
             return NotFound(uri, caller.Era, message: null);
         }
 
-        call = new HandlerCall(uri, resource.Features, default, resource);
+        call = new HandlerCall(uri, resource.Features, default, resource, Authorization: resource.Authorization);
         return null;
     }
 

@@ -56,7 +56,7 @@ internal sealed class ToolCalls(McpServerResults results) : HandlerKind
             return headerError;
         }
 
-        call = new HandlerCall(tool.Name, tool.Features, ArgumentsOf(message), tool);
+        call = new HandlerCall(tool.Name, tool.Features, ArgumentsOf(message), tool, Authorization: tool.Authorization);
         return null;
     }
 

@@ -39,6 +39,7 @@ public static class McpEndpointRouteBuilderExtensions
             ?? throw new InvalidOperationException(
                 $"McpGen services are not registered. Call builder.Services.AddMcpServer<{definition.Name}>() before app.MapMcp(...).");
         McpStartupValidation.Validate(definition, endpoints.ServiceProvider, shared.SerializerOptions, shared.Options.SerializerOptions is not null);
+        McpAuthorizationValidation.Validate(definition, endpoints.ServiceProvider);
         var endpoint = new McpEndpoint(definition, shared);
         endpoints.ServiceProvider.GetService<Microsoft.Extensions.Hosting.IHostApplicationLifetime>()?.ApplicationStopped
             .Register(static state => ((McpEndpoint)state!).DisposeAsync().AsTask().GetAwaiter().GetResult(), endpoint);

@@ -47,6 +47,9 @@ public sealed class McpResourceDefinition
 
     /// <summary>Whether clients may subscribe to updates.</summary>
     public bool Subscribable { get; }
+
+    /// <summary>Who may read the resource and see it in its list; <see langword="null"/> when anyone may.</summary>
+    public McpAuthorization? Authorization { get; init; }
 }
 
 /// <summary>Renders one prompt: binds its string arguments and writes the messages. Emitted by the generator.</summary>
@@ -82,6 +85,9 @@ public sealed class McpPromptDefinition
 
     /// <summary>The generated renderer.</summary>
     public McpPromptHandler Handler { get; }
+
+    /// <summary>Who may get the prompt and see it in <c>prompts/list</c>; <see langword="null"/> when anyone may.</summary>
+    public McpAuthorization? Authorization { get; init; }
 }
 
 /// <summary>

@@ -62,6 +62,12 @@ public abstract class McpServerDefinition
     public bool HasCompletions { get; init; }
 
     /// <summary>
+    /// Whether some handler has an <see cref="McpToolDefinition.Authorization"/> (set by the generator): only then are
+    /// calls authorized and lists filtered per caller; a server without authorization attributes pays nothing.
+    /// </summary>
+    public bool HasAuthorization { get; init; }
+
+    /// <summary>
     /// What the handlers and the server constructor need from the application: required services and the JSON types
     /// read or written through <c>JsonTypeInfo</c>. <c>MapMcp</c> checks every one before serving and fails with one
     /// message listing all that are missing.

@@ -64,6 +64,9 @@ public sealed class McpToolDefinition
     /// endpoint checks against the body of 2026-07-28 calls. Empty for most tools.
     /// </summary>
     public IReadOnlyList<McpToolHeader> Headers { get; init; } = [];
+
+    /// <summary>Who may call the tool and see it in <c>tools/list</c>; <see langword="null"/> when anyone may.</summary>
+    public McpAuthorization? Authorization { get; init; }
 }
 
 /// <summary>

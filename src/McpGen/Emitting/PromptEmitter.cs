@@ -20,12 +20,17 @@ internal static class PromptEmitter
         writer.WriteLine(ServerEmitter.Literal(prompt.Name) + ",");
         writer.WriteLine(ServerEmitter.Utf8Literal(prompt.Json) + ".ToArray(),");
         string features = ToolEmitter.Features(prompt.Parameters);
-        writer.WriteLine(features.Length > 0 ? HandlerName(prompt) + "," : HandlerName(prompt) + ");");
+        string end = prompt.Authorization is null ? ");" : ")";
+        writer.WriteLine(features.Length > 0 ? HandlerName(prompt) + "," : HandlerName(prompt) + end);
         if (features.Length > 0)
         {
-            writer.WriteLine("features: " + features + ");");
+            writer.WriteLine("features: " + features + end);
         }
         writer.Indentation--;
+        if (prompt.Authorization is { } authorization)
+        {
+            AuthorizationEmitter.EmitInitializer(writer, authorization);
+        }
     }
 
     public static void EmitHandler(this PromptSpec prompt, SourceWriter writer, ServerSpec server)

@@ -39,10 +39,14 @@ internal static class ResourceEmitter
 
         for (int i = 0; i < lines.Count; i++)
         {
-            writer.WriteLine(lines[i] + (i == lines.Count - 1 ? ");" : ","));
+            writer.WriteLine(lines[i] + (i < lines.Count - 1 ? "," : resource.Authorization is null ? ");" : ")"));
         }
 
         writer.Indentation--;
+        if (resource.Authorization is { } authorization)
+        {
+            AuthorizationEmitter.EmitInitializer(writer, authorization);
+        }
     }
 
     public static void EmitHandler(this ResourceSpec resource, SourceWriter writer, ServerSpec server)

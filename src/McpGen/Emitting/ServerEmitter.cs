@@ -209,6 +209,11 @@ internal static class ServerEmitter
                 writer.WriteLine("HasCompletions = true;");
             }
 
+            if (server.Tools.Any(t => t.Authorization is not null) || server.Resources.Any(r => r.Authorization is not null) || server.Prompts.Any(p => p.Authorization is not null))
+            {
+                writer.WriteLine("HasAuthorization = true;");
+            }
+
             EmitRequirements(writer, server);
         }
     }

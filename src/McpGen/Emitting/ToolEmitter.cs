@@ -27,7 +27,7 @@ internal static class ToolEmitter
         writer.WriteLine(ServerEmitter.Literal(tool.Name) + ",");
         writer.WriteLine(ServerEmitter.Utf8Literal(tool.Json) + ".ToArray(),");
         string features = Features(tool);
-        string end = tool.Headers.Count == 0 ? ");" : ")";
+        string end = tool.Headers.Count == 0 && tool.Authorization is null ? ");" : ")";
         writer.WriteLine(features.Length == 0 ? HandlerName(tool) + end : HandlerName(tool) + ",");
         if (features.Length > 0)
         {
@@ -38,6 +38,10 @@ internal static class ToolEmitter
         if (tool.Headers.Count > 0)
         {
             EmitHeaders(tool, writer);
+        }
+        else if (tool.Authorization is { } authorization)
+        {
+            AuthorizationEmitter.EmitInitializer(writer, authorization);
         }
     }
 
@@ -53,6 +57,11 @@ internal static class ToolEmitter
             {
                 writer.WriteLine($"new({ServerEmitter.Literal(header.Name)}, {ServerEmitter.Literal(header.Argument)}),");
             }
+        }
+
+        if (tool.Authorization is { } authorization)
+        {
+            AuthorizationEmitter.EmitInitializerMember(writer, authorization);
         }
 
         writer.Indentation--;

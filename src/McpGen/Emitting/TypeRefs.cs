@@ -7,6 +7,9 @@ internal static class TypeRefs
     public const string ServerDefinition = "global::McpGen.McpServerDefinition";
     public const string ToolDefinition = "global::McpGen.McpToolDefinition";
     public const string ToolHeader = "global::McpGen.McpToolHeader";
+    public const string Authorization = "global::McpGen.McpAuthorization";
+    public const string AuthorizeData = "global::Microsoft.AspNetCore.Authorization.IAuthorizeData";
+    public const string AuthorizeAttribute = "global::Microsoft.AspNetCore.Authorization.AuthorizeAttribute";
     public const string ResourceDefinition = "global::McpGen.McpResourceDefinition";
     public const string PromptDefinition = "global::McpGen.McpPromptDefinition";
     public const string CompletionHandler = "global::McpGen.McpCompletionHandler";

@@ -64,6 +64,7 @@ internal sealed record ServerSpec(
 /// <param name="Parameters">The method parameters, in declaration order.</param>
 /// <param name="Return">How the contents are written.</param>
 /// <param name="Requirements">The required services of the parameters.</param>
+/// <param name="Authorization">Who may read the resource, or <see langword="null"/> when anyone may.</param>
 internal sealed record ResourceSpec(
     string Uri,
     bool IsTemplate,
@@ -77,7 +78,8 @@ internal sealed record ResourceSpec(
     EquatableArray<UriTemplatePartSpec> Template,
     EquatableArray<ParameterSpec> Parameters,
     ReturnSpec Return,
-    EquatableArray<RequirementSpec> Requirements = default);
+    EquatableArray<RequirementSpec> Requirements = default,
+    AuthorizationSpec? Authorization = null);
 
 /// <summary>A literal run of a URI template, or a <c>{var}</c> (<c>{+var}</c> when <paramref name="Reserved"/>) expression.</summary>
 /// <param name="Text">The literal text, or the variable name.</param>
@@ -94,6 +96,7 @@ internal readonly record struct UriTemplatePartSpec(string Text, bool IsVariable
 /// <param name="Parameters">The method parameters; the prompt arguments are the <see cref="ParameterSource.Json"/> strings.</param>
 /// <param name="Return">How the messages are written.</param>
 /// <param name="Requirements">The required services of the parameters.</param>
+/// <param name="Authorization">Who may get the prompt, or <see langword="null"/> when anyone may.</param>
 internal sealed record PromptSpec(
     string Name,
     string Identifier,
@@ -102,7 +105,20 @@ internal sealed record PromptSpec(
     string Json,
     EquatableArray<ParameterSpec> Parameters,
     ReturnSpec Return,
-    EquatableArray<RequirementSpec> Requirements = default);
+    EquatableArray<RequirementSpec> Requirements = default,
+    AuthorizationSpec? Authorization = null);
+
+/// <summary>
+/// Who may use one handler: the <c>[Authorize]</c> attributes of the server class (and its base classes) and of the
+/// handler method, and the scopes of their <c>[McpScope]</c> attributes (equatable; see the file comment). A handler with
+/// <c>[AllowAnonymous]</c> (on it or on the class), or with none of these, has no spec at all.
+/// </summary>
+/// <param name="Rules">The <c>[Authorize]</c> attributes, class first, in declaration order.</param>
+/// <param name="Scopes">The required scopes, class first, without repeats.</param>
+internal sealed record AuthorizationSpec(EquatableArray<AuthorizeSpec> Rules, EquatableArray<string> Scopes);
+
+/// <summary>One <c>[Authorize]</c>: its <c>Policy</c>, <c>Roles</c> and <c>AuthenticationSchemes</c> (each may be absent).</summary>
+internal readonly record struct AuthorizeSpec(string? Policy, string? Roles, string? Schemes);
 
 /// <summary>One <c>[McpCompletion]</c> attribute of a method (equatable; see the file comment).</summary>
 /// <param name="IsPrompt">Whether it completes a prompt argument (else a resource template variable).</param>

@@ -12,6 +12,7 @@ namespace McpGen.Generator.Model;
 /// <param name="Logging">Whether the tool may send log messages.</param>
 /// <param name="Headers">The arguments mirrored into <c>Mcp-Param-{Name}</c> headers (<c>[McpHeader]</c>), in parameter order.</param>
 /// <param name="Requirements">The required services and JSON types of the parameters and the result, in parameter order, result last.</param>
+/// <param name="Authorization">Who may call the tool (<c>[Authorize]</c>, <c>[McpScope]</c>), or <see langword="null"/> when anyone may.</param>
 internal sealed record ToolSpec(
     string Name,
     string Identifier,
@@ -23,7 +24,8 @@ internal sealed record ToolSpec(
     bool Progress,
     bool Logging,
     EquatableArray<HeaderSpec> Headers = default,
-    EquatableArray<RequirementSpec> Requirements = default);
+    EquatableArray<RequirementSpec> Requirements = default,
+    AuthorizationSpec? Authorization = null);
 
 /// <summary>An argument mirrored into an HTTP header on 2026-07-28 requests (<c>x-mcp-header</c>).</summary>
 /// <param name="Name">The header name after <c>Mcp-Param-</c>, as declared.</param>

@@ -45,19 +45,19 @@ internal static class ServerParser
             if (TypeFacts.GetAttribute(method, ToolAttribute) is { } toolAttribute
                 && ToolParser.Parse(method, toolAttribute, compilation, cancellationToken) is { } tool)
             {
-                tools.Add(tool);
+                tools.Add(tool with { Authorization = AuthorizationParser.Parse(method, type) });
             }
 
             if (TypeFacts.GetAttribute(method, ResourceAttribute) is { } resourceAttribute
                 && ResourceParser.Parse(method, resourceAttribute, resources.Count, cancellationToken) is { } resource)
             {
-                resources.Add(resource);
+                resources.Add(resource with { Authorization = AuthorizationParser.Parse(method, type) });
             }
 
             if (TypeFacts.GetAttribute(method, PromptAttribute) is { } promptAttribute
                 && PromptParser.Parse(method, promptAttribute, cancellationToken) is { } prompt)
             {
-                prompts.Add(prompt);
+                prompts.Add(prompt with { Authorization = AuthorizationParser.Parse(method, type) });
             }
 
             AttributeData[] completionAttributes = method.GetAttributes()
