@@ -3,8 +3,9 @@ using McpGen;
 namespace SecuredServer;
 
 /// <summary>
-/// Two tools behind OAuth: every request needs an access token issued for this server (its audience is the resource
-/// URI), checked by JwtBearer before McpGen sees the request.
+/// Tools behind OAuth: every request needs an access token issued for this server (its audience is the resource
+/// URI), checked by JwtBearer before McpGen sees the request. <see cref="SaveNote"/> also needs the <c>notes:write</c>
+/// scope: callers without it do not see it in tools/list, and a call gets 403 <c>insufficient_scope</c> (step-up).
 /// </summary>
 [McpServer(Stateless = true, Name = "mcpgen-secured", Instructions = "Tools that need an OAuth access token.")]
 public partial class NotesServer
@@ -26,4 +27,18 @@ public partial class NotesServer
     /// <param name="b">The second number.</param>
     [McpTool(ReadOnly = true, Idempotent = true)]
     public static int Add(int a, int b) => a + b;
+
+    /// <summary>Saves a note for the caller and says how many it has.</summary>
+    /// <param name="text">The note.</param>
+    /// <param name="context">The request, with the authenticated caller.</param>
+    [McpTool(Idempotent = false)]
+    [McpScope("notes:write")]
+    public static string SaveNote(string text, McpRequestContext context)
+    {
+        string subject = context.User.FindFirst("sub")?.Value ?? "(no subject)";
+        int count = s_notes.AddOrUpdate(subject, 1, (_, n) => n + 1);
+        return $"saved '{text}' for {subject} ({count} notes)";
+    }
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> s_notes = new(StringComparer.Ordinal);
 }

@@ -206,6 +206,47 @@ public sealed class SecuredServerTests(SecuredServerHost host) : IClassFixture<S
     }
 
     [Fact]
+    public async Task Tools_list_differs_by_caller_and_a_call_without_the_handler_scope_gets_a_step_up_403()
+    {
+        string reader = host.AuthorizationServer.Mint(host.Endpoint.ToString(), "notes:read", subject: "bob");
+        string writer = host.AuthorizationServer.Mint(host.Endpoint.ToString(), "notes:read notes:write", subject: "bob");
+        Assert.Equal(["add", "who_am_i"], await ToolNamesAsync(reader));
+        Assert.Equal(["add", "save_note", "who_am_i"], await ToolNamesAsync(writer));
+
+        const string save = """{"jsonrpc":"2.0","id":9,"method":"tools/call","params":{"name":"save_note","arguments":{"text":"hi"},"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientInfo":{"name":"raw-http","version":"1.0"},"io.modelcontextprotocol/clientCapabilities":{}}}}""";
+        using HttpResponseMessage denied = await PostAsync(host.Endpoint, save, reader, "save_note");
+        Assert.Equal(HttpStatusCode.Forbidden, denied.StatusCode);
+        Assert.Equal(
+            $"Bearer error=\"insufficient_scope\", scope=\"notes:write\", resource_metadata=\"{host.Origin}/.well-known/oauth-protected-resource/mcp\"",
+            Assert.Single(denied.Headers.WwwAuthenticate).ToString());
+        using (JsonDocument body = JsonDocument.Parse(await denied.Content.ReadAsStringAsync()))
+        {
+            Assert.Equal(9, body.RootElement.GetProperty("id").GetInt32());
+            Assert.Equal(-32000, body.RootElement.GetProperty("error").GetProperty("code").GetInt32());
+            Assert.Contains("scope=\"notes:write\"", body.RootElement.GetProperty("error").GetProperty("message").GetString());
+        }
+
+        // The official client with the stepped-up token calls it.
+        await using McpClient client = await BearerClientAsync(writer);
+        var result = await client.CallToolAsync("save_note", new Dictionary<string, object?> { ["text"] = "hi" });
+        Assert.StartsWith("saved 'hi' for bob (", result.SingleText());
+    }
+
+    private async Task<string[]> ToolNamesAsync(string token)
+    {
+        await using McpClient client = await BearerClientAsync(token);
+        return [.. (await client.ListToolsAsync()).Select(t => t.Name).Order(StringComparer.Ordinal)];
+    }
+
+    private Task<McpClient> BearerClientAsync(string token)
+        => McpClient.CreateAsync(new HttpClientTransport(new HttpClientTransportOptions
+        {
+            Endpoint = host.Endpoint,
+            Name = "mcpgen-bearer-tests",
+            AdditionalHeaders = new Dictionary<string, string> { ["Authorization"] = "Bearer " + token },
+        }, new HttpClient(new SchemaValidatingHandler()), ownsHttpClient: true));
+
+    [Fact]
     public void Startup_fails_with_a_clear_message_when_no_authorization_server_is_listed()
     {
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
@@ -217,14 +258,14 @@ public sealed class SecuredServerTests(SecuredServerHost host) : IClassFixture<S
         Assert.Contains("\"query\" is not allowed", error.Message);
     }
 
-    private static async Task<HttpResponseMessage> PostAsync(Uri endpoint, string json, string? token)
+    private static async Task<HttpResponseMessage> PostAsync(Uri endpoint, string json, string? token, string name = "who_am_i")
     {
         using var http = new HttpClient();
         using var request = new HttpRequestMessage(HttpMethod.Post, endpoint) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
         request.Headers.Accept.ParseAdd("application/json, text/event-stream");
         request.Headers.Add("MCP-Protocol-Version", "2026-07-28");
         request.Headers.Add("Mcp-Method", "tools/call");
-        request.Headers.Add("Mcp-Name", "who_am_i");
+        request.Headers.Add("Mcp-Name", name);
         if (token is not null)
         {
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);

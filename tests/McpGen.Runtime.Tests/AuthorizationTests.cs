@@ -19,7 +19,7 @@ namespace McpGen.Runtime.Tests;
 /// </summary>
 public sealed class AuthorizationTests
 {
-    private const int AuthorizationError = -32001;
+    private const int AuthorizationError = -32000;
 
     private static readonly (string, string)[] Anonymous = [];
     private static readonly (string, string)[] Reader = [("X-User", "reader"), ("X-Scope", "notes:read")];

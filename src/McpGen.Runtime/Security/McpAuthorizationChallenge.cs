@@ -43,10 +43,7 @@ public static class McpAuthorizationChallenge
         }
 
         context.Response.Headers.WWWAuthenticate = InsufficientScopeHeader(context, scopes);
-        string joined = string.Join(' ', scopes);
-        return McpResponses.WriteErrorAsync(context, rawRequestId, new McpError(StatusCodes.Status403Forbidden, JsonRpcErrorCodes.TransportError,
-            $"Forbidden: insufficient_scope. This request needs the scope(s) '{joined}', which the access token does not grant. "
-            + $"Request a new token with scope=\"{joined}\" from the authorization server (step-up authorization) and retry."), Logger(context));
+        return McpResponses.WriteErrorAsync(context, rawRequestId, InsufficientScopeError(scopes, "This request"), Logger(context));
     }
 
     /// <summary>The <c>WWW-Authenticate</c> value of a step-up 403: <c>Bearer error="insufficient_scope", scope="...", resource_metadata="..."</c>.</summary>
@@ -112,22 +109,33 @@ public static class McpAuthorizationChallenge
     /// </summary>
     internal static Task CompleteUnauthorizedAsync(HttpContext context)
     {
-        HttpResponse response = context.Response;
-        if (response.HasStarted)
+        if (context.Response.HasStarted)
         {
             return Task.CompletedTask;
         }
 
         McpAuthorizationOptions? options = Options(context);
+        bool invalidToken = AddChallengeParameters(context, options?.ScopesSupported ?? []);
+        return McpResponses.WriteErrorAsync(context, default, UnauthorizedError(context, invalidToken, what: "this MCP endpoint"), Logger(context));
+    }
+
+    /// <summary>
+    /// Adds <c>resource_metadata</c> (when <c>AddMcpAuthorization</c> was called) and <c>scope</c> to the Bearer challenge
+    /// the authentication scheme wrote, keeping its own parameters, or adds a Bearer challenge when it wrote none.
+    /// Returns whether the scheme rejected a token (<c>error="invalid_token"</c>).
+    /// </summary>
+    internal static bool AddChallengeParameters(HttpContext context, IReadOnlyList<string> scopes)
+    {
+        HttpResponse response = context.Response;
         var ours = new StringBuilder();
         if (ResourceMetadataUrl(context) is { } metadata)
         {
             AppendParameter(ours, "resource_metadata", metadata);
         }
 
-        if (options is { ScopesSupported.Count: > 0 })
+        if (scopes.Count > 0)
         {
-            AppendParameter(ours, "scope", string.Join(' ', options.ScopesSupported));
+            AppendParameter(ours, "scope", string.Join(' ', scopes));
         }
 
         string[] existing = response.Headers.WWWAuthenticate.ToArray()!;
@@ -148,13 +156,28 @@ public static class McpAuthorizationChallenge
         }
 
         response.Headers.WWWAuthenticate = merged ? existing : [.. existing, ("Bearer " + ours).TrimEnd()];
+        return invalidToken;
+    }
+
+    /// <summary>The JSON-RPC error of a 401: what was rejected and how to get a token for this resource.</summary>
+    internal static McpError UnauthorizedError(HttpContext context, bool invalidToken, string what)
+    {
         string resourceUri = ResourceUri(context);
         string message = invalidToken
             ? $"Unauthorized: the access token was rejected (invalid_token: expired, badly signed, or issued for another audience than '{resourceUri}'). "
-            : "Unauthorized: this MCP endpoint requires an OAuth access token. ";
+            : $"Unauthorized: {what} requires an OAuth access token. ";
         message += $"Read the resource metadata named by WWW-Authenticate resource_metadata, get a token for resource '{resourceUri}' "
             + "from one of its authorization_servers, and send it on every request as 'Authorization: Bearer <token>'.";
-        return McpResponses.WriteErrorAsync(context, default, new McpError(StatusCodes.Status401Unauthorized, JsonRpcErrorCodes.TransportError, message), Logger(context));
+        return new McpError(StatusCodes.Status401Unauthorized, JsonRpcErrorCodes.TransportError, message);
+    }
+
+    /// <summary>The JSON-RPC error of a step-up 403: the scopes to request.</summary>
+    internal static McpError InsufficientScopeError(IReadOnlyList<string> scopes, string what)
+    {
+        string joined = string.Join(' ', scopes);
+        return new McpError(StatusCodes.Status403Forbidden, JsonRpcErrorCodes.TransportError,
+            $"Forbidden: insufficient_scope. {what} needs the scope(s) '{joined}', which the access token does not grant. "
+            + $"Request a new token with scope=\"{joined}\" from the authorization server (step-up authorization) and retry.");
     }
 
     /// <summary>Writes the JSON-RPC body of a 403 the authorization policy produced; a failed scope requirement adds the step-up challenge.</summary>

@@ -11,14 +11,18 @@ namespace McpGen.Security;
 /// The answers to a handler call the caller may not make (<see cref="McpAccess"/>). On a Streamable HTTP response of
 /// its own: 401 through the authentication scheme's challenge (as the authorization middleware would answer), 403
 /// through its forbid, and for a missing scope 403 with <c>WWW-Authenticate: Bearer error="insufficient_scope",
-/// scope="..."</c> (step-up); each with a JSON-RPC error body (<see cref="ErrorCode"/>). Where there is no HTTP status
-/// of its own (a batch element, the HTTP+SSE stream) only the JSON-RPC error is sent.
+/// scope="..."</c> (step-up); the challenges carry <c>resource_metadata</c> when <c>AddMcpAuthorization</c> was called
+/// (<see cref="McpAuthorizationChallenge"/> shapes them, as it does for the endpoint's <c>RequireAuthorization()</c>), and
+/// each has a JSON-RPC error body (<see cref="ErrorCode"/>). Where there is no HTTP status of its own (a batch element,
+/// the HTTP+SSE stream) only the JSON-RPC error is sent.
 /// </summary>
-/// <remarks>This is the one place that writes these answers: protected resource metadata in the challenge plugs in here.</remarks>
 internal static class McpAuthorizationResponses
 {
-    /// <summary>The JSON-RPC error code of an unauthorized or forbidden handler call.</summary>
-    public const int ErrorCode = -32001;
+    /// <summary>
+    /// The JSON-RPC error code of an unauthorized or forbidden handler call: the same code as the endpoint-level 401/403
+    /// (-32001 would read as the TypeScript SDK's <c>RequestTimeout</c>).
+    /// </summary>
+    public const int ErrorCode = JsonRpcErrorCodes.TransportError;
 
     /// <summary>Answers a call the caller may not make.</summary>
     public static async Task WriteDeniedAsync(McpAccess access, string noun, string name, McpAuthorization authorization, HttpContext http, McpResponder responder, ReadOnlyMemory<byte> rawId)
@@ -34,9 +38,11 @@ internal static class McpAuthorizationResponses
         switch (access)
         {
             case McpAccess.Challenge:
-                if (!await SchemeAsync(http, challenge: true).ConfigureAwait(false))
+                await SchemeAsync(http, challenge: true).ConfigureAwait(false);
+                if (response.StatusCode == StatusCodes.Status401Unauthorized && !response.HasStarted
+                    && McpAuthorizationChallenge.AddChallengeParameters(http, authorization.Scopes))
                 {
-                    response.Headers.WWWAuthenticate = authorization.Scopes.Count > 0 ? $"Bearer scope=\"{authorization.ScopeText}\"" : "Bearer";
+                    error = McpAuthorizationChallenge.UnauthorizedError(http, invalidToken: true, what: $"{noun} '{name}'");
                 }
 
                 break;
@@ -44,8 +50,8 @@ internal static class McpAuthorizationResponses
                 await SchemeAsync(http, challenge: false).ConfigureAwait(false);
                 break;
             default:
-                response.Headers.WWWAuthenticate =
-                    $"Bearer error=\"insufficient_scope\", scope=\"{authorization.ScopeText}\", error_description=\"{noun} '{Quoted(name)}' needs scope '{authorization.ScopeText}'\"";
+                response.StatusCode = StatusCodes.Status403Forbidden;
+                response.Headers.WWWAuthenticate = McpAuthorizationChallenge.InsufficientScopeHeader(http, authorization.Scopes);
                 break;
         }
 
@@ -63,7 +69,7 @@ internal static class McpAuthorizationResponses
     {
         McpAccess.Challenge => new McpError(StatusCodes.Status401Unauthorized, ErrorCode,
             $"Unauthorized: {noun} '{name}' requires {authorization.Describe()}{ScopeClause(authorization)}, and the request is not authenticated. "
-            + "Send an access token (Authorization: Bearer ...) and call it again."),
+            + "Get an access token as the resource metadata named by WWW-Authenticate resource_metadata describes, send it as 'Authorization: Bearer <token>' and call it again."),
         McpAccess.Forbidden => new McpError(StatusCodes.Status403Forbidden, ErrorCode,
             $"Forbidden: {noun} '{name}' requires {authorization.Describe()}, which the caller does not satisfy. "
             + "Ask the server's administrator for access; the list results show only what this caller may use."),

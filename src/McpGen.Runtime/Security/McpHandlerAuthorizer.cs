@@ -38,9 +38,6 @@ internal enum McpAccess
 /// </summary>
 internal sealed class McpHandlerAuthorizer
 {
-    /// <summary>The claim types that carry OAuth scopes: RFC 8693 <c>scope</c>, Microsoft's <c>scp</c> and its mapped form.</summary>
-    private static readonly string[] s_scopeClaimTypes = ["scope", "scp", "http://schemas.microsoft.com/identity/claims/scope"];
-
     private readonly ConcurrentDictionary<McpAuthorization, AuthorizationPolicy?> _policies = new(ReferenceEqualityComparer.Instance);
 
     /// <summary>Decides whether the caller of <paramref name="http"/> may use a handler with <paramref name="authorization"/>.</summary>
@@ -79,42 +76,7 @@ internal sealed class McpHandlerAuthorizer
             return McpAccess.Challenge;
         }
 
-        return HasScopes(http.User, authorization.Scopes) ? McpAccess.Allowed : McpAccess.InsufficientScope;
-    }
-
-    /// <summary>Whether <paramref name="user"/> carries every one of <paramref name="scopes"/> in a scope claim.</summary>
-    public static bool HasScopes(ClaimsPrincipal user, IReadOnlyList<string> scopes)
-    {
-        foreach (string scope in scopes)
-        {
-            if (!HasScope(user, scope))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
-    private static bool HasScope(ClaimsPrincipal user, string scope)
-    {
-        foreach (Claim claim in user.Claims)
-        {
-            if (Array.IndexOf(s_scopeClaimTypes, claim.Type) < 0)
-            {
-                continue;
-            }
-
-            foreach (Range range in claim.Value.AsSpan().Split(' '))
-            {
-                if (claim.Value.AsSpan()[range].SequenceEqual(scope))
-                {
-                    return true;
-                }
-            }
-        }
-
-        return false;
+        return McpScopes.Missing(http.User, authorization.Scopes).Count == 0 ? McpAccess.Allowed : McpAccess.InsufficientScope;
     }
 
     private static bool IsAuthenticated(ClaimsPrincipal? user) => user?.Identity?.IsAuthenticated == true;
