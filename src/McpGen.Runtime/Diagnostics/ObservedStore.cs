@@ -9,7 +9,8 @@ namespace McpGen.Diagnostics;
 
 /// <summary>
 /// Times one session store or backplane call of a store-backed server: a client span (<c>store get</c>,
-/// <c>backplane publish</c>, ...) under the request's span and <c>mcpgen.store.operation.duration</c>. Callers check
+/// <c>backplane publish</c>, ...) under the current span (none for background calls without one, such as the expiry
+/// sweep) and <c>mcpgen.store.operation.duration</c>. Callers check
 /// <see cref="McpTelemetry.StoreObserved"/> first and call the store directly when nobody listens.
 /// </summary>
 internal static class StoreCall
@@ -17,7 +18,10 @@ internal static class StoreCall
     public static async ValueTask<T> RunAsync<TState, T>(string spanName, string operation, string system, string? channel, TState state, Func<TState, ValueTask<T>> call)
     {
         long started = Stopwatch.GetTimestamp();
-        Activity? span = McpTelemetry.Source.HasListeners() ? McpTelemetry.Source.StartActivity(spanName, ActivityKind.Client) : null;
+        // A child span only: background calls (the expiry sweep) would otherwise start a trace of their own every sweep.
+        Activity? span = Activity.Current is not null && McpTelemetry.Source.HasListeners()
+            ? McpTelemetry.Source.StartActivity(spanName, ActivityKind.Client)
+            : null;
         if (span is { IsAllDataRequested: true })
         {
             span.SetTag(McpTelemetryTags.StoreOperation, operation);

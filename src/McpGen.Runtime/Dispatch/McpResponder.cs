@@ -80,11 +80,12 @@ internal readonly struct McpResponder
     /// <summary>Sends a JSON-RPC error (with its HTTP status). <paramref name="rawId"/> empty means <c>"id": null</c>.</summary>
     public Task WriteErrorAsync(ReadOnlySpan<byte> rawId, McpError error)
     {
-        McpGen.Diagnostics.McpOperation.JsonRpcError(error);
         if (_http is not null)
         {
             return McpResponses.WriteErrorAsync(_http, rawId, error, _logger);
         }
+
+        McpGen.Diagnostics.McpOperation.JsonRpcError(error);
 
         McpEndpointLog.RequestRejected(_logger, error.HttpStatus, error.Code, error.Message);
         ResponseBuffer buffer = ResponseBuffer.Rent();
