@@ -54,6 +54,7 @@ internal sealed class SseClientRequestChannel(SseRequestStream stream, PendingCl
         }
 
         PushLog.ClientRequestSent(logger, method, request.Id);
+        McpGen.Diagnostics.McpOperation.Event("mcp.client_input.requested", method);
         byte[] response;
         try
         {
@@ -63,6 +64,7 @@ internal sealed class SseClientRequestChannel(SseRequestStream stream, PendingCl
         {
             Cancel(request.Id, "The server stopped waiting for the answer (timeout).");
             PushLog.ClientRequestTimedOut(logger, method, request.Id, timeout);
+            McpGen.Diagnostics.McpOperation.Event("mcp.client_input.timed_out", method);
             throw new McpToolException(
                 $"The client did not answer {method} within {timeout.TotalSeconds:0.#} s (McpServerOptions.Sessions.ClientRequestTimeout). "
                 + "Call the tool again when the user is ready to answer.");
@@ -73,6 +75,7 @@ internal sealed class SseClientRequestChannel(SseRequestStream stream, PendingCl
             throw;
         }
 
+        McpGen.Diagnostics.McpOperation.Event("mcp.client_input.answered", method);
         return ReadResult(response, method);
     }
 

@@ -85,6 +85,7 @@ internal sealed class InputRound
             if (_answers.TryGetValue(resolvedKey, out byte[]? answer))
             {
                 (_used ??= []).Add(new KeyValuePair<string, byte[]>(resolvedKey, answer));
+                McpGen.Diagnostics.McpOperation.Event("mcp.client_input.answered", method);
                 return Task.FromResult(answer);
             }
 
@@ -95,6 +96,7 @@ internal sealed class InputRound
 
             var pending = new TaskCompletionSource<byte[]>(TaskCreationOptions.RunContinuationsAsynchronously);
             (_asked ??= []).Add(new Asked(resolvedKey, method, parameters, pending));
+            McpGen.Diagnostics.McpOperation.Event("mcp.client_input.requested", method);
             _inputNeeded.TrySetResult();
             return pending.Task;
         }

@@ -42,6 +42,7 @@ public sealed class CallToolResult
 
         if (IsError)
         {
+            McpGen.Diagnostics.McpOperation.ToolError(null);
             writer.WriteBoolean("isError", true);
         }
     }

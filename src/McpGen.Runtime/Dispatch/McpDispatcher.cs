@@ -55,8 +55,19 @@ internal sealed class McpDispatcher
 
     public Completions Completions { get; }
 
-    /// <summary>Dispatches a request of either era (its <c>_meta</c> headers already checked by the transport).</summary>
+    /// <summary>
+    /// Dispatches a request of either era (its <c>_meta</c> headers already checked by the transport), inside its server
+    /// span and duration measurement when somebody listens (<see cref="McpGen.Diagnostics.McpOperation"/>).
+    /// </summary>
     public Task DispatchAsync(in JsonRpcMessage message, in McpCaller caller, McpResponder responder)
+        => McpTelemetry.RequestsObserved
+            ? McpGen.Diagnostics.McpOperation.Observe(s_observed, this, message, caller, responder)
+            : DispatchUnobserved(message, caller, responder);
+
+    private static readonly McpGen.Diagnostics.McpDispatcherCall<McpDispatcher> s_observed =
+        static (McpDispatcher dispatcher, in JsonRpcMessage message, in McpCaller caller, McpResponder responder) => dispatcher.DispatchUnobserved(message, caller, responder);
+
+    private Task DispatchUnobserved(in JsonRpcMessage message, in McpCaller caller, McpResponder responder)
         => caller.Era.IsModern ? DispatchModern(message, caller, responder) : DispatchLegacy(message, caller, responder);
 
     private Task DispatchModern(in JsonRpcMessage message, in McpCaller caller, McpResponder responder)

@@ -367,6 +367,7 @@ internal sealed class McpInvoker(McpServerResults results, JsonSerializerOptions
                 {
                     ClientInputServices.ReleaseWhenDone(handler, buffer, logger, kind.Noun, call.Name);
                     PushLog.InputRequired(logger, kind.Noun, call.Name, round.AskedCount);
+                    McpGen.Diagnostics.McpOperation.Event("mcp.input_required", kind.Method, round.AskedCount);
                     return (Outcome.InputRequired, StatusCodes.Status200OK);
                 }
 
@@ -439,6 +440,7 @@ internal sealed class McpInvoker(McpServerResults results, JsonSerializerOptions
 
         if (kind.ErrorsAreResults)
         {
+            McpGen.Diagnostics.McpOperation.ToolError(ex);
             WriteErrorResult(buffer, rawId, reported ? ex.Message : $"An error occurred while running {kind.Noun} '{call.Name}'. The server log has the details.", era.IsModern);
             return (Outcome.Answered, StatusCodes.Status200OK);
         }
@@ -450,6 +452,7 @@ internal sealed class McpInvoker(McpServerResults results, JsonSerializerOptions
     private (Outcome Outcome, int Status) Answer(McpError error, ReadOnlySpan<byte> rawId, ResponseBuffer buffer)
     {
         McpEndpointLog.RequestRejected(logger, error.HttpStatus, error.Code, error.Message);
+        McpGen.Diagnostics.McpOperation.JsonRpcError(error);
         buffer.Clear();
         JsonRpcWriter.WriteError(buffer.Json, rawId, error);
         return (Outcome.Answered, error.HttpStatus);

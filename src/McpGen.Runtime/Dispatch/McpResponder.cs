@@ -91,6 +91,8 @@ internal readonly struct McpResponder
             return McpResponses.WriteErrorAsync(_http, rawId, error, _logger);
         }
 
+        McpGen.Diagnostics.McpOperation.JsonRpcError(error);
+
         McpEndpointLog.RequestRejected(_logger, error.HttpStatus, error.Code, error.Message);
         ResponseBuffer buffer = ResponseBuffer.Rent();
         try

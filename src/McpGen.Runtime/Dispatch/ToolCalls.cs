@@ -66,6 +66,7 @@ internal sealed class ToolCalls(McpServerResults results) : HandlerKind
     {
         if (context.HasArgumentErrors)
         {
+            McpGen.Diagnostics.McpOperation.ToolError(null);
             context.WriteError(context.DescribeArgumentErrors(
                 $"Invalid arguments for tool '{call.Name}':", "Fix the arguments to match the tool's inputSchema and call it again."));
         }

@@ -50,6 +50,7 @@ internal sealed class LegacySseTransport(McpEndpoint endpoint, McpSessionRuntime
         SseFormat.StartResponse(response);
         PipeWriter body = response.BodyWriter;
         McpSessionLog.SessionStarted(logger, session.Id, "2024-11-05 (HTTP+SSE)", null);
+        McpTelemetry.StreamChanged(1, "http_sse");
         try
         {
             body.Write("event: endpoint\ndata: "u8);
@@ -69,10 +70,12 @@ internal sealed class LegacySseTransport(McpEndpoint endpoint, McpSessionRuntime
             McpSessionLog.StoreUnavailable(logger, "an HTTP+SSE stream ended", ex);
         }
 
+        McpTelemetry.StreamChanged(-1, "http_sse");
+
         // The stream is the session: when the client closes it, the session ends.
         try
         {
-            await runtime.DeleteAsync(session.Id, CancellationToken.None).ConfigureAwait(false);
+            await runtime.DeleteAsync(session, CancellationToken.None).ConfigureAwait(false);
         }
         catch (McpStoreUnavailableException ex)
         {

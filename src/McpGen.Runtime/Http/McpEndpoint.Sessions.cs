@@ -127,6 +127,7 @@ internal sealed partial class McpEndpoint
             return;
         }
 
+        McpTelemetry.StreamChanged(1, "get");
         try
         {
             string? lastEventId = context.Request.Headers["Last-Event-ID"];
@@ -135,6 +136,7 @@ internal sealed partial class McpEndpoint
         finally
         {
             _limits.ExitStream(sessionId);
+            McpTelemetry.StreamChanged(-1, "get");
         }
     }
 
@@ -147,8 +149,8 @@ internal sealed partial class McpEndpoint
             return;
         }
 
-        await _sessions.DeleteAsync(lookup.Session!.Id, context.RequestAborted).ConfigureAwait(false);
-        McpSessionLog.SessionEnded(_logger, lookup.Session.Id);
+        await _sessions.DeleteAsync(lookup.Session!, context.RequestAborted).ConfigureAwait(false);
+        McpSessionLog.SessionEnded(_logger, lookup.Session!.Id);
         context.Response.StatusCode = StatusCodes.Status200OK;
         context.Response.ContentLength = 0;
     }

@@ -52,6 +52,7 @@ internal static class McpResponses
     public static Task WriteErrorAsync(HttpResponse response, ReadOnlySpan<byte> rawId, McpError error, ILogger logger)
     {
         McpEndpointLog.RequestRejected(logger, error.HttpStatus, error.Code, error.Message);
+        McpGen.Diagnostics.McpOperation.JsonRpcError(error); // inside a request's span: its error.type
         ResponseBuffer buffer = ResponseBuffer.Rent();
         try
         {

@@ -46,6 +46,13 @@ internal sealed class McpSessionRuntime : IAsyncDisposable
 
     public McpSessionRuntime(McpSessionMode mode, McpSessionOptions options, IMcpSessionStore store, IMcpBackplane backplane, ILogger logger, McpGen.ClientInput.PendingClientRequests? pending = null)
     {
+        if (mode == McpSessionMode.Store)
+        {
+            // Store-backed: every store and backplane call gets a client span and a latency measurement while observed.
+            store = new McpGen.Diagnostics.ObservedSessionStore(store);
+            backplane = new McpGen.Diagnostics.ObservedBackplane(backplane);
+        }
+
         Mode = mode;
         Options = options;
         Store = store;
@@ -172,6 +179,7 @@ internal sealed class McpSessionRuntime : IAsyncDisposable
             {
                 _sessions.EvictStale();
                 int removed = await Store.RemoveExpiredAsync(CancellationToken.None).ConfigureAwait(false);
+                McpTelemetry.SessionsExpired(removed);
                 if (removed > 0)
                 {
                     McpSessionLog.SessionsExpired(_logger, removed);
@@ -186,6 +194,21 @@ internal sealed class McpSessionRuntime : IAsyncDisposable
                 Volatile.Write(ref _sweeping, 0);
             }
         });
+    }
+
+    /// <summary>
+    /// Ends <paramref name="session"/> (see <see cref="DeleteAsync(string, CancellationToken)"/>) and, when it existed,
+    /// records its duration (<c>mcp.server.session.duration</c>).
+    /// </summary>
+    public async ValueTask<bool> DeleteAsync(McpSessionState session, CancellationToken cancellationToken)
+    {
+        bool deleted = await DeleteAsync(session.Id, cancellationToken).ConfigureAwait(false);
+        if (deleted)
+        {
+            McpTelemetry.SessionEnded(session.CreatedAt, session.ProtocolVersion);
+        }
+
+        return deleted;
     }
 
     /// <summary>Ends a session and cancels its running calls. Returns <see langword="false"/> when it did not exist.</summary>

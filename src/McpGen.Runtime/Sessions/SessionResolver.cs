@@ -22,8 +22,14 @@ internal sealed class SessionResolver(McpSessionMode mode, McpSessionOptions opt
             ProtocolVersion = protocolVersion,
             ClientCapabilities = capabilities.IsEmpty ? "{}"u8.ToArray() : capabilities.ToArray(),
             ClientInfo = clientInfo,
+            CreatedAt = DateTimeOffset.UtcNow,
         };
         bool created = await sessions.Store.CreateAsync(session, options.IdleTimeout, options.MaxSessions, context.RequestAborted).ConfigureAwait(false);
+        if (created)
+        {
+            McpTelemetry.SessionStarted();
+        }
+
         return created ? session : null;
     }
 

@@ -120,6 +120,7 @@ internal sealed class ListenStreamHandler(McpServerDefinition definition, McpSer
         HttpResponse response = context.Response;
         SseFormat.StartResponse(response);
         PipeWriter body = response.BodyWriter;
+        McpTelemetry.StreamChanged(1, "listen");
         try
         {
             SseFormat.WriteMessage(body, null, Acknowledgement(rawId, filter));
@@ -162,6 +163,10 @@ internal sealed class ListenStreamHandler(McpServerDefinition definition, McpSer
         catch (Exception ex) when (ex is OperationCanceledException or System.IO.IOException or ObjectDisposedException)
         {
             McpEndpointLog.StreamAborted(logger, ex);
+        }
+        finally
+        {
+            McpTelemetry.StreamChanged(-1, "listen");
         }
     }
 
