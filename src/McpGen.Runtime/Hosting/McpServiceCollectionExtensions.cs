@@ -48,6 +48,7 @@ public static class McpServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<PendingClientRequests>();
         services.TryAddSingleton<McpEndpointServices>();
+        McpHealthChecks.AddDrainAndChecks(services);
         return services;
     }
 }

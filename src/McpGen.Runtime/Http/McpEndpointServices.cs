@@ -24,8 +24,12 @@ internal sealed class McpEndpointServices(
     IMcpBackplane backplane,
     IDataProtectionProvider dataProtection,
     TimeProvider time,
-    PendingClientRequests pendingClientRequests)
+    PendingClientRequests pendingClientRequests,
+    McpServerDrain drain)
 {
+    /// <summary>The graceful drain of this replica (shutdown): new sessions refused, streams ended, in-flight requests counted.</summary>
+    public McpServerDrain Drain { get; } = drain;
+
     public McpServerOptions Options { get; } = options.Value;
 
     public JsonSerializerOptions SerializerOptions { get; } = options.Value.SerializerOptions ?? httpJsonOptions.Value.SerializerOptions;
