@@ -54,6 +54,8 @@ public static class McpHealthChecks
         }
 
         builder.Services.AddSingleton<Marker>();
+        builder.Services.AddOptions();
+        builder.Services.TryAddSingleton<McpServerDrain>();
         string[] tags = [ReadyTag, Tag];
         builder.Add(new HealthCheckRegistration(Drain, sp => new McpDrainHealthCheck(sp.GetRequiredService<McpServerDrain>()), HealthStatus.Unhealthy, tags));
         builder.Add(new HealthCheckRegistration(SessionStore, sp => new DelegatingCheck(sp.GetRequiredService<IMcpSessionStore>(), "session store"), HealthStatus.Unhealthy, tags, CheckTimeout));

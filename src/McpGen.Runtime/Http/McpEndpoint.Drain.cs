@@ -58,6 +58,24 @@ internal sealed partial class McpEndpoint
             + "replicas out on their readiness check)."));
     }
 
+    /// <summary>
+    /// A GET while the replica drains. Store-backed: 503 with <c>Retry-After</c>, so the load balancer (haproxy
+    /// <c>retry-on 503</c>) or the client's reconnection opens or resumes the stream on another replica, which replays it
+    /// from the shared event log. Sticky: 404, the session lives in this process and ends with it.
+    /// </summary>
+    private Task RefuseStreamWhileDrainingAsync(HttpContext context)
+    {
+        if (!_sessions!.IsShared)
+        {
+            return McpResponses.WriteErrorAsync(context, default, StickySessionEndsError(), _logger);
+        }
+
+        context.Response.Headers.RetryAfter = "1";
+        return McpResponses.WriteErrorAsync(context, default, new McpError(503, JsonRpcErrorCodes.InternalError,
+            "Service unavailable: this replica is shutting down and opens no new streams. Send the GET again (with the same Last-Event-ID) "
+            + "after the Retry-After delay: another replica serves the session and replays its events from the shared store."), _logger);
+    }
+
     /// <summary>A sticky session's GET while the replica drains: the session lives in this process and ends with it.</summary>
     private static McpError StickySessionEndsError()
         => new(404, JsonRpcErrorCodes.InvalidRequest,

@@ -119,9 +119,9 @@ internal sealed partial class McpEndpoint
         }
 
         string sessionId = lookup.Session!.Id;
-        if (Services.Drain.IsDraining && !_sessions.IsShared)
+        if (Services.Drain.IsDraining)
         {
-            await McpResponses.WriteErrorAsync(context, default, StickySessionEndsError(), _logger).ConfigureAwait(false);
+            await RefuseStreamWhileDrainingAsync(context).ConfigureAwait(false);
             return;
         }
 
