@@ -90,7 +90,7 @@ public sealed class RollingRestartTests(ITestOutputHelper output)
 
             FleetRun result = await run;
             clock.Stop();
-            string context = fleet.Describe() + "\n" + string.Join("\n", steps);
+            string context = string.Join("\n", steps) + "\n" + haproxy.Process.Tail(60) + "\n" + string.Join("\n", haproxy.Process.Output.Where(l => !l.Contains(" 200 ", StringComparison.Ordinal) && !l.Contains(" 202 ", StringComparison.Ordinal)).Take(80));
             Assert.True(result.Failures.Count == 0 && result.Ok == Sessions, result.Describe() + "\n" + context);
             Assert.Equal(Sessions, result.Attempts.Count);
 

@@ -105,12 +105,24 @@ internal sealed class McpServerDrain
     }
 }
 
-/// <summary>Runs the drain's wait when the host stops, before the web server stops (hosted services stop in reverse order).</summary>
-internal sealed class McpServerDrainService(McpServerDrain drain) : IHostedService
+/// <summary>
+/// Runs the drain's wait when the host stops, while the web server still serves: <see cref="IHostedLifecycleService.StoppingAsync"/>
+/// runs for every hosted service before any <see cref="IHostedService.StopAsync"/>, and the web server (registered after
+/// the application's hosted services, so it starts last) stops first.
+/// </summary>
+internal sealed class McpServerDrainService(McpServerDrain drain) : IHostedLifecycleService
 {
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public Task StopAsync(CancellationToken cancellationToken) => drain.WaitAsync(cancellationToken);
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppingAsync(CancellationToken cancellationToken) => drain.WaitAsync(cancellationToken);
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }
 
 /// <summary>The readiness check <c>mcpgen-drain</c>: Unhealthy ("draining") from the start of the drain.</summary>
