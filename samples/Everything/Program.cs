@@ -1,12 +1,15 @@
 // The conformance fixture server. Usage:
 //   dotnet run --project samples/Everything -- --mode stateless|sticky|store [--urls http://127.0.0.1:5100]
 //     [--postgres CONNECTION_STRING [--pg-schema NAME]] [--keys DIR] [--log-format json]
-// Serves MCP at /mcp and answers GET /healthz with "ok". Binds to 127.0.0.1:5100 unless --urls says otherwise.
+// Serves MCP at /mcp. GET /healthz is readiness (McpGen's "ready" checks: 503 "Unhealthy" while draining or while the
+// PostgreSQL store is unreachable; haproxy's httpchk and the fleet tests use it); GET /healthz/live is liveness (200 while
+// the process serves HTTP). Binds to 127.0.0.1:5100 unless --urls says otherwise.
 // With MCPGEN_REPLICA_ID set (one replica among several behind a load balancer, see docs/deployment.md), every response
 // names the replica that answered in an X-McpGen-Replica header.
 using Everything;
 using McpGen;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 
 var builder = WebApplication.CreateSlimBuilder(args);
 string mode = (builder.Configuration["mode"] ?? "stateless").Trim().ToLowerInvariant();
@@ -93,7 +96,8 @@ if (jsonLogs)
 }
 
 app.MapEverything(mode);
-app.MapGet("/healthz", static context => context.Response.WriteAsync("ok"));
+app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = static check => check.Tags.Contains(McpHealthChecks.ReadyTag) });
+app.MapHealthChecks("/healthz/live", new HealthCheckOptions { Predicate = static _ => false });
 app.Logger.LogInformation("Everything conformance server: mode {Mode}, MCP endpoint /mcp", mode);
 app.Run();
 return 0;

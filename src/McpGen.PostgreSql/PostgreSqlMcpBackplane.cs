@@ -39,7 +39,7 @@ namespace McpGen.PostgreSql;
 /// <see cref="McpStoreUnavailableException"/> within <see cref="PostgreSqlMcpOptions.ConnectTimeout"/>; they never hang.
 /// </para>
 /// </remarks>
-public sealed class PostgreSqlMcpBackplane : IMcpBackplane, IAsyncDisposable, IDisposable
+public sealed class PostgreSqlMcpBackplane : IMcpBackplane, Microsoft.Extensions.Diagnostics.HealthChecks.IHealthCheck, IAsyncDisposable, IDisposable
 {
     /// <summary>The largest <c>channel|message</c> sent inline; PostgreSQL's limit is 8000 bytes.</summary>
     internal const int MaxInlineBytes = 7900;
@@ -221,6 +221,30 @@ public sealed class PostgreSqlMcpBackplane : IMcpBackplane, IAsyncDisposable, ID
 
     /// <summary>Like <see cref="DisposeAsync"/>, for containers disposed synchronously.</summary>
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
+
+    /// <summary>
+    /// The <c>mcpgen-backplane</c> health check: the database answers, and once the listening connection has started it
+    /// is listening (Unhealthy while it reconnects, with the last error; Healthy again when it listens).
+    /// </summary>
+    async Task<Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult> Microsoft.Extensions.Diagnostics.HealthChecks.IHealthCheck.CheckHealthAsync(
+        Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckContext context, CancellationToken cancellationToken)
+    {
+        Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus failure = context?.Registration?.FailureStatus ?? Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Unhealthy;
+        Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult database = await _database.ProbeAsync("backplane", failure, cancellationToken).ConfigureAwait(false);
+        bool started;
+        lock (_gate)
+        {
+            started = _listener is not null;
+        }
+
+        if (database.Status != Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy || !started || IsListening)
+        {
+            return database;
+        }
+
+        Exception? last = Volatile.Read(ref _lastListenError);
+        return new(failure, $"McpGen backplane: the LISTEN connection on channel '{_notifyChannel}' is reconnecting ({last?.Message ?? "not connected yet"}); notifications from other replicas do not arrive until it is back.", last);
+    }
 
     /// <summary>How many times the listener connected and issued LISTEN (1 + reconnects; for tests).</summary>
     internal int ListenCount => Volatile.Read(ref _listens);

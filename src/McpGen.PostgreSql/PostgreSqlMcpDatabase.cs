@@ -127,6 +127,39 @@ internal sealed class PostgreSqlMcpDatabase : IAsyncDisposable, IDisposable
         }
     }
 
+    /// <summary>
+    /// The health of the database for <paramref name="what"/> (the session store, the backplane): one <c>SELECT 1</c>
+    /// bounded by <see cref="PostgreSqlMcpOptions.HealthCheckTimeout"/>. Unhealthy names the database and the error; the
+    /// next probe after the database is back is Healthy (the pool was cleared on the failure).
+    /// </summary>
+    public async Task<Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult> ProbeAsync(string what, Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus failure, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(Options.HealthCheckTimeout);
+        try
+        {
+            await RunAsync(0, static async (connection, _, ct) =>
+            {
+                await using var ping = new NpgsqlCommand("SELECT 1", connection);
+                return await ping.ExecuteScalarAsync(ct).ConfigureAwait(false);
+            }, idempotent: true, timeout.Token).ConfigureAwait(false);
+            return Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Healthy($"McpGen {what}: {_where} answers.");
+        }
+        catch (Exception e) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            DataSource.Clear();
+            return new(failure, $"McpGen {what}: {_where} did not answer within {Options.HealthCheckTimeout.TotalSeconds:0.#} s (PostgreSqlMcpOptions.HealthCheckTimeout). Check that the database is up and reachable from this replica.", e);
+        }
+        catch (McpStoreUnavailableException e)
+        {
+            return new(failure, $"McpGen {what}: " + e.Message, e);
+        }
+        catch (InvalidOperationException e)
+        {
+            return new(failure, $"McpGen {what}: " + e.Message, e);
+        }
+    }
+
     /// <summary>Opens a connection (for the backplane's listener); failures become <see cref="McpStoreUnavailableException"/>.</summary>
     public async ValueTask<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken)
     {

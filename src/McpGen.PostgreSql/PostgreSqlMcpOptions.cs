@@ -62,6 +62,12 @@ public sealed class PostgreSqlMcpOptions
     /// </summary>
     public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// How long the health checks (<c>mcpgen-session-store</c>, <c>mcpgen-backplane</c>) wait for the database before
+    /// they report Unhealthy. Default 2 seconds: a readiness probe must answer well within its own timeout.
+    /// </summary>
+    public TimeSpan HealthCheckTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>The <c>Retry-After</c> that requests failing during a database outage are answered with. Default 2 seconds.</summary>
     public TimeSpan RetryAfter { get; set; } = TimeSpan.FromSeconds(2);
 
@@ -91,6 +97,7 @@ public sealed class PostgreSqlMcpOptions
         Positive(ConnectTimeout, nameof(ConnectTimeout));
         Positive(CommandTimeout, nameof(CommandTimeout));
         Positive(RetryAfter, nameof(RetryAfter));
+        Positive(HealthCheckTimeout, nameof(HealthCheckTimeout));
     }
 
     /// <summary>A shallow copy, so that later changes of the caller's instance do not reach a running store.</summary>

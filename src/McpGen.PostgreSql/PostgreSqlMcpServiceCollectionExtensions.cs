@@ -19,7 +19,9 @@ public static class PostgreSqlMcpServiceCollectionExtensions
     /// <summary>
     /// Makes PostgreSQL the <see cref="IMcpSessionStore"/> and <see cref="IMcpBackplane"/> of this application (replacing
     /// the in-memory ones, whether this is called before or after <c>AddMcpServer</c>), and runs a background cleanup of
-    /// expired sessions. Nothing connects until the first request: the tables are created then, unless
+    /// expired sessions. Registers the health checks <c>mcpgen-session-store</c> and <c>mcpgen-backplane</c> (tag
+    /// <c>ready</c>, see <see cref="McpHealthChecks"/>): Unhealthy while the database is unreachable, for a readiness
+    /// probe. Nothing connects until the first request: the tables are created then, unless
     /// <see cref="PostgreSqlMcpOptions.AutoCreateSchema"/> is off.
     /// </summary>
     /// <param name="services">The service collection.</param>
@@ -92,6 +94,9 @@ public static class PostgreSqlMcpServiceCollectionExtensions
         services.AddSingleton<IMcpSessionStore>(sp => sp.GetRequiredService<PostgreSqlMcpSessionStore>());
         services.AddSingleton<IMcpBackplane>(sp => sp.GetRequiredService<PostgreSqlMcpBackplane>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, PostgreSqlMcpCleanupService>());
+
+        // Readiness: mcpgen-session-store and mcpgen-backplane ask the PostgreSQL store and backplane (tags "ready", "mcpgen").
+        services.AddHealthChecks().AddMcpGenChecks();
         return services;
     }
 }

@@ -35,7 +35,7 @@ namespace McpGen.PostgreSql;
 /// server refuses connections); once it is back, calls succeed again with new connections.
 /// </para>
 /// </remarks>
-public sealed class PostgreSqlMcpSessionStore : IMcpSessionStore, IAsyncDisposable, IDisposable
+public sealed class PostgreSqlMcpSessionStore : IMcpSessionStore, Microsoft.Extensions.Diagnostics.HealthChecks.IHealthCheck, IAsyncDisposable, IDisposable
 {
     /// <summary>First key of the advisory lock that serializes creates (<c>'MCPG' + 1</c>); the second is the schema's hash.</summary>
     private const int CreateLockKey = 1296257096;
@@ -330,6 +330,15 @@ public sealed class PostgreSqlMcpSessionStore : IMcpSessionStore, IAsyncDisposab
     }
 
     /// <summary>Disposes the connection pool when the store created it (the constructor with options).</summary>
+    /// <summary>
+    /// The <c>mcpgen-session-store</c> health check: Unhealthy, naming the database and the error, while PostgreSQL cannot
+    /// be reached or does not answer within <see cref="PostgreSqlMcpOptions.HealthCheckTimeout"/>; Healthy again by itself.
+    /// </summary>
+    Task<Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult> Microsoft.Extensions.Diagnostics.HealthChecks.IHealthCheck.CheckHealthAsync(
+        Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckContext context, CancellationToken cancellationToken)
+        => _database.ProbeAsync("session store", context?.Registration?.FailureStatus ?? Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Unhealthy, cancellationToken);
+
+    /// <inheritdoc />
     public ValueTask DisposeAsync() => _ownsDatabase ? _database.DisposeAsync() : ValueTask.CompletedTask;
 
     /// <summary>Like <see cref="DisposeAsync"/>, for containers disposed synchronously.</summary>

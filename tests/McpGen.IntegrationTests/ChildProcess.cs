@@ -88,6 +88,35 @@ internal sealed class ChildProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Asks the process to stop (SIGTERM, what Kubernetes and systemd send: the host's graceful shutdown) and waits, up to
+    /// <paramref name="limit"/>, until it exits; returns its exit code.
+    /// </summary>
+    public async Task<int> TerminateAsync(TimeSpan limit)
+    {
+        if (!_process.HasExited && Terminate(_process.Id, SigTerm) != 0)
+        {
+            throw new InvalidOperationException($"kill(SIGTERM) of {Name} failed with errno {System.Runtime.InteropServices.Marshal.GetLastPInvokeError()}.");
+        }
+
+        using var cts = new CancellationTokenSource(limit);
+        try
+        {
+            await _process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"{Name} did not exit within {limit} of SIGTERM.\n{Tail()}");
+        }
+
+        return _process.ExitCode;
+    }
+
+    private const int SigTerm = 15;
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Terminate(int pid, int signal);
+
     /// <summary>Kills the process at once (SIGKILL, like a crash) and waits, bounded, until it is gone.</summary>
     public async Task KillAsync()
     {

@@ -369,7 +369,7 @@ internal static class FleetSessions
         }
         catch (Exception e)
         {
-            return error = $"{stage}: {e.GetType().Name}: {e.Message}";
+            return error = $"{stage}: {e.GetType().Name}: {e.Message}" + (e.InnerException is { } inner ? $" ({inner.GetType().Name}: {inner.Message})" : "");
         }
         finally
         {

@@ -56,13 +56,9 @@ internal sealed class ReplicaFleet : IAsyncDisposable
                     ["MCPGEN_REPLICA_ID"] = $"r{i}",
                     ["ASPNETCORE_ENVIRONMENT"] = "Production",
                 };
-                ChildProcess process = ChildProcess.Start(
-                    $"replica r{i}",
-                    "dotnet",
-                    [dll, "--urls", $"http://127.0.0.1:{port}", "--mode", mode, .. arguments ?? []],
-                    Path.GetDirectoryName(dll)!,
-                    env);
-                replicas.Add(new Replica($"r{i}", port, process));
+                string[] args = [dll, "--urls", $"http://127.0.0.1:{port}", "--mode", mode, .. arguments ?? []];
+                string name = $"replica r{i}";
+                replicas.Add(new Replica($"r{i}", port, () => ChildProcess.Start(name, "dotnet", args, Path.GetDirectoryName(dll)!, env)));
             }
 
             await Task.WhenAll(replicas.Select(r => r.WaitForHealthyAsync(TimeSpan.FromSeconds(60))));
@@ -103,15 +99,18 @@ internal sealed class ReplicaFleet : IAsyncDisposable
             await balancer.DisposeAsync();
         }
 
-        foreach (Replica replica in _replicas)
+        foreach (ChildProcess process in _replicas.SelectMany(r => r.Processes))
         {
-            await replica.Process.DisposeAsync();
+            await process.DisposeAsync();
         }
     }
 
     /// <summary>One replica process.</summary>
-    internal sealed class Replica(string id, int port, ChildProcess process)
+    internal sealed class Replica(string id, int port, Func<ChildProcess> start)
     {
+        private ChildProcess _process = start();
+        private readonly List<ChildProcess> _stopped = [];
+
         /// <summary>Its MCPGEN_REPLICA_ID (r1, r2, ...): the server name in the load balancer configurations.</summary>
         public string Id { get; } = id;
 
@@ -119,10 +118,31 @@ internal sealed class ReplicaFleet : IAsyncDisposable
 
         public Uri Endpoint => new($"http://127.0.0.1:{Port}/mcp");
 
-        public ChildProcess Process { get; } = process;
+        /// <summary>The replica's current process (a new one after <see cref="RestartAsync"/>).</summary>
+        public ChildProcess Process => Volatile.Read(ref _process);
+
+        /// <summary>Every process of this replica, the stopped ones first (for failure messages and disposal).</summary>
+        public IReadOnlyList<ChildProcess> Processes => [.. _stopped, Process];
 
         /// <summary>Kills the replica at once (SIGKILL, a crash: no graceful drain).</summary>
         public Task KillAsync() => Process.KillAsync();
+
+        /// <summary>
+        /// A rolling restart's step: SIGTERM (graceful drain, bounded by <paramref name="stopLimit"/>), then the same
+        /// command again on the same port, healthy within <paramref name="startLimit"/>. Returns the old process's exit code
+        /// and how long it took to exit.
+        /// </summary>
+        public async Task<(int ExitCode, TimeSpan Stopping)> RestartAsync(TimeSpan stopLimit, TimeSpan startLimit)
+        {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            ChildProcess old = Process;
+            int exitCode = await old.TerminateAsync(stopLimit);
+            TimeSpan stopping = clock.Elapsed;
+            _stopped.Add(old);
+            Volatile.Write(ref _process, start());
+            await WaitForHealthyAsync(startLimit);
+            return (exitCode, stopping);
+        }
 
         public async Task WaitForHealthyAsync(TimeSpan limit)
         {

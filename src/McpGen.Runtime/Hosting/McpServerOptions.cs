@@ -84,6 +84,14 @@ public sealed class McpServerOptions
     /// </summary>
     public TimeSpan RequestStateLifetime { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>
+    /// How long a replica that is stopping (SIGTERM, <c>IHostApplicationLifetime.ApplicationStopping</c>) waits for the
+    /// requests in flight to finish, after it has stopped accepting sessions and ended its SSE streams with a retry hint.
+    /// Default 10 seconds. <c>HostOptions.ShutdownTimeout</c> is raised to this plus 5 s when it is shorter; keep the
+    /// orchestrator's grace period (Kubernetes <c>terminationGracePeriodSeconds</c>) above both.
+    /// </summary>
+    public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Options of <c>initialize</c>-era sessions, for sticky and store-backed servers.</summary>
     public McpSessionOptions Sessions { get; } = new();
 
@@ -127,6 +135,7 @@ public sealed class McpServerOptions
         Check(IsTimeout(BodyReadIdleTimeout), nameof(BodyReadIdleTimeout), BodyReadIdleTimeout, "positive, or Timeout.InfiniteTimeSpan to leave it to Kestrel (default 10 s)");
         Check(ListTimeToLive >= TimeSpan.Zero, nameof(ListTimeToLive), ListTimeToLive, "zero or positive (default 5 min)");
         Check(RequestStateLifetime > TimeSpan.Zero, nameof(RequestStateLifetime), RequestStateLifetime, "positive (default 10 min)");
+        Check(DrainTimeout >= TimeSpan.Zero, nameof(DrainTimeout), DrainTimeout, "zero (no wait) or positive (default 10 s)");
         McpSessionOptions sessions = Sessions;
         Check(sessions.MaxSessions >= 0, "Sessions.MaxSessions", sessions.MaxSessions, "0 (no limit) or more (default 10 000)");
         Check(sessions.MaxConcurrentCallsPerSession >= 0, "Sessions.MaxConcurrentCallsPerSession", sessions.MaxConcurrentCallsPerSession, "0 (no limit) or more (default 32)");

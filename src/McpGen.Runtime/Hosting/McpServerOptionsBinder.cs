@@ -22,7 +22,7 @@ internal static class McpServerOptionsBinder
         nameof(McpServerOptions.MaxRequestBodySize), nameof(McpServerOptions.MaxJsonDepth), nameof(McpServerOptions.MaxStringLength),
         nameof(McpServerOptions.MaxBatchSize), nameof(McpServerOptions.BodyReadIdleTimeout), nameof(McpServerOptions.ServeStreamableHttpOnSsePath),
         nameof(McpServerOptions.PageSize), nameof(McpServerOptions.AllowedOrigins), nameof(McpServerOptions.AllowedHosts),
-        nameof(McpServerOptions.ListTimeToLive), nameof(McpServerOptions.RequestStateLifetime), nameof(McpServerOptions.Sessions),
+        nameof(McpServerOptions.ListTimeToLive), nameof(McpServerOptions.RequestStateLifetime), nameof(McpServerOptions.DrainTimeout), nameof(McpServerOptions.Sessions),
     ];
 
     private static readonly string[] s_knownSessions =
@@ -53,6 +53,7 @@ internal static class McpServerOptionsBinder
         reader.List(nameof(McpServerOptions.AllowedHosts), options.AllowedHosts);
         reader.Duration(nameof(McpServerOptions.ListTimeToLive), v => options.ListTimeToLive = v);
         reader.Duration(nameof(McpServerOptions.RequestStateLifetime), v => options.RequestStateLifetime = v);
+        reader.Duration(nameof(McpServerOptions.DrainTimeout), v => options.DrainTimeout = v);
 
         IConfigurationSection sessions = section.GetSection(nameof(McpServerOptions.Sessions));
         McpSessionOptions s = options.Sessions;

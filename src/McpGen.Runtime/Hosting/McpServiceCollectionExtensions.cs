@@ -29,6 +29,7 @@ public static class McpServiceCollectionExtensions
         services.TryAddSingleton<McpChangeNotifier<TServer>>();
         string name = TServer.Definition.Name;
         services.AddOptions<McpServerOptions>(name).ValidateOnStart();
+        services.AddSingleton(new McpServerRegistration(name));
         var builder = new McpServerBuilder(services, name);
         if (configure is not null)
         {
@@ -60,6 +61,7 @@ public static class McpServiceCollectionExtensions
         services.AddDataProtection();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<PendingClientRequests>();
+        McpHealthChecks.AddDrainAndChecks(services);
         return services;
     }
 }

@@ -119,6 +119,12 @@ internal sealed partial class McpEndpoint
         }
 
         string sessionId = lookup.Session!.Id;
+        if (Services.Drain.IsDraining)
+        {
+            await RefuseStreamWhileDrainingAsync(context).ConfigureAwait(false);
+            return;
+        }
+
         if (!_limits.TryEnterStream(sessionId))
         {
             McpEndpointLog.SessionStreamLimit(_logger, sessionId, Services.Options.Sessions.MaxStreamsPerSession);
@@ -131,7 +137,7 @@ internal sealed partial class McpEndpoint
         try
         {
             string? lastEventId = context.Request.Headers["Last-Event-ID"];
-            await _sessionStreams!.ServeAsync(context, lookup.Session, lastEventId).ConfigureAwait(false);
+            await _sessionStreams!.ServeAsync(context, lookup.Session, lastEventId, Services.Drain.Draining).ConfigureAwait(false);
         }
         finally
         {
@@ -258,6 +264,12 @@ internal sealed partial class McpEndpoint
 
     private async Task InitializeAsync(HttpContext context, JsonRpcMessage message, McpEra era)
     {
+        if (Services.Drain.IsDraining)
+        {
+            await RefuseWhileDrainingAsync(context, message).ConfigureAwait(false);
+            return;
+        }
+
         McpClientInfo? clientInfo = message.ClientInfo.IsObject ? McpRequestContext.ParseClientInfoJson(message.Raw(message.ClientInfo)) : null;
         ReadOnlyMemory<byte> capabilities = message.Capabilities.IsObject ? message.RawMemory(message.Capabilities) : default;
         McpSessionState? session = await _sessions!.CreateAsync(context, era.Version, capabilities, clientInfo).ConfigureAwait(false);

@@ -126,7 +126,7 @@ internal sealed partial class McpEndpoint
                 "Unsupported media type: send the JSON-RPC message with Content-Type: application/json.");
         }
 
-        return HandlePostAsync(context);
+        return HandleCountedPostAsync(context);
     }
 
     internal Task HandlePostAsync(HttpContext context)

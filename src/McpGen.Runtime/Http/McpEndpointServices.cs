@@ -26,7 +26,8 @@ internal sealed class McpEndpointServices(
     IMcpBackplane backplane,
     IDataProtectionProvider dataProtection,
     TimeProvider time,
-    PendingClientRequests pendingClientRequests)
+    PendingClientRequests pendingClientRequests,
+    McpServerDrain drain)
 {
     /// <summary>The services of the server named <paramref name="name"/>; <see langword="null"/> without <c>AddMcpServer</c>.</summary>
     /// <exception cref="InvalidOperationException">The server's options are out of range (each problem listed).</exception>
@@ -56,8 +57,12 @@ internal sealed class McpEndpointServices(
             services.GetRequiredService<IMcpBackplane>(),
             services.GetRequiredService<IDataProtectionProvider>(),
             services.GetRequiredService<TimeProvider>(),
-            pending);
+            pending,
+            services.GetRequiredService<McpServerDrain>());
     }
+
+    /// <summary>The graceful drain of this replica (shutdown): new sessions refused, streams ended, in-flight requests counted.</summary>
+    public McpServerDrain Drain { get; } = drain;
 
     public McpServerOptions Options { get; } = options;
 

@@ -28,6 +28,9 @@ internal sealed class SessionStreamLog(McpSessionRuntime runtime, string session
 
     public TimeSpan RetryInterval => runtime.Options.StreamRetryInterval;
 
+    /// <summary>Whether the log is in the shared store (store-backed server): another replica can resume the stream.</summary>
+    public bool Shared => runtime.IsShared;
+
     public string Channel => StreamChannel(SessionId, StreamId);
 
     public static string StreamChannel(string sessionId, string streamId) => "s:" + sessionId + ":" + streamId;

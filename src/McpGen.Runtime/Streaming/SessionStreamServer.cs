@@ -38,11 +38,16 @@ internal sealed class SessionStreamServer(McpSessionRuntime runtime, McpChangeFe
     /// never sent. 400 and not 404: a 404 on a request carrying <c>Mcp-Session-Id</c> tells a client its session is gone,
     /// and the session here is fine.
     /// </summary>
-    public Task ServeAsync(HttpContext context, McpSessionState session, string? lastEventId)
+    /// <param name="context">The GET.</param>
+    /// <param name="session">Its session.</param>
+    /// <param name="lastEventId">Its <c>Last-Event-ID</c>, if any.</param>
+    /// <param name="draining">Cancelled when the replica starts to drain: the stream then ends with a <c>retry</c> hint
+    /// after what it has replayed, and the client resumes it with <c>Last-Event-ID</c> (on another replica).</param>
+    public Task ServeAsync(HttpContext context, McpSessionState session, string? lastEventId, CancellationToken draining = default)
     {
         if (string.IsNullOrEmpty(lastEventId))
         {
-            return ServeStandaloneAsync(context, session, afterSequence: -1);
+            return ServeStandaloneAsync(context, session, afterSequence: -1, draining);
         }
 
         if (!McpSessionIds.TryParseEventId(lastEventId, out string digest, out string streamId, out long sequence))
@@ -56,7 +61,7 @@ internal sealed class SessionStreamServer(McpSessionRuntime runtime, McpChangeFe
             return Refuse(context, "Last-Event-ID belongs to another session. Resume a stream only with the Mcp-Session-Id it was opened with.");
         }
 
-        return ResumeAsync(context, session, streamId, sequence);
+        return ResumeAsync(context, session, streamId, sequence, draining);
     }
 
     private Task Refuse(HttpContext context, string message)
@@ -68,7 +73,7 @@ internal sealed class SessionStreamServer(McpSessionRuntime runtime, McpChangeFe
     /// sequence 0); the id names an event after the last one logged; the log no longer holds the events right after it.
     /// A request stream whose final event the client already has ends at once (an empty event stream).
     /// </summary>
-    private async Task ResumeAsync(HttpContext context, McpSessionState session, string streamId, long afterSequence)
+    private async Task ResumeAsync(HttpContext context, McpSessionState session, string streamId, long afterSequence, CancellationToken draining)
     {
         bool standalone = streamId == StandaloneStreamId;
 
@@ -109,19 +114,19 @@ internal sealed class SessionStreamServer(McpSessionRuntime runtime, McpChangeFe
         }
 
         await (standalone
-            ? ServeStandaloneAsync(context, session, afterSequence)
-            : ResumeRequestStreamAsync(context, session, streamId, afterSequence)).ConfigureAwait(false);
+            ? ServeStandaloneAsync(context, session, afterSequence, draining)
+            : ResumeRequestStreamAsync(context, session, streamId, afterSequence, draining)).ConfigureAwait(false);
     }
 
     /// <summary>
     /// Replays a request stream after <paramref name="afterSequence"/> and follows it live until its last event (the
     /// response), the client leaves or the session ends.
     /// </summary>
-    private Task ResumeRequestStreamAsync(HttpContext context, McpSessionState session, string streamId, long afterSequence)
+    private Task ResumeRequestStreamAsync(HttpContext context, McpSessionState session, string streamId, long afterSequence, CancellationToken draining)
     {
         SseFormat.StartResponse(context.Response);
         McpSessionLog.StreamEvent(logger, session.Id, streamId, $"resumed after event {afterSequence}");
-        return FollowAsync(context.Response.BodyWriter, new SessionStreamLog(runtime, session.Id, streamId, priming: false), afterSequence, context.RequestAborted);
+        return FollowAsync(context.Response.BodyWriter, new SessionStreamLog(runtime, session.Id, streamId, priming: false), afterSequence, context.RequestAborted, draining);
     }
 
     /// <summary>
@@ -131,7 +136,7 @@ internal sealed class SessionStreamServer(McpSessionRuntime runtime, McpChangeFe
     /// client leaving. Keep-alives and session touches while idle. The resumption of a request stream, and the stream of
     /// an HTTP+SSE session, which has no last event.
     /// </summary>
-    public async Task FollowAsync(PipeWriter body, SessionStreamLog log, long afterSequence, CancellationToken aborted)
+    public async Task FollowAsync(PipeWriter body, SessionStreamLog log, long afterSequence, CancellationToken aborted, CancellationToken draining = default)
     {
         var live = Channel.CreateUnbounded<McpStoredEvent>(new UnboundedChannelOptions { SingleReader = true });
         await using IAsyncDisposable subscription = await runtime.Backplane.SubscribeAsync(log.Channel, payload =>
@@ -144,6 +149,7 @@ internal sealed class SessionStreamServer(McpSessionRuntime runtime, McpChangeFe
             return ValueTask.CompletedTask;
         }, aborted).ConfigureAwait(false);
         await using IAsyncDisposable control = await SubscribeControlAsync(log.SessionId, null, live.Writer, aborted).ConfigureAwait(false);
+        using CancellationTokenRegistration onDrain = EndOnDrain(draining, live.Writer);
 
         try
         {
@@ -153,7 +159,8 @@ internal sealed class SessionStreamServer(McpSessionRuntime runtime, McpChangeFe
                 McpStoredEvent? next = await ReadAsync(live.Reader, body, log.SessionId, aborted).ConfigureAwait(false);
                 if (next is not { } item)
                 {
-                    return; // the session ended
+                    await EndForDrainAsync(body, log.SessionId, log.StreamId, draining, aborted).ConfigureAwait(false);
+                    return; // the session ended, or the replica drains
                 }
 
                 if (item.Sequence <= last)
@@ -204,7 +211,7 @@ internal sealed class SessionStreamServer(McpSessionRuntime runtime, McpChangeFe
     /// replays what was missed), keep-alive comments, and the session kept alive while the stream is open. A newer GET
     /// of the same session (on any replica) takes over: this one ends.
     /// </summary>
-    private async Task ServeStandaloneAsync(HttpContext context, McpSessionState session, long afterSequence)
+    private async Task ServeStandaloneAsync(HttpContext context, McpSessionState session, long afterSequence, CancellationToken draining)
     {
         var log = new SessionStreamLog(runtime, session.Id, StandaloneStreamId, priming: false);
         var changes = Channel.CreateUnbounded<McpStoredEvent>(new UnboundedChannelOptions { SingleReader = true });
@@ -220,6 +227,7 @@ internal sealed class SessionStreamServer(McpSessionRuntime runtime, McpChangeFe
             }
         }).ConfigureAwait(false);
 
+        using CancellationTokenRegistration onDrain = EndOnDrain(draining, changes.Writer);
         HttpResponse response = context.Response;
         SseFormat.StartResponse(response);
         PipeWriter body = response.BodyWriter;
@@ -245,7 +253,8 @@ internal sealed class SessionStreamServer(McpSessionRuntime runtime, McpChangeFe
                 McpStoredEvent? next = await ReadAsync(changes.Reader, body, session.Id, aborted).ConfigureAwait(false);
                 if (next is not { } item)
                 {
-                    return; // the session ended, or another GET took over
+                    await EndForDrainAsync(body, session.Id, StandaloneStreamId, draining, aborted).ConfigureAwait(false);
+                    return; // the session ended, another GET took over, or the replica drains
                 }
 
                 // resources/updated goes only to sessions subscribed to the URI (the flag rides on Last).
@@ -267,6 +276,28 @@ internal sealed class SessionStreamServer(McpSessionRuntime runtime, McpChangeFe
         {
             McpSessionLog.StoreUnavailable(logger, "a GET stream ended", ex);
         }
+    }
+
+    /// <summary>Queues the end marker (sequence -1) when the replica starts to drain (at once when it already does).</summary>
+    private static CancellationTokenRegistration EndOnDrain(CancellationToken draining, ChannelWriter<McpStoredEvent> writer)
+        => draining.CanBeCanceled
+            ? draining.Register(static state => ((ChannelWriter<McpStoredEvent>)state!).TryWrite(new McpStoredEvent(-1, default, false)), writer)
+            : default;
+
+    /// <summary>
+    /// A stream ended by the drain: a <c>retry</c> field, so the client reconnects soon with <c>Last-Event-ID</c> (the
+    /// load balancer sends it to another replica, which replays from the shared event log what this one logged).
+    /// </summary>
+    private async Task EndForDrainAsync(PipeWriter body, string sessionId, string streamId, CancellationToken draining, CancellationToken aborted)
+    {
+        if (!draining.IsCancellationRequested)
+        {
+            return;
+        }
+
+        SseFormat.WriteRetry(body, runtime.Options.StreamRetryInterval);
+        await body.FlushAsync(aborted).ConfigureAwait(false);
+        DrainLog.StreamEnded(logger, sessionId, streamId);
     }
 
     /// <summary>

@@ -257,6 +257,13 @@ internal sealed class SseRequestStream : IProgressSink, ILogSink
         PipeWriter? body = response?.BodyWriter;
         bool connected = response is not null;
         bool idWritten = false; // an event with an id is in the pipe, not yet known to be flushed
+
+        // Store-backed, 2025-11-25 and later: when the replica starts to drain, the response ends (with retry) like SSE
+        // polling; the call runs on, its events go to the shared log, and the client resumes on another replica.
+        using CancellationTokenRegistration onDrain = response is not null && _log is { Priming: true, Shared: true }
+            && response.HttpContext.RequestServices?.GetService(typeof(McpServerDrain)) is McpServerDrain drain
+            ? drain.Draining.Register(static state => ((SseRequestStream)state!).RequestClose(), this)
+            : default;
         try
         {
             if (response is not null)
