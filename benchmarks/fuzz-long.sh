@@ -41,7 +41,7 @@ for mode in "${mode_list[@]}"; do
   case "$mode" in stateless|sticky|store) ;; *) echo "fuzz-long.sh: unknown mode '$mode': use stateless, sticky or store" >&2; exit 2 ;; esac
 done
 count=${#mode_list[@]}
-per_mode=$(( requests / count ))
+per_mode=$(( (requests + count - 1) / count ))   # rounded up: the run sends at least --requests in all
 per_mode_seconds=$(( minutes * 60 / count ))
 out="${OUT:-/tmp/mcpgen-fuzz-long-$(date +%Y%m%d-%H%M%S)}"
 mkdir -p "$out"

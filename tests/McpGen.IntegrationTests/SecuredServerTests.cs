@@ -47,6 +47,8 @@ public sealed class SecuredServerHost : IAsyncLifetime
             ["Mcp:Authorization:Resource"] = origin + "/mcp",
             ["Mcp:Authorization:AuthorizationServers:0"] = AuthorizationServer.Issuer,
             ["Mcp:Authorization:ScopesSupported:0"] = "notes:read",
+            ["Mcp:Authorization:ScopesSupported:1"] = "notes:write",
+            ["Mcp:Authorization:ChallengeScopes:0"] = "notes:read",
             ["Mcp:Authorization:ResourceName"] = "McpGen secured sample",
             ["Mcp:Authorization:RequireHttpsMetadata"] = "false",
         });
@@ -88,7 +90,7 @@ public sealed class SecuredServerTests(SecuredServerHost host) : IClassFixture<S
         Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
         string json = await response.Content.ReadAsStringAsync();
         Assert.Equal(
-            $$"""{"resource":"{{host.Endpoint}}","authorization_servers":["{{host.AuthorizationServer.Issuer}}"],"scopes_supported":["notes:read"],"bearer_methods_supported":["header"],"resource_name":"McpGen secured sample"}""",
+            $$"""{"resource":"{{host.Endpoint}}","authorization_servers":["{{host.AuthorizationServer.Issuer}}"],"scopes_supported":["notes:read","notes:write"],"bearer_methods_supported":["header"],"resource_name":"McpGen secured sample"}""",
             json);
     }
 
@@ -250,6 +252,7 @@ public sealed class SecuredServerTests(SecuredServerHost host) : IClassFixture<S
     public void Startup_fails_with_a_clear_message_when_no_authorization_server_is_listed()
     {
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
+        builder.Services.AddAuthorization();
         builder.Services.AddMcpServer<NotesServer>();
         builder.Services.AddMcpAuthorization(o => o.BearerMethodsSupported.Add("query"));
         using WebApplication app = builder.Build();

@@ -38,20 +38,34 @@ internal sealed class McpServerDrain
     /// </summary>
     public TimeSpan DrainTimeout { get; }
 
-    /// <summary>The longest drain timeout among the registered servers' options (and the options every server shares).</summary>
+    /// <summary>
+    /// The longest drain timeout among the registered servers' options (and the options every server shares). Options
+    /// that fail validation are skipped here: MapMcp and ValidateOnStart report them, this runs while the host is built.
+    /// </summary>
     internal static TimeSpan LongestTimeout(IOptionsMonitor<McpServerOptions> options, IEnumerable<McpServerRegistration> servers)
     {
-        TimeSpan longest = options.CurrentValue.DrainTimeout;
+        TimeSpan longest = Timeout(options, Options.DefaultName) ?? TimeSpan.Zero;
         foreach (McpServerRegistration server in servers)
         {
-            TimeSpan timeout = options.Get(server.Name).DrainTimeout;
-            if (timeout > longest)
+            if (Timeout(options, server.Name) is { } timeout && timeout > longest)
             {
                 longest = timeout;
             }
         }
 
         return longest;
+
+        static TimeSpan? Timeout(IOptionsMonitor<McpServerOptions> options, string name)
+        {
+            try
+            {
+                return options.Get(name).DrainTimeout;
+            }
+            catch (OptionsValidationException)
+            {
+                return null;
+            }
+        }
     }
 
     /// <summary>Whether the drain has started.</summary>

@@ -115,7 +115,7 @@ public static class McpAuthorizationChallenge
         }
 
         McpAuthorizationOptions? options = Options(context);
-        bool invalidToken = AddChallengeParameters(context, options?.ScopesSupported ?? []);
+        bool invalidToken = AddChallengeParameters(context, options?.ChallengeScopes ?? options?.ScopesSupported ?? []);
         return McpResponses.WriteErrorAsync(context, default, UnauthorizedError(context, invalidToken, what: "this MCP endpoint"), Logger(context));
     }
 

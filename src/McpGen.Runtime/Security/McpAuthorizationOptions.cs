@@ -25,10 +25,16 @@ public sealed class McpAuthorizationOptions
     public List<string> AuthorizationServers { get; set; } = [];
 
     /// <summary>
-    /// The scopes this resource understands: <c>scopes_supported</c> in the metadata and the <c>scope</c> of the 401
-    /// challenge (the scopes a client should request first). Empty: both are omitted.
+    /// The scopes this resource understands: <c>scopes_supported</c> in the metadata, and the <c>scope</c> of the 401
+    /// challenge unless <see cref="ChallengeScopes"/> is set. Empty: both are omitted.
     /// </summary>
     public List<string> ScopesSupported { get; set; } = [];
+
+    /// <summary>
+    /// The <c>scope</c> of the endpoint's 401 challenge: what a client should request first (least privilege; handlers
+    /// with <c>[McpScope]</c> ask for more with a step-up 403). Null: <see cref="ScopesSupported"/>.
+    /// </summary>
+    public List<string>? ChallengeScopes { get; set; }
 
     /// <summary>How tokens may be presented: <c>bearer_methods_supported</c>. Default <c>["header"]</c>, which is what MCP requires of clients.</summary>
     public List<string> BearerMethodsSupported { get; set; } = ["header"];
@@ -41,7 +47,7 @@ public sealed class McpAuthorizationOptions
 
     /// <summary>
     /// Reads the options from a configuration section (keys <c>Resource</c>, <c>AuthorizationServers</c>,
-    /// <c>ScopesSupported</c>, <c>BearerMethodsSupported</c>, <c>ResourceName</c>, <c>ResourceDocumentation</c>; lists as
+    /// <c>ScopesSupported</c>, <c>ChallengeScopes</c>, <c>BearerMethodsSupported</c>, <c>ResourceName</c>, <c>ResourceDocumentation</c>; lists as
     /// arrays). Present keys replace the current values. Reads keys directly, so it is trim- and AOT-safe.
     /// </summary>
     public void Bind(IConfiguration section)
@@ -52,6 +58,7 @@ public sealed class McpAuthorizationOptions
         ResourceDocumentation = section[nameof(ResourceDocumentation)] ?? ResourceDocumentation;
         AuthorizationServers = ReadList(section, nameof(AuthorizationServers)) ?? AuthorizationServers;
         ScopesSupported = ReadList(section, nameof(ScopesSupported)) ?? ScopesSupported;
+        ChallengeScopes = ReadList(section, nameof(ChallengeScopes)) ?? ChallengeScopes;
         BearerMethodsSupported = ReadList(section, nameof(BearerMethodsSupported)) ?? BearerMethodsSupported;
     }
 
