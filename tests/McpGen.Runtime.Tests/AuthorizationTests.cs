@@ -303,6 +303,46 @@ public sealed class AuthorizationTests
         Assert.True((await SessionJsonAsync(allowed)).TryGetProperty("result", out _));
     }
 
+    [Fact]
+    public async Task Listen_AgreesOnlyToResourcesTheCallerMayRead()
+    {
+        FeatureServerDefinition definition = new(
+            [Tool("public_echo", null)],
+            [
+                new McpResourceDefinition("notes://open", false, """{"uri":"notes://open","name":"open"}"""u8.ToArray(),
+                    ctx => { ctx.WriteResourceText("o", "text/plain"); return ValueTask.CompletedTask; }, subscribable: true),
+                new McpResourceDefinition("notes://watched", false, """{"uri":"notes://watched","name":"watched"}"""u8.ToArray(),
+                    ctx => { ctx.WriteResourceText("w", "text/plain"); return ValueTask.CompletedTask; }, subscribable: true)
+                {
+                    Authorization = Requires(["notes:write"], new AuthorizeAttribute()),
+                },
+            ],
+            [],
+            sessionMode: McpSessionMode.Sticky)
+        {
+            HasAuthorization = true,
+        };
+        await using McpTestHost host = await StartAsync(definition);
+
+        Assert.Equal("""{"resourceSubscriptions":["notes://open"]}""", await AgreedListenFilterAsync(host, Reader));
+        Assert.Equal("""{"resourceSubscriptions":["notes://open"]}""", await AgreedListenFilterAsync(host, Anonymous));
+        Assert.Equal("""{"resourceSubscriptions":["notes://open","notes://watched"]}""", await AgreedListenFilterAsync(host, Writer));
+    }
+
+    private static async Task<string> AgreedListenFilterAsync(McpTestHost host, (string, string)[] user)
+    {
+        var headers = new List<(string, string)>(user) { ("MCP-Protocol-Version", McpTestHost.Modern), ("Mcp-Method", "subscriptions/listen") };
+        using HttpRequestMessage request = McpTestHost.Post(
+            McpTestHost.ModernBody("subscriptions/listen", "\"notifications\":{\"resourceSubscriptions\":[\"notes://open\",\"notes://watched\"]}"), [.. headers]);
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        using HttpResponseMessage response = await host.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cts.Token);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cts.Token), System.Text.Encoding.UTF8);
+        JsonElement ack = await SseReader.NextMessageAsync(reader, cts.Token);
+        Assert.Equal("notifications/subscriptions/acknowledged", ack.GetProperty("method").GetString());
+        return ack.GetProperty("params").GetProperty("notifications").GetRawText();
+    }
+
     // ---- startup and the no-authorization path ----
 
     [Fact]

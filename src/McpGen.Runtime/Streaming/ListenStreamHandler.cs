@@ -50,7 +50,33 @@ internal sealed class ListenStreamHandler(McpServerDefinition definition, McpSer
                 "Invalid params: params.notifications has a member of the wrong type: the three list flags are booleans and resourceSubscriptions is an array of URI strings."), logger);
         }
 
-        return ListenAsync(context, message.Raw(message.Id).ToArray(), filter);
+        byte[] rawId = message.Raw(message.Id).ToArray();
+        return filter.Uris.Count > 0 && results.Authorizer is { } authorizer && definition.HasAuthorization
+            ? AuthorizedListenAsync(context, rawId, filter, authorizer)
+            : ListenAsync(context, rawId, filter);
+    }
+
+    /// <summary>
+    /// Leaves out of the agreed filter every resource URI the caller may not read (as <c>resources/subscribe</c> would
+    /// deny it): the acknowledgement lists only what the caller gets, and a denied resource's updates never reach it.
+    /// </summary>
+    private async Task AuthorizedListenAsync(HttpContext context, byte[] rawId, Filter filter, McpGen.Security.McpHandlerAuthorizer authorizer)
+    {
+        var allowed = new HashSet<string>(StringComparer.Ordinal);
+        foreach (string uri in filter.Uris)
+        {
+            if (definition.FindResource(uri) is not { Authorization: { } authorization }
+                || await authorizer.AuthorizeAsync(context, authorization).ConfigureAwait(false) == McpGen.Security.McpAccess.Allowed)
+            {
+                allowed.Add(uri);
+            }
+            else
+            {
+                McpGen.Security.McpAuthorizationLog.HandlerDenied(logger, "resource subscription", uri, "left out of subscriptions/listen");
+            }
+        }
+
+        await ListenAsync(context, rawId, filter with { Uris = allowed }).ConfigureAwait(false);
     }
 
     private Filter ReadFilter(ReadOnlySpan<byte> json)
