@@ -101,6 +101,7 @@ public sealed class LoadBalancerConfigTests(SessionIssuingReplicas replicas) : I
 
             Assert.True(check.ExitCode == 0, check.Describe() + "\n" + config);
             Assert.Contains("stick store-response res.hdr(Mcp-Session-Id)", config, StringComparison.Ordinal);
+            Assert.Contains("option http-no-delay", config, StringComparison.Ordinal); // SseDeliveryTests proves why on the other haproxy files
         }
         finally
         {
