@@ -275,21 +275,7 @@ public sealed class AuthorizationTests
     [Fact]
     public async Task SessionEra_SubscribingToAProtectedResource_NeedsTheRightToReadIt()
     {
-        FeatureServerDefinition definition = new(
-            [Tool("public_echo", null)],
-            [
-                new McpResourceDefinition("notes://watched", false, """{"uri":"notes://watched","name":"watched"}"""u8.ToArray(),
-                    ctx => { ctx.WriteResourceText("w", "text/plain"); return ValueTask.CompletedTask; }, subscribable: true)
-                {
-                    Authorization = Requires(["notes:write"], new AuthorizeAttribute()),
-                },
-            ],
-            [],
-            sessionMode: McpSessionMode.Sticky)
-        {
-            HasAuthorization = true,
-        };
-        await using McpTestHost host = await StartAsync(definition);
+        await using McpTestHost host = await StartAsync(SubscribableServer());
         (string readerSession, _) = await InitializeAsync(host, Reader);
         (string writerSession, _) = await InitializeAsync(host, Writer);
 
@@ -306,28 +292,30 @@ public sealed class AuthorizationTests
     [Fact]
     public async Task Listen_AgreesOnlyToResourcesTheCallerMayRead()
     {
-        FeatureServerDefinition definition = new(
-            [Tool("public_echo", null)],
-            [
-                new McpResourceDefinition("notes://open", false, """{"uri":"notes://open","name":"open"}"""u8.ToArray(),
-                    ctx => { ctx.WriteResourceText("o", "text/plain"); return ValueTask.CompletedTask; }, subscribable: true),
-                new McpResourceDefinition("notes://watched", false, """{"uri":"notes://watched","name":"watched"}"""u8.ToArray(),
-                    ctx => { ctx.WriteResourceText("w", "text/plain"); return ValueTask.CompletedTask; }, subscribable: true)
-                {
-                    Authorization = Requires(["notes:write"], new AuthorizeAttribute()),
-                },
-            ],
-            [],
-            sessionMode: McpSessionMode.Sticky)
-        {
-            HasAuthorization = true,
-        };
-        await using McpTestHost host = await StartAsync(definition);
+        await using McpTestHost host = await StartAsync(SubscribableServer());
 
         Assert.Equal("""{"resourceSubscriptions":["notes://open"]}""", await AgreedListenFilterAsync(host, Reader));
         Assert.Equal("""{"resourceSubscriptions":["notes://open"]}""", await AgreedListenFilterAsync(host, Anonymous));
         Assert.Equal("""{"resourceSubscriptions":["notes://open","notes://watched"]}""", await AgreedListenFilterAsync(host, Writer));
     }
+
+    /// <summary>Two subscribable resources: notes://open for anyone, notes://watched for callers with notes:write.</summary>
+    private static FeatureServerDefinition SubscribableServer() => new(
+        [Tool("public_echo", null)],
+        [
+            new McpResourceDefinition("notes://open", false, """{"uri":"notes://open","name":"open"}"""u8.ToArray(),
+                ctx => { ctx.WriteResourceText("o", "text/plain"); return ValueTask.CompletedTask; }, subscribable: true),
+            new McpResourceDefinition("notes://watched", false, """{"uri":"notes://watched","name":"watched"}"""u8.ToArray(),
+                ctx => { ctx.WriteResourceText("w", "text/plain"); return ValueTask.CompletedTask; }, subscribable: true)
+            {
+                Authorization = Requires(["notes:write"], new AuthorizeAttribute()),
+            },
+        ],
+        [],
+        sessionMode: McpSessionMode.Sticky)
+    {
+        HasAuthorization = true,
+    };
 
     private static async Task<string> AgreedListenFilterAsync(McpTestHost host, (string, string)[] user)
     {
