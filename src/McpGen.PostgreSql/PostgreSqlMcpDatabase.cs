@@ -124,6 +124,12 @@ internal sealed class PostgreSqlMcpDatabase : IAsyncDisposable, IDisposable
                     $"The McpGen tables are missing in schema {Schema} ({_where}): {e.MessageText}. Create them with the package's schema.sql (psql -v schema={Options.SchemaName} -f schema.sql) or set PostgreSqlMcpOptions.AutoCreateSchema = true.",
                     e);
             }
+            catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.UndefinedColumn)
+            {
+                throw new InvalidOperationException(
+                    $"The McpGen tables in schema {Schema} ({_where}) are from an older schema version: {e.MessageText}. Run the package's schema.sql again (psql -v schema={Options.SchemaName} -f schema.sql; it only adds what is missing) or set PostgreSqlMcpOptions.AutoCreateSchema = true.",
+                    e);
+            }
         }
     }
 

@@ -64,17 +64,17 @@ public sealed class PostgreSqlMcpSessionStore : IMcpSessionStore, Microsoft.Exte
         _ownsDatabase = ownsDatabase;
         string s = database.Schema;
         _createSql = $"""
-            INSERT INTO {s}.sessions (id, state, idle_timeout, created_at, last_seen, expires_at)
-            SELECT $1, $2, $3, COALESCE($4, now()), now(), CASE WHEN $3 > interval '0' THEN now() + $3 END
+            INSERT INTO {s}.sessions (id, state, idle_timeout, created_at, last_seen, expires_at, version)
+            SELECT $1, $2, $3, COALESCE($4, now()), now(), CASE WHEN $3 > interval '0' THEN now() + $3 END, $6
             WHERE $5 <= 0 OR (SELECT count(*) FROM {s}.sessions WHERE expires_at IS NULL OR expires_at > now()) < $5
             """;
         _getSql = $"""
-            SELECT state, created_at, last_seen FROM {s}.sessions
+            SELECT state, created_at, last_seen, version FROM {s}.sessions
             WHERE id = $1 AND (expires_at IS NULL OR expires_at > now())
             """;
         _getAndTouchSql = $"""
             WITH live AS (
-                SELECT id, state, created_at, last_seen, idle_timeout FROM {s}.sessions
+                SELECT id, state, created_at, last_seen, idle_timeout, version FROM {s}.sessions
                 WHERE id = $1 AND (expires_at IS NULL OR expires_at > now())
             ), touched AS (
                 UPDATE {s}.sessions AS t
@@ -83,11 +83,20 @@ public sealed class PostgreSqlMcpSessionStore : IMcpSessionStore, Microsoft.Exte
                 WHERE t.id = live.id AND live.last_seen < now() - live.idle_timeout / 100
                 RETURNING t.last_seen
             )
-            SELECT live.state, live.created_at, COALESCE((SELECT last_seen FROM touched), live.last_seen) FROM live
+            SELECT live.state, live.created_at, COALESCE((SELECT last_seen FROM touched), live.last_seen), live.version FROM live
             """;
+        // Optimistic concurrency: written only over the version the snapshot was read at. A concurrent update that
+        // commits first moves the version, and the re-checked WHERE then matches nothing (READ COMMITTED re-evaluates
+        // it on the newest row): live = 1 and no new version is a conflict, live = 0 a session that is gone.
         _updateSql = $"""
-            UPDATE {s}.sessions SET state = $2
-            WHERE id = $1 AND (expires_at IS NULL OR expires_at > now())
+            WITH live AS (
+                SELECT id FROM {s}.sessions WHERE id = $1 AND (expires_at IS NULL OR expires_at > now())
+            ), written AS (
+                UPDATE {s}.sessions AS t SET state = $2, version = t.version + 1
+                FROM live WHERE t.id = live.id AND t.version = $3
+                RETURNING t.version
+            )
+            SELECT (SELECT count(*) FROM live), (SELECT version FROM written)
             """;
         _deleteSql = $"DELETE FROM {s}.sessions WHERE id = $1";
         _appendSql = $"""
@@ -153,6 +162,7 @@ public sealed class PostgreSqlMcpSessionStore : IMcpSessionStore, Microsoft.Exte
                             ? new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = DBNull.Value }
                             : new NpgsqlParameter<DateTime> { NpgsqlDbType = NpgsqlDbType.TimestampTz, TypedValue = state.Session.CreatedAt.UtcDateTime },
                         new NpgsqlParameter<int> { TypedValue = state.Max },
+                        new NpgsqlParameter<long> { TypedValue = state.Session.Version },
                     },
                 };
                 batch.BatchCommands.Add(insert);
@@ -193,6 +203,7 @@ public sealed class PostgreSqlMcpSessionStore : IMcpSessionStore, Microsoft.Exte
                 McpSessionState session = McpSessionStateJson.Deserialize(reader.GetFieldValue<byte[]>(0));
                 session.CreatedAt = new DateTimeOffset(reader.GetFieldValue<DateTime>(1));
                 session.LastSeenAt = new DateTimeOffset(reader.GetFieldValue<DateTime>(2));
+                session.Version = reader.GetInt64(3);
                 return (McpSessionState?)session;
             },
             idempotent: true,
@@ -200,7 +211,7 @@ public sealed class PostgreSqlMcpSessionStore : IMcpSessionStore, Microsoft.Exte
     }
 
     /// <inheritdoc/>
-    public ValueTask<bool> UpdateAsync(McpSessionState session, CancellationToken cancellationToken)
+    public ValueTask<McpSessionUpdate> UpdateAsync(McpSessionState session, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(session);
         return _database.RunAsync(
@@ -213,10 +224,26 @@ public sealed class PostgreSqlMcpSessionStore : IMcpSessionStore, Microsoft.Exte
                     {
                         new NpgsqlParameter<string> { TypedValue = state.Session.Id },
                         new NpgsqlParameter<byte[]> { TypedValue = McpSessionStateJson.Serialize(state.Session) },
+                        new NpgsqlParameter<long> { TypedValue = state.Session.Version },
                     },
                 };
-                return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+                await using NpgsqlDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+                if (reader.GetInt64(0) == 0)
+                {
+                    return McpSessionUpdate.NotFound;
+                }
+
+                if (reader.IsDBNull(1))
+                {
+                    return McpSessionUpdate.Conflict;
+                }
+
+                state.Session.Version = reader.GetInt64(1);
+                return McpSessionUpdate.Updated;
             },
+            // Safe to repeat: a repeat after a write that committed unseen finds the version moved (a conflict), and
+            // the runtime then re-reads and sees its change already there.
             idempotent: true,
             cancellationToken);
     }

@@ -1,4 +1,4 @@
--- McpGen.PostgreSql schema, version 1: sessions, SSE event logs and backplane payloads of store-backed MCP servers.
+-- McpGen.PostgreSql schema, version 2: sessions, SSE event logs and backplane payloads of store-backed MCP servers.
 --
 -- McpGen runs this script itself on first use (PostgreSqlMcpOptions.AutoCreateSchema, the default). To create the
 -- objects ahead of time instead (the application's role has no CREATE right, or a DBA reviews every change), run
@@ -33,8 +33,13 @@ CREATE TABLE IF NOT EXISTS :"schema".sessions (
     created_at   timestamptz NOT NULL DEFAULT now(),
     last_seen    timestamptz NOT NULL DEFAULT now(),
     -- last_seen + idle_timeout, or NULL when the session never expires.
-    expires_at   timestamptz NULL
+    expires_at   timestamptz NULL,
+    -- Optimistic concurrency: each update writes over the version it read and moves it on (schema version 2).
+    version      bigint      NOT NULL DEFAULT 0
 );
+
+-- Version 1 tables gain the column (existing sessions start at 0).
+ALTER TABLE :"schema".sessions ADD COLUMN IF NOT EXISTS version bigint NOT NULL DEFAULT 0;
 
 CREATE INDEX IF NOT EXISTS sessions_expires_at ON :"schema".sessions (expires_at) WHERE expires_at IS NOT NULL;
 
@@ -70,6 +75,6 @@ CREATE UNLOGGED TABLE IF NOT EXISTS :"schema".payloads (
 
 CREATE INDEX IF NOT EXISTS payloads_created_at ON :"schema".payloads (created_at);
 
-COMMENT ON SCHEMA :"schema" IS 'McpGen.PostgreSql session store and backplane, schema version 1';
+COMMENT ON SCHEMA :"schema" IS 'McpGen.PostgreSql session store and backplane, schema version 2';
 
 COMMIT;

@@ -117,7 +117,7 @@ public abstract class SessionStoreContractTests : IAsyncLifetime
         Assert.Null(second.LogLevel);
         Assert.False(second.Items.ContainsKey("after-create"));
 
-        Assert.True(await store.UpdateAsync(first, None));
+        Assert.Equal(McpSessionUpdate.Updated, await store.UpdateAsync(first, None));
         McpSessionState third = (await store.GetAsync(session.Id, touch: false, None))!;
         Assert.Equal(["file:///x"], third.Subscriptions);
         Assert.Equal(McpLogLevel.Debug, third.LogLevel);
@@ -131,7 +131,7 @@ public abstract class SessionStoreContractTests : IAsyncLifetime
         Assert.True(await store.CreateAsync(session, TimeSpan.FromMinutes(5), 0, None));
         Assert.True(await store.DeleteAsync(session.Id, None));
 
-        Assert.False(await store.UpdateAsync(session, None));
+        Assert.Equal(McpSessionUpdate.NotFound, await store.UpdateAsync(session, None));
         Assert.Null(await store.GetAsync(session.Id, touch: true, None));
     }
 
@@ -219,7 +219,7 @@ public abstract class SessionStoreContractTests : IAsyncLifetime
         await DelayUntil(clock, 3.7);
         Assert.NotNull(await store.GetAsync(touched.Id, touch: false, None));
         Assert.Null(await store.GetAsync(untouched.Id, touch: true, None));
-        Assert.False(await store.UpdateAsync(untouched, None));
+        Assert.Equal(McpSessionUpdate.NotFound, await store.UpdateAsync(untouched, None));
 
         // 5.7 s: past both.
         await DelayUntil(clock, 5.7);
@@ -344,6 +344,68 @@ public abstract class SessionStoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Update_FromAStaleSnapshot_IsAConflict_AndWritesNothing()
+    {
+        IMcpSessionStore a = await NewStoreAsync();
+        IMcpSessionStore b = Replica(a);
+        McpSessionState session = NewSession();
+        Assert.True(await a.CreateAsync(session, TimeSpan.FromMinutes(5), 0, None));
+        McpSessionState onA = (await a.GetAsync(session.Id, touch: false, None))!;
+        McpSessionState onB = (await b.GetAsync(session.Id, touch: false, None))!;
+        Assert.Equal(onA.Version, onB.Version);
+
+        onA.Subscriptions.Add("file:///first");
+        Assert.Equal(McpSessionUpdate.Updated, await a.UpdateAsync(onA, None));
+        Assert.Equal(onB.Version + 1, onA.Version);
+        onB.Subscriptions.Add("file:///second");
+        long stale = onB.Version;
+        Assert.Equal(McpSessionUpdate.Conflict, await b.UpdateAsync(onB, None));
+        Assert.Equal(stale, onB.Version);
+
+        McpSessionState stored = (await b.GetAsync(session.Id, touch: false, None))!;
+        Assert.Equal(["file:///first"], stored.Subscriptions);
+        Assert.Equal(onA.Version, stored.Version);
+        stored.Subscriptions.Add("file:///second");
+        Assert.Equal(McpSessionUpdate.Updated, await b.UpdateAsync(stored, None));
+        Assert.Equal(["file:///first", "file:///second"], (await a.GetAsync(session.Id, touch: false, None))!.Subscriptions.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task Concurrent_changes_of_one_session_on_two_replicas_lose_none()
+    {
+        // 1,000 subscription changes of one session, half on each replica, 16 at a time: each request read its own
+        // snapshot first, so most writes meet a newer version and are re-applied to a fresh read (SessionChanges).
+        IMcpSessionStore a = await NewStoreAsync();
+        IMcpSessionStore b = Replica(a);
+        McpSessionState session = NewSession();
+        Assert.True(await a.CreateAsync(session, TimeSpan.FromMinutes(5), 0, None));
+        int conflicts = 0;
+        await Parallel.ForEachAsync(Enumerable.Range(0, 1000), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, ct) =>
+        {
+            IMcpSessionStore replica = i % 2 == 0 ? a : b;
+            McpSessionState snapshot = (await replica.GetAsync(session.Id, touch: false, ct))!;
+            bool kept = await SessionChanges.ApplyAsync(snapshot, $"file:///{i}", static (s, uri) => s.Subscriptions.Add(uri),
+                async (s, c) =>
+                {
+                    McpSessionUpdate result = await replica.UpdateAsync(s, c);
+                    if (result == McpSessionUpdate.Conflict)
+                    {
+                        Interlocked.Increment(ref conflicts);
+                    }
+
+                    return result;
+                },
+                (id, c) => replica.GetAsync(id, touch: false, c), ct);
+            Assert.True(kept);
+        });
+
+        McpSessionState final = (await a.GetAsync(session.Id, touch: false, None))!;
+        Assert.Equal(1000, final.Subscriptions.Count);
+        Assert.Equal(Enumerable.Range(0, 1000).Select(i => $"file:///{i}").Order(StringComparer.Ordinal), final.Subscriptions.Order(StringComparer.Ordinal));
+        Assert.True(conflicts > 0, "no write met a concurrent one: the test did not exercise the conflict path");
+    }
+
+    [Fact]
     public async Task Replicas_ShareSessions_ChangesOnOneAreSeenOnTheOther()
     {
         IMcpSessionStore a = await NewStoreAsync();
@@ -354,7 +416,7 @@ public abstract class SessionStoreContractTests : IAsyncLifetime
         McpSessionState onB = (await b.GetAsync(session.Id, touch: true, None))!;
         onB.Subscriptions.Add("file:///shared");
         onB.Items["k"] = "v";
-        Assert.True(await b.UpdateAsync(onB, None));
+        Assert.Equal(McpSessionUpdate.Updated, await b.UpdateAsync(onB, None));
         Assert.Equal(1, await b.AppendEventAsync(session.Id, "get", Utf8("{}"), last: false, 10, None));
 
         McpSessionState onA = (await a.GetAsync(session.Id, touch: true, None))!;

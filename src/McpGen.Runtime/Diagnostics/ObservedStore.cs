@@ -89,7 +89,7 @@ internal sealed class ObservedSessionStore(IMcpSessionStore inner) : IMcpSession
                 static s => s.inner.GetAsync(s.sessionId, s.touch, s.cancellationToken))
             : inner.GetAsync(sessionId, touch, cancellationToken);
 
-    public ValueTask<bool> UpdateAsync(McpSessionState session, CancellationToken cancellationToken)
+    public ValueTask<McpSessionUpdate> UpdateAsync(McpSessionState session, CancellationToken cancellationToken)
         => McpTelemetry.StoreObserved
             ? StoreCall.RunAsync("store update", "update", _system, null, (inner, session, cancellationToken),
                 static s => s.inner.UpdateAsync(s.session, s.cancellationToken))

@@ -228,8 +228,8 @@ internal sealed class McpDispatcher
         }
 
         bool subscribe = message.Method == McpMethod.ResourcesSubscribe;
-        bool changed = subscribe ? subscriber.State.Subscriptions.Add(uri) : subscriber.State.Subscriptions.Remove(uri);
-        return UpdateAndAnswerAsync(message.RawMemory(message.Id), subscriber, changed, responder);
+        return ChangeAndAnswerAsync(message.RawMemory(message.Id), subscriber, (uri, subscribe),
+            static (s, c) => c.subscribe ? s.Subscriptions.Add(c.uri) : s.Subscriptions.Remove(c.uri), responder);
     }
 
     /// <summary>
@@ -299,14 +299,18 @@ internal sealed class McpDispatcher
             return responder.WriteResultAsync(message.Raw(message.Id), EmptyResult);
         }
 
-        bool changed = leveled.State.LogLevel != level;
-        leveled.State.LogLevel = level;
-        return UpdateAndAnswerAsync(message.RawMemory(message.Id), leveled, changed, responder);
+        return ChangeAndAnswerAsync(message.RawMemory(message.Id), leveled, level, static (s, level) =>
+        {
+            bool changed = s.LogLevel != level;
+            s.LogLevel = level;
+            return changed;
+        }, responder);
     }
 
-    private static async Task UpdateAndAnswerAsync(ReadOnlyMemory<byte> rawId, SessionCall session, bool changed, McpResponder responder)
+    /// <summary>Applies a change to the session (optimistic concurrency: re-applied after a concurrent update) and answers <c>{}</c>.</summary>
+    private static async Task ChangeAndAnswerAsync<TState>(ReadOnlyMemory<byte> rawId, SessionCall session, TState state, Func<McpSessionState, TState, bool> change, McpResponder responder)
     {
-        if (changed && !await session.Runtime.UpdateAsync(session.State, System.Threading.CancellationToken.None).ConfigureAwait(false))
+        if (!await session.Runtime.ChangeAsync(session.State, state, change, System.Threading.CancellationToken.None).ConfigureAwait(false))
         {
             await responder.WriteErrorAsync(rawId.Span, new McpError(404, JsonRpcErrorCodes.InvalidRequest,
                 "Session not found: the session ended while this request was served. Send initialize to start a new one.")).ConfigureAwait(false);

@@ -184,10 +184,15 @@ internal sealed class LegacySseTransport(McpEndpoint endpoint, McpSessionRuntime
     /// <summary><c>initialize</c> on the stream's session (created by GET /sse): records what it negotiated.</summary>
     private async Task InitializeAsync(JsonRpcMessage message, McpEra era, McpSessionState session, McpResponder responder)
     {
-        session.ProtocolVersion = era.Version;
-        session.ClientCapabilities = message.Capabilities.IsObject ? message.Raw(message.Capabilities).ToArray() : "{}"u8.ToArray();
-        session.ClientInfo = message.ClientInfo.IsObject ? McpRequestContext.ParseClientInfoJson(message.Raw(message.ClientInfo)) : null;
-        await runtime.UpdateAsync(session, CancellationToken.None).ConfigureAwait(false);
+        byte[] capabilities = message.Capabilities.IsObject ? message.Raw(message.Capabilities).ToArray() : "{}"u8.ToArray();
+        McpClientInfo? clientInfo = message.ClientInfo.IsObject ? McpRequestContext.ParseClientInfoJson(message.Raw(message.ClientInfo)) : null;
+        await runtime.ChangeAsync(session, (era.Version, capabilities, clientInfo), static (s, negotiated) =>
+        {
+            s.ProtocolVersion = negotiated.Version;
+            s.ClientCapabilities = negotiated.capabilities;
+            s.ClientInfo = negotiated.clientInfo;
+            return true;
+        }, CancellationToken.None).ConfigureAwait(false);
         await responder.WriteResultAsync(message.Raw(message.Id), results.GetInitialize(era.Version)).ConfigureAwait(false);
     }
 }

@@ -72,12 +72,20 @@ internal sealed class CachedSessionStore(IMcpSessionStore store, IMcpBackplane b
         return session;
     }
 
-    /// <summary>Persists a changed session and tells every replica to drop its cached copy.</summary>
-    public async ValueTask<bool> UpdateAsync(McpSessionState session, CancellationToken cancellationToken)
+    /// <summary>Persists a changed session and tells every replica to drop its cached copy (a conflict drops this replica's, which was stale).</summary>
+    public async ValueTask<McpSessionUpdate> UpdateAsync(McpSessionState session, CancellationToken cancellationToken)
     {
-        bool updated = await store.UpdateAsync(session, cancellationToken).ConfigureAwait(false);
-        await InvalidateAsync(session.Id, cancellationToken).ConfigureAwait(false);
-        return updated;
+        McpSessionUpdate result = await store.UpdateAsync(session, cancellationToken).ConfigureAwait(false);
+        if (result == McpSessionUpdate.Conflict)
+        {
+            _cache.TryRemove(session.Id, out _);
+        }
+        else
+        {
+            await InvalidateAsync(session.Id, cancellationToken).ConfigureAwait(false);
+        }
+
+        return result;
     }
 
     public async ValueTask InvalidateAsync(string sessionId, CancellationToken cancellationToken)

@@ -40,8 +40,13 @@ public interface IMcpSessionStore
     /// <param name="cancellationToken">Cancels the operation.</param>
     ValueTask<McpSessionState?> GetAsync(string sessionId, bool touch, CancellationToken cancellationToken);
 
-    /// <summary>Persists a changed snapshot (log level, subscriptions, items). Returns <see langword="false"/> when the session is gone.</summary>
-    ValueTask<bool> UpdateAsync(McpSessionState session, CancellationToken cancellationToken);
+    /// <summary>
+    /// Persists a changed snapshot (log level, subscriptions, items) when the stored session still has
+    /// <see cref="McpSessionState.Version"/>; the snapshot then carries the new version. Another writer's update since the
+    /// snapshot was read gives <see cref="McpSessionUpdate.Conflict"/> and writes nothing: read the session again, apply the
+    /// change to it, and update again (the runtime does this for its own changes).
+    /// </summary>
+    ValueTask<McpSessionUpdate> UpdateAsync(McpSessionState session, CancellationToken cancellationToken);
 
     /// <summary>Deletes a session and its events. Returns <see langword="false"/> when it did not exist.</summary>
     ValueTask<bool> DeleteAsync(string sessionId, CancellationToken cancellationToken);
@@ -59,6 +64,19 @@ public interface IMcpSessionStore
 
     /// <summary>Deletes sessions idle past their timeout, with their events; returns how many.</summary>
     ValueTask<int> RemoveExpiredAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>What <see cref="IMcpSessionStore.UpdateAsync"/> did.</summary>
+public enum McpSessionUpdate
+{
+    /// <summary>The snapshot was written; its <see cref="McpSessionState.Version"/> is the stored one.</summary>
+    Updated,
+
+    /// <summary>The session is gone (deleted, or expired): nothing was written.</summary>
+    NotFound,
+
+    /// <summary>The session was updated by another writer since the snapshot was read: nothing was written.</summary>
+    Conflict,
 }
 
 /// <summary>One retained SSE event of a session stream.</summary>

@@ -96,25 +96,31 @@ public sealed class InMemoryMcpSessionStore : IMcpSessionStore
     }
 
     /// <inheritdoc/>
-    public ValueTask<bool> UpdateAsync(McpSessionState session, CancellationToken cancellationToken)
+    public ValueTask<McpSessionUpdate> UpdateAsync(McpSessionState session, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(session);
         if (!_sessions.TryGetValue(session.Id, out Entry? entry))
         {
-            return ValueTask.FromResult(false);
+            return ValueTask.FromResult(McpSessionUpdate.NotFound);
         }
 
         lock (entry)
         {
             if (entry.IsExpired(_time.GetUtcNow()))
             {
-                return ValueTask.FromResult(false);
+                return ValueTask.FromResult(McpSessionUpdate.NotFound);
+            }
+
+            if (entry.State.Version != session.Version)
+            {
+                return ValueTask.FromResult(McpSessionUpdate.Conflict);
             }
 
             DateTimeOffset lastSeen = entry.State.LastSeenAt;
+            session.Version++;
             entry.State = McpSessionStateJson.Clone(session);
             entry.State.LastSeenAt = lastSeen > session.LastSeenAt ? lastSeen : session.LastSeenAt;
-            return ValueTask.FromResult(true);
+            return ValueTask.FromResult(McpSessionUpdate.Updated);
         }
     }
 

@@ -105,8 +105,13 @@ internal sealed class McpSessionRuntime : IAsyncDisposable
     public ValueTask<McpSessionState?> LoadAsync(string sessionId, bool touch, CancellationToken cancellationToken)
         => _sessions.LoadAsync(sessionId, touch, cancellationToken);
 
-    /// <summary>Persists a changed session and tells every replica to drop its cached copy.</summary>
-    public ValueTask<bool> UpdateAsync(McpSessionState session, CancellationToken cancellationToken) => _sessions.UpdateAsync(session, cancellationToken);
+    /// <summary>
+    /// Applies <paramref name="change"/> (returns whether it changed anything) to <paramref name="session"/> and persists
+    /// it, re-reading the session and applying the change again when another request updated it first (any replica), then
+    /// tells every replica to drop its cached copy. Returns <see langword="false"/> when the session is gone.
+    /// </summary>
+    public ValueTask<bool> ChangeAsync<TState>(McpSessionState session, TState state, Func<McpSessionState, TState, bool> change, CancellationToken cancellationToken)
+        => SessionChanges.ApplyAsync(session, state, change, _sessions.UpdateAsync, (id, ct) => _sessions.LoadAsync(id, touch: false, ct), cancellationToken);
 
     /// <summary>
     /// Starts what a shared runtime needs before serving: the subscriptions to the cancellation, reply and invalidation

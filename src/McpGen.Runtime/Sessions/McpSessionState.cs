@@ -14,7 +14,7 @@ namespace McpGen.Sessions;
 /// </summary>
 /// <remarks>
 /// Stores persist it with <see cref="McpSessionStateJson"/> (hand-written, trim- and AOT-safe). The object is a snapshot:
-/// change it and call <see cref="IMcpSessionStore.UpdateAsync"/> to persist a change.
+/// change it and call <see cref="IMcpSessionStore.UpdateAsync"/> to persist a change (optimistic concurrency: see <see cref="Version"/>).
 /// </remarks>
 public sealed class McpSessionState
 {
@@ -64,4 +64,10 @@ public sealed class McpSessionState
 
     /// <summary>When a request of the session was last served (sliding idle expiry starts here).</summary>
     public DateTimeOffset LastSeenAt { get; set; }
+
+    /// <summary>
+    /// The store's version of this snapshot (0 when created). <see cref="IMcpSessionStore.UpdateAsync"/> writes only over
+    /// the same version and then moves it on, so a change made from an older snapshot is refused, not lost silently.
+    /// </summary>
+    public long Version { get; set; }
 }

@@ -150,6 +150,7 @@ public static class McpSessionStateJson
             LogLevel = session.LogLevel,
             CreatedAt = session.CreatedAt,
             LastSeenAt = session.LastSeenAt,
+            Version = session.Version,
         };
         copy.Subscriptions.UnionWith(session.Subscriptions);
         foreach (var item in session.Items)
