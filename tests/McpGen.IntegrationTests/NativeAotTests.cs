@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
+using Npgsql;
 
 namespace McpGen.IntegrationTests;
 
@@ -13,29 +14,18 @@ using CallToolResult = ModelContextProtocol.Protocol.CallToolResult;
 /// NativeAOT as a tested promise: samples/QuickStart, published as it is with PublishAot=true, has no trim or AOT
 /// warning, and its native binary serves every tool to the official C# client in both eras.
 /// </summary>
-public sealed partial class NativeAotTests(NativeAotQuickStart server) : IClassFixture<NativeAotQuickStart>
+public sealed class NativeAotTests(NativeAotQuickStart server) : IClassFixture<NativeAotQuickStart>
 {
     public static TheoryData<string> Eras => new() { "2026-07-28", "2025-11-25" };
 
     [Fact]
-    public void Publish_reports_no_trim_or_aot_warnings()
-    {
-        Assert.True(server.Publish.ExitCode == 0, "dotnet publish -p:PublishAot=true failed:\n" + server.Publish.Describe());
-        string[] warnings = TrimOrAotWarning().Matches(server.Publish.StdOut + server.Publish.StdErr)
-            .Select(m => m.Value)
-            .Distinct(StringComparer.Ordinal)
-            .ToArray();
-        Assert.True(warnings.Length == 0, $"{warnings.Length} trim/AOT diagnostics in the publish output:\n" + string.Join('\n', warnings));
-        Assert.Contains("Generating native code", server.Publish.StdOut, StringComparison.Ordinal);
-        Assert.True(File.Exists(server.Binary), $"no native binary at {server.Binary}");
-        Assert.False(File.Exists(Path.Combine(server.OutputDirectory, "QuickStart.dll")), "the publish output holds a managed QuickStart.dll: it was not a NativeAOT publish.");
-    }
+    public void Publish_reports_no_trim_or_aot_warnings() => NativeAotPublisher.AssertClean(server.Published, "QuickStart");
 
     [Theory]
     [MemberData(nameof(Eras))]
     public async Task Native_binary_serves_every_tool(string version)
     {
-        Assert.True(server.Endpoint is not null, "The native binary was not started because the publish failed: see Publish_reports_no_trim_or_aot_warnings.\n" + server.Publish.Describe());
+        Assert.True(server.Endpoint is not null, "The native binary was not started because the publish failed: see Publish_reports_no_trim_or_aot_warnings.\n" + server.Published.Result.Describe());
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         await using McpClient client = await CSharpClient.ConnectAsync(server.Endpoint, version, cts.Token);
         Assert.Equal(version, client.NegotiatedProtocolVersion);
@@ -142,35 +132,125 @@ public sealed partial class NativeAotTests(NativeAotQuickStart server) : IClassF
         Assert.False(result.IsError ?? false, $"{tool} answered an error: {string.Join(' ', result.Content.OfType<TextContentBlock>().Select(t => t.Text))}");
         return result;
     }
-
-    // ILLink (IL2xxx) and ILCompiler (IL3xxx) diagnostics, as MSBuild prints them ("warning IL2026: ...").
-    [GeneratedRegex(@"\b(?:warning|error) IL[23][0-9]{3}\b[^\r\n]*")]
-    private static partial Regex TrimOrAotWarning();
 }
 
 /// <summary>
-/// Publishes samples/QuickStart with PublishAot=true once per test class, into a temporary folder with its own
-/// artifacts path (so it never writes into the repository's bin/ and obj/, which other tests read), and runs the
-/// native binary on 127.0.0.1. Needs clang, lld and zlib1g-dev: scripts/install-test-deps.sh installs them.
+/// The store mode under NativeAOT: samples/Everything published with PublishAot=true, two native replicas sharing a
+/// PostgreSQL schema; sessions, server-to-client requests and MRTR through the official C# client in both eras.
 /// </summary>
-public sealed class NativeAotQuickStart : IAsyncLifetime
+public sealed class NativeAotStoreTests(NativeAotStore store) : IClassFixture<NativeAotStore>
 {
-    private static readonly TimeSpan PublishLimit = TimeSpan.FromMinutes(8);
-    private readonly string _work = Directory.CreateTempSubdirectory("mcpgen-aot-").FullName;
-    private ChildProcess? _process;
+    private const string ElicitedName = "Ada";
+    private const string ElicitedEmail = "ada@example.com";
 
-    internal ProcessRunner.Result Publish { get; private set; } = null!;
+    [Fact]
+    public void Publish_reports_no_trim_or_aot_warnings() => NativeAotPublisher.AssertClean(store.Published, "Everything");
 
-    public TimeSpan PublishTime { get; private set; }
+    [Fact]
+    public async Task Legacy_session_lives_in_postgresql_serves_sampling_and_elicitation_and_any_replica_serves_it()
+    {
+        Assert.True(store.Endpoints.Count == 2, "The native replicas were not started because the publish failed: see Publish_reports_no_trim_or_aot_warnings.\n" + store.Published.Result.Describe());
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await using McpClient client = await CSharpClient.ConnectAsync(store.Endpoints[0], "2025-11-25", cts.Token, Handlers());
 
-    public string OutputDirectory => Path.Combine(_work, "out");
+        Assert.Equal("2025-11-25", client.NegotiatedProtocolVersion);
+        string sessionId = Assert.IsType<string>(client.SessionId);
+        Assert.Equal(1L, await CountSessionRowsAsync(sessionId));
 
-    public string Binary => Path.Combine(OutputDirectory, "QuickStart");
+        Assert.Equal("This is a simple text response for testing.", (await client.CallToolAsync("test_simple_text", cancellationToken: cts.Token)).SingleText());
+        Assert.Equal("LLM response: Bonjour", (await client.CallToolAsync("test_sampling", new Dictionary<string, object?> { ["prompt"] = "Say hello" }, cancellationToken: cts.Token)).SingleText());
+        string elicited = (await client.CallToolAsync("test_elicitation", new Dictionary<string, object?> { ["message"] = "Who are you?" }, cancellationToken: cts.Token)).SingleText();
+        Assert.Equal($$"""User response: action=accept, content={"username":"{{ElicitedName}}","email":"{{ElicitedEmail}}"}""", elicited);
 
-    /// <summary>The native server's MCP endpoint; null when the publish failed (the tests then report why).</summary>
-    public Uri? Endpoint { get; private set; }
+        // The other replica loads the session from PostgreSQL: the session id the first one issued is valid there.
+        using var http = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, store.Endpoints[1])
+        {
+            Content = new StringContent("""{"jsonrpc":"2.0","id":5,"method":"tools/call","params":{"name":"test_simple_text","arguments":{}}}""", System.Text.Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Accept.ParseAdd("application/json");
+        request.Headers.Accept.ParseAdd("text/event-stream");
+        request.Headers.Add("MCP-Protocol-Version", "2025-11-25");
+        request.Headers.Add("Mcp-Session-Id", sessionId);
+        using HttpResponseMessage response = await http.SendAsync(request, cts.Token);
+        string body = await response.Content.ReadAsStringAsync(cts.Token);
+        Assert.True(response.IsSuccessStatusCode, $"replica 2 refused the session of replica 1: {(int)response.StatusCode} {body}");
+        Assert.Contains("This is a simple text response for testing.", body, StringComparison.Ordinal);
+    }
 
-    public async Task InitializeAsync()
+    [Fact]
+    public async Task Modern_client_is_served_statelessly_and_answers_input_required_rounds()
+    {
+        Assert.True(store.Endpoints.Count == 2, "The native replicas were not started because the publish failed: see Publish_reports_no_trim_or_aot_warnings.\n" + store.Published.Result.Describe());
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await using McpClient client = await CSharpClient.ConnectAsync(store.Endpoints[1], "2026-07-28", cts.Token, Handlers());
+
+        Assert.Equal("2026-07-28", client.NegotiatedProtocolVersion);
+        Assert.Null(client.SessionId);
+        Assert.Equal("This is a simple text response for testing.", (await client.CallToolAsync("test_simple_text", cancellationToken: cts.Token)).SingleText());
+        Assert.Equal($"Hello, {ElicitedName}!", (await client.CallToolAsync("test_input_required_result_elicitation", cancellationToken: cts.Token)).SingleText());
+        Assert.Equal("Sampling result from aot-model: Bonjour", (await client.CallToolAsync("test_input_required_result_sampling", cancellationToken: cts.Token)).SingleText());
+    }
+
+    private static McpClientHandlers Handlers() => new()
+    {
+        ElicitationHandler = (request, _) => ValueTask.FromResult(new ModelContextProtocol.Protocol.ElicitResult
+        {
+            Action = "accept",
+            Content = request!.Message.Contains("name", StringComparison.Ordinal)
+                ? new Dictionary<string, JsonElement> { ["name"] = JsonSerializer.SerializeToElement(ElicitedName) }
+                : new Dictionary<string, JsonElement>
+                {
+                    ["username"] = JsonSerializer.SerializeToElement(ElicitedName),
+                    ["email"] = JsonSerializer.SerializeToElement(ElicitedEmail),
+                },
+        }),
+        SamplingHandler = (_, _, _) => ValueTask.FromResult(new ModelContextProtocol.Protocol.CreateMessageResult
+        {
+            Role = Role.Assistant,
+            Model = "aot-model",
+            Content = [new TextContentBlock { Text = "Bonjour" }],
+        }),
+    };
+
+    private async Task<long> CountSessionRowsAsync(string sessionId)
+    {
+        await using var connection = new NpgsqlConnection(store.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand($"SELECT count(*) FROM \"{store.Schema}\".sessions WHERE id = @id", connection);
+        command.Parameters.AddWithValue("id", sessionId);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+}
+
+/// <summary>
+/// Publishes a sample with PublishAot=true into a temporary folder. Publishes run one at a time (each takes both cores
+/// for a minute or two) and share one artifacts path outside the repository: they never write into the repository's
+/// bin/ and obj/, which other tests read, and the second publish reuses the library builds of the first. Needs clang,
+/// lld and zlib1g-dev: scripts/install-test-deps.sh installs them.
+/// </summary>
+internal static partial class NativeAotPublisher
+{
+    public static readonly TimeSpan Limit = TimeSpan.FromMinutes(8);
+    private static readonly SemaphoreSlim OneAtATime = new(1, 1);
+    private static readonly string Work = Directory.CreateTempSubdirectory("mcpgen-aot-").FullName;
+
+    static NativeAotPublisher()
+        => AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try
+            {
+                Directory.Delete(Work, recursive: true);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+            }
+        };
+
+    /// <summary>The publish's output and where its binary is (it exists only when the publish succeeded).</summary>
+    public sealed record Published(ProcessRunner.Result Result, TimeSpan Elapsed, string OutputDirectory, string Binary);
+
+    public static async Task<Published> PublishAsync(string sample)
     {
         string[] missing = [.. new[] { "clang", "ld.lld" }.Where(tool => !OnPath(tool))];
         if (missing.Length > 0)
@@ -178,42 +258,101 @@ public sealed class NativeAotQuickStart : IAsyncLifetime
             throw new InvalidOperationException($"NativeAOT needs {string.Join(" and ", missing)} (and zlib1g-dev) to link: run scripts/install-test-deps.sh (as root) and rerun the tests.");
         }
 
-        var stopwatch = Stopwatch.StartNew();
+        string output = Path.Combine(Work, sample);
+        await OneAtATime.WaitAsync();
         try
         {
-            Publish = await ProcessRunner.RunAsync(
-                "dotnet",
-                [
-                    "publish", Path.Combine(RepoPaths.Root, "samples", "QuickStart", "QuickStart.csproj"),
-                    "-c", "Release", "-p:PublishAot=true",
-                    "--artifacts-path", Path.Combine(_work, "artifacts"), "-o", OutputDirectory,
-                    "-nodeReuse:false",
-                ],
-                RepoPaths.Root,
-                PublishLimit);
-        }
-        catch (TimeoutException e)
-        {
-            throw new TimeoutException($"The NativeAOT publish of samples/QuickStart took longer than {PublishLimit} (it takes about 2.5 minutes on 2 busy cores); is the machine overloaded?\n{e.Message}", e);
-        }
+            var stopwatch = Stopwatch.StartNew();
+            ProcessRunner.Result result;
+            try
+            {
+                result = await ProcessRunner.RunAsync(
+                    "dotnet",
+                    [
+                        "publish", Path.Combine(RepoPaths.Root, "samples", sample, sample + ".csproj"),
+                        "-c", "Release", "-p:PublishAot=true",
+                        "--artifacts-path", Path.Combine(Work, "artifacts"), "-o", output,
+                        "-nodeReuse:false",
+                    ],
+                    RepoPaths.Root,
+                    Limit);
+            }
+            catch (TimeoutException e)
+            {
+                throw new TimeoutException($"The NativeAOT publish of samples/{sample} took longer than {Limit} (about 2.5 minutes on 2 busy cores); is the machine overloaded?\n{e.Message}", e);
+            }
 
-        PublishTime = stopwatch.Elapsed;
-        if (Publish.ExitCode != 0 || !File.Exists(Binary))
-        {
-            return; // the publish test reports the output (a trim/AOT warning is an error under TreatWarningsAsErrors)
+            return new Published(result, stopwatch.Elapsed, output, Path.Combine(output, sample));
         }
+        finally
+        {
+            OneAtATime.Release();
+        }
+    }
 
-        int port = ProcessRunner.FreeLoopbackPort();
-        _process = ChildProcess.Start("native QuickStart", Binary, ["--urls", $"http://127.0.0.1:{port}"], OutputDirectory);
+    /// <summary>The IL2xxx (trimming) and IL3xxx (AOT) diagnostics of a publish, each once.</summary>
+    public static string[] TrimOrAotDiagnostics(ProcessRunner.Result result)
+        => [.. TrimOrAot().Matches(result.StdOut + result.StdErr).Select(m => m.Value).Distinct(StringComparer.Ordinal)];
+
+    /// <summary>Asserts a clean NativeAOT publish: exit 0, no trim/AOT diagnostic, a native binary and no managed one.</summary>
+    public static void AssertClean(Published published, string sample)
+    {
+        string[] diagnostics = TrimOrAotDiagnostics(published.Result);
+        Assert.True(diagnostics.Length == 0, $"{diagnostics.Length} trim/AOT diagnostics in the publish output of samples/{sample}:\n" + string.Join('\n', diagnostics));
+        Assert.True(published.Result.ExitCode == 0, $"dotnet publish -p:PublishAot=true of samples/{sample} failed:\n" + published.Result.Describe());
+        Assert.Contains("Generating native code", published.Result.StdOut, StringComparison.Ordinal);
+        Assert.True(File.Exists(published.Binary), $"no native binary at {published.Binary}");
+        Assert.False(File.Exists(Path.Combine(published.OutputDirectory, sample + ".dll")), $"the publish output holds a managed {sample}.dll: it was not a NativeAOT publish.");
+    }
+
+    /// <summary>Starts the native binary on 127.0.0.1:<paramref name="port"/> and waits, bounded, until /healthz answers 200.</summary>
+    public static async Task<ChildProcess> StartAsync(Published published, string name, int port, IEnumerable<string> arguments)
+    {
+        ChildProcess process = ChildProcess.Start(name, published.Binary, ["--urls", $"http://127.0.0.1:{port}", .. arguments], published.OutputDirectory);
         try
         {
-            await ProcessRunner.WaitForHealthyAsync(new Uri($"http://127.0.0.1:{port}/healthz"), _process.Process, TimeSpan.FromSeconds(30));
+            await ProcessRunner.WaitForHealthyAsync(new Uri($"http://127.0.0.1:{port}/healthz"), process.Process, TimeSpan.FromSeconds(30));
         }
         catch (Exception e) when (e is TimeoutException or InvalidOperationException)
         {
-            throw new InvalidOperationException($"The native QuickStart binary did not become healthy: {e.Message}\n{_process.Tail()}", e);
+            string tail = process.Tail();
+            await process.DisposeAsync();
+            throw new InvalidOperationException($"The native {name} did not become healthy: {e.Message}\n{tail}", e);
         }
 
+        return process;
+    }
+
+    private static bool OnPath(string tool)
+        => (Environment.GetEnvironmentVariable("PATH") ?? "")
+            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Any(dir => File.Exists(Path.Combine(dir, tool)));
+
+    // ILLink (IL2xxx) and ILCompiler (IL3xxx) diagnostics as MSBuild prints them ("Trim analysis warning IL2026: ...").
+    [GeneratedRegex(@"\b(?:warning|error) IL[23][0-9]{3}\b[^\r\n]*")]
+    private static partial Regex TrimOrAot();
+}
+
+/// <summary>samples/QuickStart published with PublishAot=true, its native binary running on 127.0.0.1.</summary>
+public sealed class NativeAotQuickStart : IAsyncLifetime
+{
+    private ChildProcess? _process;
+
+    internal NativeAotPublisher.Published Published { get; private set; } = null!;
+
+    /// <summary>The native server's MCP endpoint; null when the publish failed (the publish test then says why).</summary>
+    public Uri? Endpoint { get; private set; }
+
+    public async Task InitializeAsync()
+    {
+        Published = await NativeAotPublisher.PublishAsync("QuickStart");
+        if (Published.Result.ExitCode != 0 || !File.Exists(Published.Binary))
+        {
+            return; // a trim/AOT warning is an error under TreatWarningsAsErrors: the publish test lists them
+        }
+
+        int port = ProcessRunner.FreeLoopbackPort();
+        _process = await NativeAotPublisher.StartAsync(Published, "native QuickStart", port, []);
         Endpoint = new Uri($"http://127.0.0.1:{port}/mcp");
     }
 
@@ -223,21 +362,57 @@ public sealed class NativeAotQuickStart : IAsyncLifetime
         {
             await _process.DisposeAsync(); // kills the binary and waits until it is gone
         }
+    }
+}
 
-        try
+/// <summary>
+/// samples/Everything published with PublishAot=true, two native replicas in store mode sharing a fresh schema of the
+/// test PostgreSQL cluster (scripts/services/postgres.sh).
+/// </summary>
+public sealed class NativeAotStore : IAsyncLifetime
+{
+    private readonly string _schema = FleetPostgres.NewSchema();
+    private readonly List<ChildProcess> _replicas = [];
+
+    internal NativeAotPublisher.Published Published { get; private set; } = null!;
+
+    public string ConnectionString { get; private set; } = "";
+
+    public string Schema => _schema;
+
+    /// <summary>The MCP endpoints of the two replicas; empty when the publish failed (the publish test then says why).</summary>
+    public IReadOnlyList<Uri> Endpoints { get; private set; } = [];
+
+    public async Task InitializeAsync()
+    {
+        Published = await NativeAotPublisher.PublishAsync("Everything");
+        if (Published.Result.ExitCode != 0 || !File.Exists(Published.Binary))
         {
-            Directory.Delete(_work, recursive: true);
+            return;
         }
-        catch (IOException)
+
+        ConnectionString = await FleetPostgres.ConnectionStringAsync();
+        var endpoints = new List<Uri>();
+        for (int i = 1; i <= 2; i++)
         {
+            int port = ProcessRunner.FreeLoopbackPort();
+            _replicas.Add(await NativeAotPublisher.StartAsync(Published, $"native Everything store replica {i}", port, ["--mode", "store", "--postgres", ConnectionString, "--pg-schema", _schema]));
+            endpoints.Add(new Uri($"http://127.0.0.1:{port}/mcp"));
         }
-        catch (UnauthorizedAccessException)
-        {
-        }
+
+        Endpoints = endpoints;
     }
 
-    private static bool OnPath(string tool)
-        => (Environment.GetEnvironmentVariable("PATH") ?? "")
-            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-            .Any(dir => File.Exists(Path.Combine(dir, tool)));
+    public async Task DisposeAsync()
+    {
+        foreach (ChildProcess replica in _replicas)
+        {
+            await replica.DisposeAsync();
+        }
+
+        if (_replicas.Count > 0)
+        {
+            await FleetPostgres.DropSchemaAsync(_schema);
+        }
+    }
 }
