@@ -5,6 +5,7 @@ using System.Text.RegularExpressions;
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
 using Npgsql;
+using Xunit.Abstractions;
 
 namespace McpGen.IntegrationTests;
 
@@ -14,12 +15,12 @@ using CallToolResult = ModelContextProtocol.Protocol.CallToolResult;
 /// NativeAOT as a tested promise: samples/QuickStart, published as it is with PublishAot=true, has no trim or AOT
 /// warning, and its native binary serves every tool to the official C# client in both eras.
 /// </summary>
-public sealed class NativeAotTests(NativeAotQuickStart server) : IClassFixture<NativeAotQuickStart>
+public sealed class NativeAotTests(NativeAotQuickStart server, ITestOutputHelper output) : IClassFixture<NativeAotQuickStart>
 {
     public static TheoryData<string> Eras => new() { "2026-07-28", "2025-11-25" };
 
     [Fact]
-    public void Publish_reports_no_trim_or_aot_warnings() => NativeAotPublisher.AssertClean(server.Published, "QuickStart");
+    public void Publish_reports_no_trim_or_aot_warnings() => NativeAotPublisher.AssertClean(server.Published, "QuickStart", output);
 
     [Theory]
     [MemberData(nameof(Eras))]
@@ -138,13 +139,13 @@ public sealed class NativeAotTests(NativeAotQuickStart server) : IClassFixture<N
 /// The store mode under NativeAOT: samples/Everything published with PublishAot=true, two native replicas sharing a
 /// PostgreSQL schema; sessions, server-to-client requests and MRTR through the official C# client in both eras.
 /// </summary>
-public sealed class NativeAotStoreTests(NativeAotStore store) : IClassFixture<NativeAotStore>
+public sealed class NativeAotStoreTests(NativeAotStore store, ITestOutputHelper output) : IClassFixture<NativeAotStore>
 {
     private const string ElicitedName = "Ada";
     private const string ElicitedEmail = "ada@example.com";
 
     [Fact]
-    public void Publish_reports_no_trim_or_aot_warnings() => NativeAotPublisher.AssertClean(store.Published, "Everything");
+    public void Publish_reports_no_trim_or_aot_warnings() => NativeAotPublisher.AssertClean(store.Published, "Everything", output);
 
     [Fact]
     public async Task Legacy_session_lives_in_postgresql_serves_sampling_and_elicitation_and_any_replica_serves_it()
@@ -294,15 +295,20 @@ internal static partial class NativeAotPublisher
     public static string[] TrimOrAotDiagnostics(ProcessRunner.Result result)
         => [.. TrimOrAot().Matches(result.StdOut + result.StdErr).Select(m => m.Value).Distinct(StringComparer.Ordinal)];
 
-    /// <summary>Asserts a clean NativeAOT publish: exit 0, no trim/AOT diagnostic, a native binary and no managed one.</summary>
-    public static void AssertClean(Published published, string sample)
+    /// <summary>
+    /// Asserts a clean NativeAOT publish: exit 0, no trim/AOT diagnostic, a native binary and no managed one; writes the
+    /// publish time and the binary's size to the test output (the CI cost of this test, and the size users get).
+    /// </summary>
+    public static void AssertClean(Published published, string sample, ITestOutputHelper output)
     {
+        output.WriteLine($"NativeAOT publish of samples/{sample}: {published.Elapsed.TotalSeconds:F0} s, exit {published.Result.ExitCode}");
         string[] diagnostics = TrimOrAotDiagnostics(published.Result);
         Assert.True(diagnostics.Length == 0, $"{diagnostics.Length} trim/AOT diagnostics in the publish output of samples/{sample}:\n" + string.Join('\n', diagnostics));
         Assert.True(published.Result.ExitCode == 0, $"dotnet publish -p:PublishAot=true of samples/{sample} failed:\n" + published.Result.Describe());
         Assert.Contains("Generating native code", published.Result.StdOut, StringComparison.Ordinal);
         Assert.True(File.Exists(published.Binary), $"no native binary at {published.Binary}");
         Assert.False(File.Exists(Path.Combine(published.OutputDirectory, sample + ".dll")), $"the publish output holds a managed {sample}.dll: it was not a NativeAOT publish.");
+        output.WriteLine($"native binary {published.Binary}: {new FileInfo(published.Binary).Length / 1024.0 / 1024.0:F1} MiB");
     }
 
     /// <summary>Starts the native binary on 127.0.0.1:<paramref name="port"/> and waits, bounded, until /healthz answers 200.</summary>
