@@ -234,19 +234,38 @@ internal static partial class NativeAotPublisher
 {
     public static readonly TimeSpan Limit = TimeSpan.FromMinutes(8);
     private static readonly SemaphoreSlim OneAtATime = new(1, 1);
-    private static readonly string Work = Directory.CreateTempSubdirectory("mcpgen-aot-").FullName;
+    private static readonly object Gate = new();
+    private static string? _work;
+    private static int _users;
 
-    static NativeAotPublisher()
-        => AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+    /// <summary>
+    /// Called once by each fixture that published, when it is done: the last one deletes the temporary folder (several
+    /// hundred MiB; the test host is killed after the run, so a ProcessExit handler would not run).
+    /// </summary>
+    public static void Release()
+    {
+        string? work;
+        lock (Gate)
         {
-            try
+            if (--_users > 0)
             {
-                Directory.Delete(Work, recursive: true);
+                return;
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+
+            (work, _work) = (_work, null);
+        }
+
+        try
+        {
+            if (work is not null)
             {
+                Directory.Delete(work, recursive: true);
             }
-        };
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+        }
+    }
 
     /// <summary>The publish's output and where its binary is (it exists only when the publish succeeded).</summary>
     public sealed record Published(ProcessRunner.Result Result, TimeSpan Elapsed, string OutputDirectory, string Binary);
@@ -259,7 +278,14 @@ internal static partial class NativeAotPublisher
             throw new InvalidOperationException($"NativeAOT needs {string.Join(" and ", missing)} (and zlib1g-dev) to link: run scripts/install-test-deps.sh (as root) and rerun the tests.");
         }
 
-        string output = Path.Combine(Work, sample);
+        string work;
+        lock (Gate)
+        {
+            _users++;
+            work = _work ??= Directory.CreateTempSubdirectory("mcpgen-aot-").FullName;
+        }
+
+        string output = Path.Combine(work, sample);
         await OneAtATime.WaitAsync();
         try
         {
@@ -272,7 +298,7 @@ internal static partial class NativeAotPublisher
                     [
                         "publish", Path.Combine(RepoPaths.Root, "samples", sample, sample + ".csproj"),
                         "-c", "Release", "-p:PublishAot=true",
-                        "--artifacts-path", Path.Combine(Work, "artifacts"), "-o", output,
+                        "--artifacts-path", Path.Combine(work, "artifacts"), "-o", output,
                         "-nodeReuse:false",
                     ],
                     RepoPaths.Root,
@@ -280,6 +306,7 @@ internal static partial class NativeAotPublisher
             }
             catch (TimeoutException e)
             {
+                Release();
                 throw new TimeoutException($"The NativeAOT publish of samples/{sample} took longer than {Limit} (about 2.5 minutes on 2 busy cores); is the machine overloaded?\n{e.Message}", e);
             }
 
@@ -368,6 +395,11 @@ public sealed class NativeAotQuickStart : IAsyncLifetime
         {
             await _process.DisposeAsync(); // kills the binary and waits until it is gone
         }
+
+        if (Published is not null)
+        {
+            NativeAotPublisher.Release();
+        }
     }
 }
 
@@ -419,6 +451,11 @@ public sealed class NativeAotStore : IAsyncLifetime
         if (_replicas.Count > 0)
         {
             await FleetPostgres.DropSchemaAsync(_schema);
+        }
+
+        if (Published is not null)
+        {
+            NativeAotPublisher.Release();
         }
     }
 }
