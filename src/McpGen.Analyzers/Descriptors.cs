@@ -3,14 +3,13 @@ using Microsoft.CodeAnalysis;
 namespace McpGen.Analyzers;
 
 /// <summary>
-/// Every McpGen diagnostic. Ids are stable; each has a page under docs/diagnostics/ and a line in
+/// Every McpGen diagnostic. Ids are stable; each has a page under docs/diagnostics/ (its helpLinkUri:
+/// <see cref="HelpLinks.Base"/>, from the MSBuild property McpGenDiagnosticsHelpBaseUrl, + id + ".md") and a line in
 /// AnalyzerReleases.Unshipped.md. Errors only where the server cannot work as written; messages say what to do next.
 /// </summary>
 internal static class Descriptors
 {
     public const string Category = "McpGen";
-
-    private const string HelpLinkBase = "https://github.com/mcpgen/mcpgen/blob/main/docs/diagnostics/";
 
     public static readonly DiagnosticDescriptor ServerClassNotPartial = Create(
         DiagnosticIds.ServerClassNotPartial,
@@ -237,5 +236,5 @@ internal static class Descriptors
         description: "completion/complete is authorized by the handler it completes (its prompt or resource template), so callers never get suggestions for arguments of a handler they may not use. Attributes on the completion method itself are not read.");
 
     private static DiagnosticDescriptor Create(string id, DiagnosticSeverity severity, string title, string messageFormat, string description)
-        => new(id, title, messageFormat, Category, severity, isEnabledByDefault: true, description, HelpLinkBase + id + ".md");
+        => new(id, title, messageFormat, Category, severity, isEnabledByDefault: true, description, HelpLinks.Base + id + ".md");
 }

@@ -1,4 +1,5 @@
 using System.Reflection;
+using System.Xml.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 
@@ -25,7 +26,7 @@ public sealed class CatalogueTests
         DiagnosticDescriptor descriptor = Descriptors().Single(d => d.Id == id);
         string root = Root();
         Assert.Equal("McpGen", descriptor.Category);
-        Assert.EndsWith("/docs/diagnostics/" + id + ".md", descriptor.HelpLinkUri, StringComparison.Ordinal);
+        Assert.Equal(HelpLinkBase(root) + id + ".md", descriptor.HelpLinkUri);
         Assert.False(descriptor.Title.ToString().EndsWith('.'));
         string page = File.ReadAllText(Path.Combine(root, "docs", "diagnostics", id + ".md"));
         Assert.StartsWith($"# {id}: {descriptor.Title}\n", page, StringComparison.Ordinal);
@@ -47,6 +48,41 @@ public sealed class CatalogueTests
             int first = block.Key == 0 ? 1 : block.Key;
             Assert.Equal(Enumerable.Range(first, block.Count()), block.Order());
         }
+    }
+
+    [Fact]
+    public void Help_link_base_is_one_msbuild_property_pointing_at_docs_diagnostics()
+    {
+        string root = Root();
+        string baseUrl = HelpLinkBase(root);
+
+        Assert.True(Uri.TryCreate(baseUrl, UriKind.Absolute, out Uri? uri) && uri.Scheme == Uri.UriSchemeHttps, $"'{baseUrl}' is not an absolute https URL.");
+        Assert.EndsWith("/docs/diagnostics/", baseUrl, StringComparison.Ordinal);
+        // No descriptor spells a URL by hand: every link goes through the generated HelpLinks.Base.
+        Assert.DoesNotContain("https://", File.ReadAllText(Path.Combine(root, "src", "McpGen.Analyzers", "Descriptors.cs")), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Every_page_in_docs_diagnostics_belongs_to_a_rule()
+    {
+        var ids = Descriptors().Select(d => d.Id).ToHashSet(StringComparer.Ordinal);
+        string[] pages = Directory.GetFiles(Path.Combine(Root(), "docs", "diagnostics"), "*.md")
+            .Select(p => Path.GetFileNameWithoutExtension(p)!)
+            .Where(name => !string.Equals(name, "README", StringComparison.OrdinalIgnoreCase))
+            .Order(StringComparer.Ordinal)
+            .ToArray();
+
+        Assert.NotEmpty(pages);
+        Assert.All(pages, page => Assert.True(ids.Contains(page), $"docs/diagnostics/{page}.md has no rule: delete the page or add the descriptor."));
+        Assert.Equal(ids.Order(StringComparer.Ordinal), pages);
+    }
+
+    /// <summary>The one MSBuild property that holds the base URL (Directory.Build.props), read as MSBuild would.</summary>
+    private static string HelpLinkBase(string root)
+    {
+        XElement? property = XDocument.Load(Path.Combine(root, "Directory.Build.props")).Descendants("McpGenDiagnosticsHelpBaseUrl").SingleOrDefault();
+        Assert.True(property is not null, "Directory.Build.props must define McpGenDiagnosticsHelpBaseUrl (the base of every helpLinkUri).");
+        return property.Value.Trim();
     }
 
     private static IEnumerable<DiagnosticDescriptor> Descriptors()
