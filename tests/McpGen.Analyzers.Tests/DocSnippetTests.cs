@@ -134,10 +134,11 @@ public sealed partial class DocSnippetTests
     public async Task Every_csharp_block_of_README_and_docs_compiles_with_the_generator_and_the_analyzers()
     {
         string root = RepoRoot();
-        string[] pages = [Path.Combine(root, "README.md"), .. Directory.GetFiles(Path.Combine(root, "docs"), "*.md", SearchOption.AllDirectories).Order(StringComparer.Ordinal)];
+        string[] pages = [Path.Combine(root, "README.md"), Path.Combine(root, "src", "McpGen.PostgreSql", "README.md"), .. Directory.GetFiles(Path.Combine(root, "docs"), "*.md", SearchOption.AllDirectories).Order(StringComparer.Ordinal)];
         List<Snippet> snippets = pages.SelectMany(page => Extract(Path.GetRelativePath(root, page).Replace('\\', '/'), File.ReadAllText(page))).ToList();
         Assert.Contains(snippets, s => s.Path == "README.md");
         Assert.Contains(snippets, s => s.Path == "docs/handlers.md");
+        Assert.Contains(snippets, s => s.Path == "src/McpGen.PostgreSql/README.md");
 
         var failures = new List<string>();
         foreach (Snippet snippet in snippets)

@@ -92,6 +92,52 @@ public sealed class PackageTests : IDisposable
         Assert.Matches(@"PushServer\.cs\(7,\d+\): error MCPG0013", broken.StdOut);
     }
 
+    [Fact]
+    public async Task Both_packages_pack_without_warnings_and_carry_readme_license_and_repository_metadata()
+    {
+        string version = "0.0.0-meta." + Environment.ProcessId;
+        string feed = Directory.CreateDirectory(Path.Combine(_work, "meta-feed")).FullName;
+        foreach (string project in new[] { "McpGen.Runtime", "McpGen.PostgreSql" })
+        {
+            ProcessRunner.Result pack = await ProcessRunner.RunAsync(
+                "dotnet",
+                ["pack", Path.Combine(RepoPaths.Root, "src", project, project + ".csproj"), "-c", BuildInfo.Configuration, "--no-build", "-o", feed, $"-p:PackageVersion={version}"],
+                RepoPaths.Root,
+                TimeSpan.FromMinutes(4));
+            Assert.True(pack.ExitCode == 0, pack.Describe());
+            Assert.DoesNotContain(" warning ", pack.StdOut + pack.StdErr, StringComparison.OrdinalIgnoreCase);
+        }
+
+        foreach (string id in new[] { "McpGen", "McpGen.PostgreSql" })
+        {
+            using ZipArchive zip = ZipFile.OpenRead(Path.Combine(feed, $"{id}.{version}.nupkg"));
+            XDocument nuspec;
+            using (Stream stream = zip.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).Open())
+            {
+                nuspec = XDocument.Load(stream);
+            }
+
+            XNamespace ns = nuspec.Root!.GetDefaultNamespace();
+            XElement metadata = nuspec.Root.Element(ns + "metadata")!;
+            string readme = metadata.Element(ns + "readme")?.Value ?? "";
+            Assert.True(readme.Length > 0, $"{id}: no readme");
+            Assert.Contains(zip.Entries, e => e.FullName == readme);
+            Assert.False(string.IsNullOrWhiteSpace(metadata.Element(ns + "description")?.Value), $"{id}: no description");
+            Assert.Contains("mcp", metadata.Element(ns + "tags")?.Value ?? "", StringComparison.Ordinal);
+            Assert.Equal("MIT", metadata.Element(ns + "license")?.Value);
+            XElement repository = metadata.Element(ns + "repository") ?? throw new Xunit.Sdk.XunitException($"{id}: no repository");
+            Assert.StartsWith("https://", repository.Attribute("url")?.Value ?? "", StringComparison.Ordinal);
+            Assert.Equal("git", repository.Attribute("type")?.Value);
+
+            if (id == "McpGen.PostgreSql")
+            {
+                // The McpGen dependency keeps its analyzers: installing only the store package still brings the generator.
+                XElement dependency = nuspec.Descendants(ns + "dependency").Single(d => d.Attribute("id")!.Value == "McpGen");
+                Assert.DoesNotContain("Analyzers", dependency.Attribute("exclude")?.Value ?? "", StringComparison.Ordinal);
+            }
+        }
+    }
+
     private static void AssertPackageLayout(string nupkg)
     {
         using ZipArchive zip = ZipFile.OpenRead(nupkg);
