@@ -81,28 +81,23 @@ internal static class McpAuthorizationResponses
     private static string ScopeClause(McpAuthorization authorization)
         => authorization.Scopes.Count == 0 ? "" : $" with the scope '{authorization.ScopeText}'";
 
-    private static string Quoted(string value) => value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal);
-
-    /// <summary>Challenges or forbids through the default authentication scheme; <see langword="false"/> when there is none.</summary>
-    private static async Task<bool> SchemeAsync(HttpContext http, bool challenge)
+    /// <summary>Challenges or forbids through the default authentication scheme; without one, sets 401 or 403 itself.</summary>
+    private static async Task SchemeAsync(HttpContext http, bool challenge)
     {
-        if (http.RequestServices.GetService(typeof(IAuthenticationService)) is null)
+        if (http.RequestServices.GetService(typeof(IAuthenticationService)) is not null)
         {
-            http.Response.StatusCode = challenge ? StatusCodes.Status401Unauthorized : StatusCodes.Status403Forbidden;
-            return false;
+            try
+            {
+                await (challenge ? http.ChallengeAsync() : http.ForbidAsync()).ConfigureAwait(false);
+                return;
+            }
+            catch (InvalidOperationException)
+            {
+                // No default challenge/forbid scheme is configured.
+            }
         }
 
-        try
-        {
-            await (challenge ? http.ChallengeAsync() : http.ForbidAsync()).ConfigureAwait(false);
-            return true;
-        }
-        catch (InvalidOperationException)
-        {
-            // No default challenge/forbid scheme is configured.
-            http.Response.StatusCode = challenge ? StatusCodes.Status401Unauthorized : StatusCodes.Status403Forbidden;
-            return false;
-        }
+        http.Response.StatusCode = challenge ? StatusCodes.Status401Unauthorized : StatusCodes.Status403Forbidden;
     }
 }
 
