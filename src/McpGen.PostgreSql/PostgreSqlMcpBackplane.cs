@@ -18,14 +18,20 @@ using McpGen.Streaming;
 namespace McpGen.PostgreSql;
 
 /// <summary>
-/// The <see cref="IMcpBackplane"/> across replicas: PostgreSQL <c>LISTEN</c>/<c>NOTIFY</c> on one PostgreSQL channel
-/// (<see cref="PostgreSqlMcpOptions.NotifyChannel"/>), every backplane channel multiplexed on it as the payload
-/// <c>channel|message</c>. Register it with <c>services.AddMcpGenPostgreSql(connectionString)</c>.
+/// The <see cref="IMcpBackplane"/> across replicas: PostgreSQL <c>LISTEN</c>/<c>NOTIFY</c>. Broadcast channels are
+/// multiplexed on one PostgreSQL channel (<see cref="PostgreSqlMcpOptions.NotifyChannel"/>) as the payload
+/// <c>channel|message</c>; an addressed channel <c>@{address}:{topic}</c> (<see cref="McpBackplaneChannels"/>) is sent on
+/// the PostgreSQL channel <c>{NotifyChannel}_{address}</c> (the prefix shortened so the name has at most 63 bytes), which
+/// only the processes with a subscriber of that address listen to. Register it with
+/// <c>services.AddMcpGenPostgreSql(connectionString)</c>.
 /// </summary>
 /// <remarks>
 /// <para>
 /// Each process holds one dedicated connection that listens (opened by the first subscription) and dispatches to its
-/// local subscribers; publishing uses a pooled connection. A message that is not UTF-8 text, or is larger than a
+/// local subscribers; publishing uses a pooled connection. The listening connection listens on the broadcast channel and
+/// on each address this process has subscribed to since it started (addresses are few and long-lived: a replica's node
+/// ids and feeds; an address stays listened until the backplane is disposed); a subscription to a new address is active
+/// once its <c>LISTEN</c> ran. A message that is not UTF-8 text, or is larger than a
 /// <c>NOTIFY</c> payload can carry (about 7900 bytes with the channel), is stored in the <c>payloads</c> table and the
 /// notification carries its id (<c>channel*id</c>); receivers read it once per process and old rows are deleted after
 /// <see cref="PostgreSqlMcpOptions.PayloadRetention"/>. Notifications are delivered in commit order, so the messages
@@ -34,7 +40,8 @@ namespace McpGen.PostgreSql;
 /// <para>
 /// When the listening connection drops, the backplane reconnects with backoff (100 ms doubling to 5 s) and listens
 /// again; subscriptions stay registered and receive again once it is back. Messages published while this replica was
-/// not listening do not reach it (delivery is best effort; what must survive is in the store's event log).
+/// not listening do not reach it (delivery is best effort; what must survive is in the store's event log):
+/// <see cref="OnReconnected"/> callbacks run once it listens again, so streams re-read the log.
 /// <see cref="PublishAsync"/>, and <see cref="SubscribeAsync"/> while the listener is down, throw
 /// <see cref="McpStoreUnavailableException"/> within <see cref="PostgreSqlMcpOptions.ConnectTimeout"/>; they never hang.
 /// </para>
@@ -52,12 +59,16 @@ public sealed class PostgreSqlMcpBackplane : IMcpBackplane, Microsoft.Extensions
     private readonly bool _ownsDatabase;
     private readonly ILogger _logger;
     private readonly string _notifyChannel;
-    private readonly string _listenSql;
+    private readonly string _wakeChannel;
     private readonly string _byReferenceSql;
     private readonly string _fetchSql;
     private readonly string _removePayloadsSql;
     private readonly ConcurrentDictionary<string, ImmutableArray<Subscription>> _channels = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ImmutableArray<Subscription>>.AlternateLookup<ReadOnlySpan<char>> _channelsBySpan;
+    private readonly ConcurrentDictionary<string, string> _addressChannels = new(StringComparer.Ordinal);
+    private readonly System.Collections.Generic.Dictionary<string, TaskCompletionSource> _addresses = new(StringComparer.Ordinal);
+    private readonly System.Collections.Generic.HashSet<string> _listened = new(StringComparer.Ordinal);
+    private readonly McpBackplaneReconnects _reconnects = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly Lock _gate = new();
     private TaskCompletionSource _listening = NewSignal();
@@ -80,7 +91,7 @@ public sealed class PostgreSqlMcpBackplane : IMcpBackplane, Microsoft.Extensions
         _ownsDatabase = ownsDatabase;
         _logger = logger ?? NullLogger.Instance;
         _notifyChannel = database.Options.EffectiveNotifyChannel;
-        _listenSql = $"LISTEN \"{_notifyChannel}\"";
+        _wakeChannel = NotifyChannelOf(_notifyChannel, "w" + Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(6)).ToLowerInvariant());
         string s = database.Schema;
         _byReferenceSql = $"""
             WITH p AS (INSERT INTO {s}.payloads (data) VALUES ($3) RETURNING id)
@@ -109,7 +120,7 @@ public sealed class PostgreSqlMcpBackplane : IMcpBackplane, Microsoft.Extensions
                     {
                         Parameters =
                         {
-                            new NpgsqlParameter<string> { TypedValue = self._notifyChannel },
+                            new NpgsqlParameter<string> { TypedValue = self.NotifyChannelFor(state.Channel) },
                             new NpgsqlParameter<string> { TypedValue = InlinePayload(state.Channel, state.Message.Span) },
                         },
                     };
@@ -120,7 +131,7 @@ public sealed class PostgreSqlMcpBackplane : IMcpBackplane, Microsoft.Extensions
                     {
                         Parameters =
                         {
-                            new NpgsqlParameter<string> { TypedValue = self._notifyChannel },
+                            new NpgsqlParameter<string> { TypedValue = self.NotifyChannelFor(state.Channel) },
                             new NpgsqlParameter<string> { TypedValue = state.Channel + "*" },
                             new NpgsqlParameter<ReadOnlyMemory<byte>> { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bytea, TypedValue = state.Message },
                         },
@@ -154,6 +165,10 @@ public sealed class PostgreSqlMcpBackplane : IMcpBackplane, Microsoft.Extensions
         try
         {
             await WaitUntilListeningAsync(cancellationToken).ConfigureAwait(false);
+            if (McpBackplaneChannels.AddressOf(channel) is { IsEmpty: false } address)
+            {
+                await ListenToAddressAsync(address.ToString(), cancellationToken).ConfigureAwait(false);
+            }
         }
         catch
         {
@@ -246,6 +261,165 @@ public sealed class PostgreSqlMcpBackplane : IMcpBackplane, Microsoft.Extensions
         return new(failure, $"McpGen backplane: the LISTEN connection on channel '{_notifyChannel}' is reconnecting ({last?.Message ?? "not connected yet"}); notifications from other replicas do not arrive until it is back.", last);
     }
 
+    /// <summary>What this replica received from other replicas (and itself), delivered and dropped.</summary>
+    public McpBackplaneCounters Counters { get; } = new();
+
+    /// <inheritdoc/>
+    public IDisposable OnReconnected(Action callback) => _reconnects.Add(callback);
+
+    /// <summary>The PostgreSQL channels the listening connection listens on now (for tests).</summary>
+    internal string[] ListenedChannels
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _listened];
+            }
+        }
+    }
+
+    /// <summary>The PostgreSQL channel that carries <paramref name="channel"/>: its address's, or the broadcast one.</summary>
+    internal string NotifyChannelFor(string channel)
+    {
+        ReadOnlySpan<char> address = McpBackplaneChannels.AddressOf(channel);
+        if (address.IsEmpty)
+        {
+            return _notifyChannel;
+        }
+
+        var lookup = _addressChannels.GetAlternateLookup<ReadOnlySpan<char>>();
+        if (!lookup.TryGetValue(address, out string? name))
+        {
+            name = NotifyChannelOf(_notifyChannel, address.ToString());
+            _addressChannels.TryAdd(address.ToString(), name);
+        }
+
+        return name;
+    }
+
+    /// <summary><c>{prefix}_{suffix}</c>, the prefix shortened so the name has at most 63 bytes (the channel names are ASCII).</summary>
+    private static string NotifyChannelOf(string prefix, string suffix)
+        => string.Concat(prefix.AsSpan(0, Math.Min(prefix.Length, 63 - 1 - suffix.Length)), "_", suffix);
+
+    /// <summary>
+    /// Makes the listening connection listen on an address's channel (once per process) and waits until it does, at most
+    /// <see cref="PostgreSqlMcpOptions.ConnectTimeout"/>.
+    /// </summary>
+    private async Task ListenToAddressAsync(string address, CancellationToken cancellationToken)
+    {
+        TaskCompletionSource? ready;
+        bool added = false;
+        lock (_gate)
+        {
+            if (!_addresses.TryGetValue(address, out ready))
+            {
+                ready = NewSignal();
+                _addresses.Add(address, ready);
+                added = true;
+            }
+        }
+
+        if (ready.Task.IsCompletedSuccessfully)
+        {
+            return;
+        }
+
+        if (added)
+        {
+            // Wake the listener (it waits for notifications) so it issues the LISTEN now; if the database is down, the
+            // next connection listens on every known address anyway.
+            try
+            {
+                await _database.RunAsync(
+                    (Channel: _wakeChannel, Token: cancellationToken),
+                    static async (connection, state, cancellationToken) =>
+                    {
+                        await using NpgsqlCommand command = new("SELECT pg_notify($1, '')", connection)
+                        {
+                            Parameters = { new NpgsqlParameter<string> { TypedValue = state.Channel } },
+                        };
+                        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                        return true;
+                    },
+                    idempotent: true,
+                    cancellationToken).ConfigureAwait(false);
+            }
+            catch (McpStoreUnavailableException)
+            {
+                // Waited for below: the reconnect listens on it.
+            }
+        }
+
+        try
+        {
+            await ready.Task.WaitAsync(_database.Options.ConnectTimeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException e)
+        {
+            throw _database.Unavailable(Volatile.Read(ref _lastListenError) ?? e);
+        }
+    }
+
+    /// <summary>The LISTEN commands for the channels not listened on yet (with what to complete); under the gate.</summary>
+    private (string Sql, System.Collections.Generic.List<(string Channel, TaskCompletionSource? Ready)> Pending)? PendingListens()
+    {
+        System.Collections.Generic.List<(string, TaskCompletionSource?)>? pending = null;
+        lock (_gate)
+        {
+            foreach (string channel in new[] { _notifyChannel, _wakeChannel })
+            {
+                if (!_listened.Contains(channel))
+                {
+                    (pending ??= []).Add((channel, null));
+                }
+            }
+
+            foreach (var address in _addresses)
+            {
+                string channel = NotifyChannelFor("@" + address.Key + ":");
+                if (!_listened.Contains(channel))
+                {
+                    (pending ??= []).Add((channel, address.Value));
+                }
+            }
+        }
+
+        if (pending is null)
+        {
+            return null;
+        }
+
+        var sql = new StringBuilder();
+        foreach ((string channel, _) in pending)
+        {
+            sql.Append("LISTEN \"").Append(channel).Append("\";");
+        }
+
+        return (sql.ToString(), pending);
+    }
+
+    /// <summary>Issues the pending LISTEN commands on the listening connection.</summary>
+    private async Task ListenPendingAsync(NpgsqlConnection connection, CancellationToken stopping)
+    {
+        while (PendingListens() is { } pending)
+        {
+            await using (var listen = new NpgsqlCommand(pending.Sql, connection))
+            {
+                await listen.ExecuteNonQueryAsync(stopping).ConfigureAwait(false);
+            }
+
+            lock (_gate)
+            {
+                foreach ((string channel, TaskCompletionSource? ready) in pending.Pending)
+                {
+                    _listened.Add(channel);
+                    ready?.TrySetResult();
+                }
+            }
+        }
+    }
+
     /// <summary>How many times the listener connected and issued LISTEN (1 + reconnects; for tests).</summary>
     internal int ListenCount => Volatile.Read(ref _listens);
 
@@ -333,17 +507,21 @@ public sealed class PostgreSqlMcpBackplane : IMcpBackplane, Microsoft.Extensions
             {
                 connection = await _database.OpenAsync(stopping).ConfigureAwait(false);
                 connection.Notification += OnNotification;
-                await using (var listen = new NpgsqlCommand(_listenSql, connection))
-                {
-                    await listen.ExecuteNonQueryAsync(stopping).ConfigureAwait(false);
-                }
+                await ListenPendingAsync(connection, stopping).ConfigureAwait(false);
 
                 delay = FirstReconnectDelay;
-                Interlocked.Increment(ref _listens);
+                bool reconnect = Interlocked.Increment(ref _listens) > 1;
                 SetListening();
                 PostgreSqlMcpLog.Listening(_logger, _notifyChannel);
+                if (reconnect)
+                {
+                    // Listening again: whatever was published meanwhile is lost here; streams re-read their event logs.
+                    _reconnects.Raise();
+                }
+
                 while (true)
                 {
+                    await ListenPendingAsync(connection, stopping).ConfigureAwait(false);
                     if (!await connection.WaitAsync(KeepAliveInterval, stopping).ConfigureAwait(false))
                     {
                         // Idle: prove the connection still works (a dead peer is otherwise noticed only by TCP, much later).
@@ -358,6 +536,11 @@ public sealed class PostgreSqlMcpBackplane : IMcpBackplane, Microsoft.Extensions
             }
             catch (Exception e)
             {
+                lock (_gate)
+                {
+                    _listened.Clear();
+                }
+
                 SetNotListening(e);
                 await CloseAsync(connection).ConfigureAwait(false);
                 connection = null;
@@ -430,6 +613,11 @@ public sealed class PostgreSqlMcpBackplane : IMcpBackplane, Microsoft.Extensions
     /// <summary>Runs on the listening connection's read loop: only parses and queues, never waits.</summary>
     private void OnNotification(object sender, NpgsqlNotificationEventArgs e)
     {
+        if (e.Channel == _wakeChannel)
+        {
+            return; // a subscription to a new address woke the listener
+        }
+
         ReadOnlySpan<char> payload = e.Payload;
         int separator = payload.IndexOfAny('|', '*');
         if (separator <= 0)
@@ -438,7 +626,9 @@ public sealed class PostgreSqlMcpBackplane : IMcpBackplane, Microsoft.Extensions
             return;
         }
 
-        if (!_channelsBySpan.TryGetValue(payload[..separator], out ImmutableArray<Subscription> subscribers) || subscribers.IsDefaultOrEmpty)
+        bool delivered = _channelsBySpan.TryGetValue(payload[..separator], out ImmutableArray<Subscription> subscribers) && !subscribers.IsDefaultOrEmpty;
+        Counters.Record(payload[..separator], delivered);
+        if (!delivered)
         {
             return;
         }

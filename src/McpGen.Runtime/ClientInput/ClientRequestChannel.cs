@@ -40,7 +40,7 @@ internal sealed class SseClientRequestChannel(SseRequestStream stream, PendingCl
 
     public async Task<byte[]> RequestAsync(string method, byte[] parameters, CancellationToken cancellationToken)
     {
-        using PendingClientRequest request = pending.Register(sessionId);
+        using PendingClientRequest request = pending.Register(sessionId, stream.SessionLog?.Node);
         byte[] message = Build(w =>
         {
             w.WriteString("id"u8, request.Id);

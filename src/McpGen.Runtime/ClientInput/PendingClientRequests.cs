@@ -28,10 +28,14 @@ internal sealed class PendingClientRequests
     /// <summary>How many requests wait for an answer.</summary>
     public int Count => _pending.Count;
 
-    /// <summary>Registers a request asked of <paramref name="sessionId"/> under a new unique id.</summary>
-    public PendingClientRequest Register(string sessionId)
+    /// <summary>
+    /// Registers a request asked of <paramref name="sessionId"/> under a new unique id. With <paramref name="node"/> (the
+    /// asking replica's backplane address), the id is <c>mcpgen-{session tag}.{node}.{random}</c>, so the replica that
+    /// receives the answer sends it to that node alone (<see cref="NodeOf"/>).
+    /// </summary>
+    public PendingClientRequest Register(string sessionId, string? node = null)
     {
-        string prefix = IdPrefix + SessionTag(sessionId) + ".";
+        string prefix = IdPrefix + SessionTag(sessionId) + "." + (McpGen.Sessions.McpBackplaneChannels.IsAddress(node) ? node + "." : "");
         Span<byte> random = stackalloc byte[16];
         while (true)
         {
@@ -68,6 +72,30 @@ internal sealed class PendingClientRequests
     /// </summary>
     public static bool MayBelongTo(ReadOnlySpan<byte> rawId, string sessionId)
         => TryReadId(rawId, out string? id) && id.AsSpan(IdPrefix.Length).StartsWith(SessionTag(sessionId) + ".", StringComparison.Ordinal);
+
+    /// <summary>
+    /// The node named in a request id (see <see cref="Register"/>), or <see langword="null"/> when it names none or is not a
+    /// request id of this server. Only the form is checked: a forged id can name only a node's reply channel, where the
+    /// session check of <see cref="TryComplete"/> still applies.
+    /// </summary>
+    public static string? NodeOf(ReadOnlySpan<byte> rawId)
+    {
+        if (!TryReadId(rawId, out string? id))
+        {
+            return null;
+        }
+
+        ReadOnlySpan<char> rest = id.AsSpan(IdPrefix.Length);
+        int first = rest.IndexOf('.');
+        if (first < 0)
+        {
+            return null;
+        }
+
+        rest = rest[(first + 1)..];
+        int second = rest.IndexOf('.');
+        return second > 0 && McpGen.Sessions.McpBackplaneChannels.IsAddress(rest[..second]) ? rest[..second].ToString() : null;
+    }
 
     /// <summary>The session's tag in request ids: 9 bytes of SHA-256 of the session id, base64url (12 characters).</summary>
     private static string SessionTag(string sessionId)

@@ -127,6 +127,10 @@ internal sealed class ObservedBackplane(IMcpBackplane inner) : IMcpBackplane
 
     public IMcpBackplane Inner => inner;
 
+    public IDisposable OnReconnected(Action callback) => inner.OnReconnected(callback);
+
+    public McpBackplaneCounters? Counters => inner.Counters;
+
     public ValueTask PublishAsync(string channel, ReadOnlyMemory<byte> message, CancellationToken cancellationToken)
         => McpTelemetry.StoreObserved ? PublishObservedAsync(channel, message, cancellationToken) : inner.PublishAsync(channel, message, cancellationToken);
 

@@ -90,7 +90,7 @@ internal sealed class McpInvoker(McpServerResults results, JsonSerializerOptions
         bool channel = takesContext && !era.IsModern && session is not null;
         SseRequestStream? stream = progress || logThreshold is not null || channel
             ? responder.OpenStream(caller.Aborted, progress ? message.Raw(message.ProgressToken) : default, logThreshold,
-                session is { } logged && !caller.HttpSse ? logged.Runtime.OpenRequestStream(logged.State) : null)
+                session is { } logged && !caller.HttpSse ? logged.Runtime.OpenRequestStream(logged.State, message.RawMemory(message.Id)) : null)
             : null;
 
         ReadOnlyMemory<byte> capabilities = session is not null ? caller.SessionCapabilities : default;
@@ -305,6 +305,7 @@ internal sealed class McpInvoker(McpServerResults results, JsonSerializerOptions
             // clientInfo decoded before the body goes back to the pool.
             request.Detach(decode: takesContext);
             ResponseBuffer.Return(buffer);
+            stream?.SessionLog?.End();
             if (tracked is not null)
             {
                 dropped.Dispose(); // waits for a running callback, so the source is not cancelled after it is disposed

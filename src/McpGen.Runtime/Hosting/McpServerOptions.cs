@@ -145,6 +145,7 @@ public sealed class McpServerOptions
         Check(IsTimeout(sessions.ClientRequestTimeout), "Sessions.ClientRequestTimeout", sessions.ClientRequestTimeout, "positive or Timeout.InfiniteTimeSpan (default 10 min)");
         Check(sessions.StreamRetryInterval >= TimeSpan.Zero, "Sessions.StreamRetryInterval", sessions.StreamRetryInterval, "zero or positive (default 1 s)");
         Check(sessions.StoreCacheDuration >= TimeSpan.Zero, "Sessions.StoreCacheDuration", sessions.StoreCacheDuration, "zero or positive (default 5 s)");
+        Check(sessions.CallLeaseDuration >= TimeSpan.FromMilliseconds(100), "Sessions.CallLeaseDuration", sessions.CallLeaseDuration, "at least 100 ms (default 15 s)");
         return problems;
     }
 }

@@ -31,7 +31,7 @@ internal static class McpServerOptionsBinder
         nameof(McpSessionOptions.MaxConcurrentCallsPerSession), nameof(McpSessionOptions.MaxStreamsPerSession),
         nameof(McpSessionOptions.EventLogCapacity), nameof(McpSessionOptions.ClientRequestTimeout),
         nameof(McpSessionOptions.StreamRetryInterval), nameof(McpSessionOptions.StoreCacheDuration),
-        nameof(McpSessionOptions.SessionlessFallback),
+        nameof(McpSessionOptions.SessionlessFallback), nameof(McpSessionOptions.CallLeaseDuration),
     ];
 
     /// <summary>Applies the values in <paramref name="section"/>; throws listing every key it could not use.</summary>
@@ -68,6 +68,7 @@ internal static class McpServerOptionsBinder
         inner.Duration(nameof(McpSessionOptions.ClientRequestTimeout), v => s.ClientRequestTimeout = v);
         inner.Duration(nameof(McpSessionOptions.StreamRetryInterval), v => s.StreamRetryInterval = v);
         inner.Duration(nameof(McpSessionOptions.StoreCacheDuration), v => s.StoreCacheDuration = v);
+        inner.Duration(nameof(McpSessionOptions.CallLeaseDuration), v => s.CallLeaseDuration = v);
         inner.Bool(nameof(McpSessionOptions.SessionlessFallback), v => s.SessionlessFallback = v);
 
         if (reader.Problems.Count > 0)

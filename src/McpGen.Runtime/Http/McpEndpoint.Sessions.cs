@@ -212,7 +212,7 @@ internal sealed partial class McpEndpoint
             // Store-backed: the call waiting for this answer may run on another replica (the client's POST landed here).
             if (_sessions!.IsShared)
             {
-                await _sessions.Replies.PublishAsync(session.Id, message.Body, cancellationToken).ConfigureAwait(false);
+                await _sessions.Replies.PublishAsync(session.Id, rawId, message.Body, cancellationToken).ConfigureAwait(false);
             }
             else
             {

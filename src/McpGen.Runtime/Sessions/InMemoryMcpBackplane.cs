@@ -13,17 +13,23 @@ namespace McpGen.Sessions;
 
 /// <summary>
 /// The in-process <see cref="IMcpBackplane"/>: delivers to subscribers of this process only (one replica, or tests).
-/// Each subscription has its own queue and pump, so a slow handler delays only its own messages.
+/// Each subscription has its own queue and pump, so a slow handler delays only its own messages. Every channel is
+/// delivered only to its subscribers, so addressed and broadcast channels cost the same here.
 /// </summary>
 public sealed class InMemoryMcpBackplane : IMcpBackplane
 {
     private readonly ConcurrentDictionary<string, ImmutableArray<Subscription>> _channels = new(StringComparer.Ordinal);
 
+    /// <summary>What this process published (each message reaches this process once; delivered when it had a subscriber).</summary>
+    public McpBackplaneCounters Counters { get; } = new();
+
     /// <inheritdoc/>
     public ValueTask PublishAsync(string channel, ReadOnlyMemory<byte> message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(channel);
-        if (_channels.TryGetValue(channel, out ImmutableArray<Subscription> subscribers) && !subscribers.IsDefaultOrEmpty)
+        bool delivered = _channels.TryGetValue(channel, out ImmutableArray<Subscription> subscribers) && !subscribers.IsDefaultOrEmpty;
+        Counters.Record(channel, delivered);
+        if (delivered)
         {
             byte[] copy = message.ToArray();
             foreach (Subscription subscriber in subscribers)

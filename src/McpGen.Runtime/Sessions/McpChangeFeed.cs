@@ -42,7 +42,7 @@ internal readonly record struct McpChange(McpChangeKind Kind, string? Uri)
 
 /// <summary>
 /// The change feed of one server: changes published by <see cref="McpChangeNotifier{TServer}"/> on any replica arrive
-/// on the backplane channel <c>changes:{server name}</c>, and the feed hands them to the streams held by this replica
+/// on the addressed backplane channel <see cref="Channel"/>, and the feed hands them to the streams held by this replica
 /// (legacy GET streams, <c>subscriptions/listen</c> streams). Subscribes to the backplane on first use.
 /// </summary>
 internal sealed class McpChangeFeed(IMcpBackplane backplane, string serverName)
@@ -52,7 +52,17 @@ internal sealed class McpChangeFeed(IMcpBackplane backplane, string serverName)
     private Task<IAsyncDisposable>? _subscription;
     private long _next;
 
-    public static string Channel(string serverName) => "changes:" + serverName;
+    /// <summary>
+    /// The addressed channel <c>@{feed}:changes:{server}</c>: the feed address (<c>f</c> and 10 characters of a digest of
+    /// the server name) is listened to only by the replicas that hold a listen or GET stream of the server (the feed
+    /// subscribes on its first listener), so a change reaches those and no other replica.
+    /// </summary>
+    public static string Channel(string serverName)
+    {
+        byte[] digest = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(serverName));
+        string address = "f" + System.Buffers.Text.Base64Url.EncodeToString(digest.AsSpan(0, 8))[..10];
+        return McpBackplaneChannels.Addressed(address, "changes:" + serverName);
+    }
 
     /// <summary>Adds a listener (called on the backplane's thread; must not block) and makes sure the feed is subscribed.</summary>
     public async ValueTask<IDisposable> ListenAsync(Action<McpChange> listener)

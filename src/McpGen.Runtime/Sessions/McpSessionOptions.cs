@@ -51,6 +51,15 @@ public sealed class McpSessionOptions
     public TimeSpan StoreCacheDuration { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
+    /// How long a replica's lease on the calls it runs lasts without renewal (store-backed servers; renewed every third of
+    /// it while a call runs). A client that resumes a call's stream on another replica after the replica running the call
+    /// died gets the stream's logged events and then, within this time, a JSON-RPC error for the call (the worker replica
+    /// was lost; retry if safe) instead of waiting forever. Default 15 seconds; at least 100 ms. Replicas' clocks must
+    /// agree to well within it.
+    /// </summary>
+    public TimeSpan CallLeaseDuration { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>
     /// Serve a request that carries no <c>Mcp-Session-Id</c> statelessly when it needs no session (<c>tools/list</c>, a
     /// tool without server-to-client traffic), with a warning log, instead of 400: for clients and proxies that drop the
     /// header. Off by default.

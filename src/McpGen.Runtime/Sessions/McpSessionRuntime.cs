@@ -43,6 +43,9 @@ internal sealed class McpSessionRuntime : IAsyncDisposable
     private Task<IAsyncDisposable>? _cancelSubscription;
     private Task<IAsyncDisposable>? _replySubscription;
     private Task<IAsyncDisposable>? _invalidateSubscription;
+    private Task<IAsyncDisposable>? _nodeCancelSubscription;
+    private Task<IAsyncDisposable>? _nodeReplySubscription;
+    private Task<IAsyncDisposable>? _followSubscription;
 
     public McpSessionRuntime(McpSessionMode mode, McpSessionOptions options, IMcpSessionStore store, IMcpBackplane backplane, ILogger logger, McpGen.ClientInput.PendingClientRequests? pending = null)
     {
@@ -67,6 +70,11 @@ internal sealed class McpSessionRuntime : IAsyncDisposable
         Span<byte> random = stackalloc byte[6];
         RandomNumberGenerator.Fill(random);
         _streamPrefix = Base64Url.EncodeToString(random);
+        Leases = new CallLeases(this, logger);
+        if (IsShared)
+        {
+            Calls.RunnerOf = Leases.RunnerOfAsync;
+        }
 
         // Expired sessions leave memory (and the store) even when nobody asks for them again.
         TimeSpan sweep = options.IdleTimeout > TimeSpan.Zero
@@ -87,6 +95,15 @@ internal sealed class McpSessionRuntime : IAsyncDisposable
     public IMcpBackplane Backplane { get; }
 
     public string ReplicaId { get; }
+
+    /// <summary>
+    /// This runtime's backplane address: the random prefix of its stream ids (8 base64url characters, new at every
+    /// start). Addressed messages for its calls (answers, cancellations, stream events) go to <c>@{NodeId}:...</c>.
+    /// </summary>
+    public string NodeId => _streamPrefix;
+
+    /// <summary>The calls with resumable streams that run here, their leases, and who follows their streams.</summary>
+    public CallLeases Leases { get; }
 
     /// <summary>The running calls of this endpoint's sessions on this replica.</summary>
     public SessionCallRegistry Calls { get; }
@@ -121,7 +138,9 @@ internal sealed class McpSessionRuntime : IAsyncDisposable
     {
         // Every request of a store-backed session calls this: once subscribed, no lock.
         if (!IsShared || (Ready(Volatile.Read(ref _cancelSubscription))
-            && (!Replies.Active || Ready(Volatile.Read(ref _replySubscription)))
+            && Ready(Volatile.Read(ref _nodeCancelSubscription))
+            && Ready(Volatile.Read(ref _followSubscription))
+            && (!Replies.Active || (Ready(Volatile.Read(ref _replySubscription)) && Ready(Volatile.Read(ref _nodeReplySubscription))))
             && (!_sessions.Caches || Ready(Volatile.Read(ref _invalidateSubscription)))))
         {
             return Task.CompletedTask;
@@ -134,9 +153,24 @@ internal sealed class McpSessionRuntime : IAsyncDisposable
                 _cancelSubscription = Backplane.SubscribeAsync(SessionCallRegistry.CancelChannel, Calls.OnRemoteCancel, CancellationToken.None).AsTask();
             }
 
+            if (NeedsStart(_nodeCancelSubscription))
+            {
+                _nodeCancelSubscription = Backplane.SubscribeAsync(SessionCallRegistry.NodeChannel(NodeId), Calls.OnRemoteCancel, CancellationToken.None).AsTask();
+            }
+
+            if (NeedsStart(_followSubscription))
+            {
+                _followSubscription = Backplane.SubscribeAsync(CallLeases.FollowChannel(NodeId), Leases.OnFollow, CancellationToken.None).AsTask();
+            }
+
             if (Replies.Active && NeedsStart(_replySubscription))
             {
                 _replySubscription = Backplane.SubscribeAsync(ClientReplyRouter.ReplyChannel, Replies.OnRemoteReply, CancellationToken.None).AsTask();
+            }
+
+            if (Replies.Active && NeedsStart(_nodeReplySubscription))
+            {
+                _nodeReplySubscription = Backplane.SubscribeAsync(ClientReplyRouter.NodeChannel(NodeId), Replies.OnRemoteReply, CancellationToken.None).AsTask();
             }
 
             if (_sessions.Caches && NeedsStart(_invalidateSubscription))
@@ -145,12 +179,18 @@ internal sealed class McpSessionRuntime : IAsyncDisposable
                 _invalidateSubscription = Backplane.SubscribeAsync(CachedSessionStore.InvalidateChannel, _sessions.OnInvalidate, CancellationToken.None).AsTask();
             }
 
-            if (Started(_cancelSubscription) && Started(_replySubscription) && Started(_invalidateSubscription))
+            if (Started(_cancelSubscription) && Started(_replySubscription) && Started(_invalidateSubscription)
+                && Started(_nodeCancelSubscription) && Started(_nodeReplySubscription) && Started(_followSubscription))
             {
                 return Task.CompletedTask;
             }
 
-            var starting = new System.Collections.Generic.List<Task>(3) { _cancelSubscription! };
+            var starting = new System.Collections.Generic.List<Task>(6) { _cancelSubscription!, _nodeCancelSubscription!, _followSubscription! };
+            if (_nodeReplySubscription is not null)
+            {
+                starting.Add(_nodeReplySubscription);
+            }
+
             if (_replySubscription is not null)
             {
                 starting.Add(_replySubscription);
@@ -236,14 +276,22 @@ internal sealed class McpSessionRuntime : IAsyncDisposable
     /// <summary>A stream id unique across replicas and restarts: random per process, then a counter.</summary>
     public string NewStreamId() => _streamPrefix + Interlocked.Increment(ref _streams).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-    /// <summary>The event log of a new request stream of <paramref name="session"/>.</summary>
-    public SessionStreamLog OpenRequestStream(McpSessionState session)
-        => new(this, session.Id, NewStreamId(), McpProtocolVersions.HasResumablePriming(session.ProtocolVersion));
+    /// <summary>
+    /// The event log of a new request stream of <paramref name="session"/>, for the call whose JSON-RPC id is
+    /// <paramref name="rawRequestId"/>: registered as running here (see <see cref="CallLeases"/>) until
+    /// <see cref="SessionStreamLog.End"/>.
+    /// </summary>
+    public SessionStreamLog OpenRequestStream(McpSessionState session, ReadOnlyMemory<byte> rawRequestId = default)
+    {
+        string streamId = NewStreamId();
+        return new(this, session.Id, streamId, McpProtocolVersions.HasResumablePriming(session.ProtocolVersion), Leases.Open(session.Id, streamId, rawRequestId));
+    }
 
     public async ValueTask DisposeAsync()
     {
         await _sweeper.DisposeAsync().ConfigureAwait(false);
-        foreach (Task<IAsyncDisposable>? held in new[] { _cancelSubscription, _replySubscription, _invalidateSubscription })
+        await Leases.DisposeAsync().ConfigureAwait(false);
+        foreach (Task<IAsyncDisposable>? held in new[] { _cancelSubscription, _replySubscription, _invalidateSubscription, _nodeCancelSubscription, _nodeReplySubscription, _followSubscription })
         {
             if (held is not null)
             {

@@ -7,13 +7,21 @@ namespace McpGen.Sessions;
 
 /// <summary>
 /// The running calls of the sessions of one endpoint on this replica, so that <c>notifications/cancelled</c> (and the end
-/// of a session) reaches them: here directly, or for store-backed servers through the backplane's <c>cancel</c>
-/// channel on whichever replica runs the call.
+/// of a session) reaches them: here directly, or for store-backed servers through the backplane on whichever replica runs
+/// the call: the addressed channel <c>@{node}:cancel</c> of the node the call's lease names (<see cref="CallLeases"/>),
+/// else (a call without a lease: one that answers with plain JSON, or has not logged an event yet) the broadcast
+/// <c>cancel</c> channel. The end of a session cancels its calls on every replica through the broadcast channel.
 /// </summary>
 internal sealed class SessionCallRegistry(IMcpBackplane backplane, bool shared)
 {
-    /// <summary>The backplane channel that carries <c>notifications/cancelled</c> to the replica running the call.</summary>
+    /// <summary>The broadcast channel of cancellations whose call's runner is unknown, and of ended sessions.</summary>
     public const string CancelChannel = "cancel";
+
+    /// <summary>The addressed channel of the cancellations of calls that <paramref name="node"/> runs.</summary>
+    public static string NodeChannel(string node) => McpBackplaneChannels.Addressed(node, "cancel");
+
+    /// <summary>Finds the node running a call of a session (from its lease), or <see langword="null"/>.</summary>
+    public Func<string, ReadOnlyMemory<byte>, CancellationToken, ValueTask<string?>>? RunnerOf { get; set; }
 
     private readonly ConcurrentDictionary<string, CancellationTokenSource> _calls = new(StringComparer.Ordinal);
 
@@ -43,7 +51,8 @@ internal sealed class SessionCallRegistry(IMcpBackplane backplane, bool shared)
         }
 
         byte[] key = System.Text.Encoding.UTF8.GetBytes(CallKey(sessionId, rawRequestId.Span));
-        await backplane.PublishAsync(CancelChannel, key, cancellationToken).ConfigureAwait(false);
+        string? node = RunnerOf is { } runnerOf ? await runnerOf(sessionId, rawRequestId, cancellationToken).ConfigureAwait(false) : null;
+        await backplane.PublishAsync(node is null ? CancelChannel : NodeChannel(node), key, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Cancels every call of a session, here and (store-backed) on every replica: the session ended.</summary>
@@ -55,6 +64,9 @@ internal sealed class SessionCallRegistry(IMcpBackplane backplane, bool shared)
             await backplane.PublishAsync(CancelChannel, System.Text.Encoding.UTF8.GetBytes(SessionCallsPrefix(sessionId)), cancellationToken).ConfigureAwait(false);
         }
     }
+
+    /// <summary>Whether a call of a session runs here.</summary>
+    public bool IsRunning(string sessionId, ReadOnlySpan<byte> rawRequestId) => _calls.ContainsKey(CallKey(sessionId, rawRequestId));
 
     /// <summary>A cancellation published by another replica: cancel the call (or the session's calls) if it runs here.</summary>
     public ValueTask OnRemoteCancel(ReadOnlyMemory<byte> payload)

@@ -12,10 +12,11 @@ namespace McpGen.Streaming;
 
 /// <summary>
 /// The event log of one SSE stream of one session: every message sent on the stream is appended to the store (so a
-/// client can resume it with <c>Last-Event-ID</c>, on any replica of a store-backed server) and published on the
-/// stream's backplane channel (so a replica serving the resumed stream gets what is sent after the replay).
+/// client can resume it with <c>Last-Event-ID</c>, on any replica of a store-backed server) and published to the
+/// replicas that follow the stream (so a replica serving the resumed stream gets what is sent after the replay): on
+/// each follower's addressed channel (<see cref="CallLeases"/>), or for the HTTP+SSE stream on its broadcast channel.
 /// </summary>
-internal sealed class SessionStreamLog(McpSessionRuntime runtime, string sessionId, string streamId, bool priming)
+internal sealed class SessionStreamLog(McpSessionRuntime runtime, string sessionId, string streamId, bool priming, CallLeases.ActiveStream? active = null)
 {
     private readonly string _digest = McpSessionIds.StreamDigest(sessionId);
 
@@ -31,7 +32,17 @@ internal sealed class SessionStreamLog(McpSessionRuntime runtime, string session
     /// <summary>Whether the log is in the shared store (store-backed server): another replica can resume the stream.</summary>
     public bool Shared => runtime.IsShared;
 
+    /// <summary>The broadcast channel of the HTTP+SSE stream (only that stream publishes on it).</summary>
     public string Channel => StreamChannel(SessionId, StreamId);
+
+    /// <summary>The backplane address of the node writing or serving this log.</summary>
+    public string Node => runtime.NodeId;
+
+    /// <summary>Whether this is a session's HTTP+SSE stream (its events are broadcast: any replica may hold it).</summary>
+    public bool Broadcast => StreamId == McpGen.Http.LegacySseTransport.StreamId;
+
+    /// <summary>The call ended (or its stream did): its followers re-read the log; the lease stops counting it.</summary>
+    public void End() => active?.End();
 
     public static string StreamChannel(string sessionId, string streamId) => "s:" + sessionId + ":" + streamId;
 
@@ -43,7 +54,23 @@ internal sealed class SessionStreamLog(McpSessionRuntime runtime, string session
         long sequence = await runtime.Store.AppendEventAsync(SessionId, StreamId, message, last, runtime.Options.EventLogCapacity, cancellationToken).ConfigureAwait(false);
         if (sequence > 0)
         {
-            await runtime.Backplane.PublishAsync(Channel, Encode(sequence, last, message.Span), cancellationToken).ConfigureAwait(false);
+            if (Broadcast)
+            {
+                await runtime.Backplane.PublishAsync(Channel, Encode(sequence, last, message.Span), cancellationToken).ConfigureAwait(false);
+            }
+            else if (active is { } running && running.Followers is { Length: > 0 } followers)
+            {
+                byte[] payload = Encode(sequence, last, message.Span);
+                foreach (string follower in followers)
+                {
+                    await runtime.Backplane.PublishAsync(CallLeases.FollowerChannel(follower, SessionId, StreamId), payload, cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+
+        if (last)
+        {
+            End();
         }
 
         return sequence;

@@ -139,7 +139,12 @@ internal sealed class SessionStreamServer(McpSessionRuntime runtime, McpChangeFe
     public async Task FollowAsync(PipeWriter body, SessionStreamLog log, long afterSequence, CancellationToken aborted, CancellationToken draining = default)
     {
         var live = Channel.CreateUnbounded<McpStoredEvent>(new UnboundedChannelOptions { SingleReader = true });
-        await using IAsyncDisposable subscription = await runtime.Backplane.SubscribeAsync(log.Channel, payload =>
+
+        // A request stream's events come from the node running its call, on this node's addressed channel once that node
+        // knows we follow (it answers with an empty event: re-read the log). The HTTP+SSE stream's are broadcast.
+        bool follows = !log.Broadcast;
+        string channel = follows ? CallLeases.FollowerChannel(runtime.NodeId, log.SessionId, log.StreamId) : log.Channel;
+        await using IAsyncDisposable subscription = await runtime.Backplane.SubscribeAsync(channel, payload =>
         {
             if (SessionStreamLog.TryDecode(payload, out McpStoredEvent stored))
             {
@@ -151,6 +156,18 @@ internal sealed class SessionStreamServer(McpSessionRuntime runtime, McpChangeFe
         await using IAsyncDisposable control = await SubscribeControlAsync(log.SessionId, null, live.Writer, aborted).ConfigureAwait(false);
         using CancellationTokenRegistration onDrain = EndOnDrain(draining, live.Writer);
 
+        // The backplane lost its connection and is back: what was published meanwhile is in the log (an empty event: re-read).
+        using IDisposable onReconnect = runtime.Backplane.OnReconnected(() => live.Writer.TryWrite(new McpStoredEvent(0, default, false)));
+        string? runner = follows ? CallLeases.NodeOfStream(log.StreamId) : null;
+        bool remote = runner is not null && runner != runtime.NodeId && runtime.IsShared;
+        using var leaseCheck = remote ? new Timer(static state => ((ChannelWriter<McpStoredEvent>)state!).TryWrite(new McpStoredEvent(-2, default, false)),
+            live.Writer, CallLeases.RenewalPeriod(runtime.Options.CallLeaseDuration), CallLeases.RenewalPeriod(runtime.Options.CallLeaseDuration)) : null;
+        long started = Environment.TickCount64;
+        if (follows)
+        {
+            await runtime.Leases.FollowAsync(true, log.SessionId, log.StreamId, aborted).ConfigureAwait(false);
+        }
+
         try
         {
             (long last, bool finished) = await ReplayAsync(body, log, afterSequence, aborted).ConfigureAwait(false);
@@ -161,6 +178,27 @@ internal sealed class SessionStreamServer(McpSessionRuntime runtime, McpChangeFe
                 {
                     await EndForDrainAsync(body, log.SessionId, log.StreamId, draining, aborted).ConfigureAwait(false);
                     return; // the session ended, or the replica drains
+                }
+
+                if (item.Sequence == 0)
+                {
+                    (last, finished) = await ReplayAsync(body, log, last, aborted).ConfigureAwait(false);
+                    continue; // the runner heard of us, or the backplane reconnected: the log has all until now
+                }
+
+                if (item.Sequence == -2)
+                {
+                    if (await RunnerLostAsync(log, runner!, started, aborted).ConfigureAwait(false))
+                    {
+                        (last, finished) = await ReplayAsync(body, log, last, aborted).ConfigureAwait(false);
+                        if (!finished)
+                        {
+                            await WriteRunnerLostAsync(body, log, runner!, aborted).ConfigureAwait(false);
+                            return;
+                        }
+                    }
+
+                    continue;
                 }
 
                 if (item.Sequence <= last)
@@ -184,6 +222,68 @@ internal sealed class SessionStreamServer(McpSessionRuntime runtime, McpChangeFe
         {
             McpEndpointLog.StreamAborted(logger, ex);
         }
+        finally
+        {
+            if (follows)
+            {
+                try
+                {
+                    await runtime.Leases.FollowAsync(false, log.SessionId, log.StreamId, CancellationToken.None).ConfigureAwait(false);
+                }
+                catch (McpStoreUnavailableException ex)
+                {
+                    McpSessionLog.ShutdownIgnored(logger, ex);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Whether the node running a followed stream's call is gone: its lease on the session ran out, or it never took one
+    /// within a lease time since the stream was resumed.
+    /// </summary>
+    private async ValueTask<bool> RunnerLostAsync(SessionStreamLog log, string runner, long started, CancellationToken aborted)
+    {
+        DateTimeOffset? until = await runtime.Leases.LeaseOfAsync(log.SessionId, runner, aborted).ConfigureAwait(false);
+        return until is { } expires
+            ? expires < DateTimeOffset.UtcNow
+            : Environment.TickCount64 - started >= (long)runtime.Options.CallLeaseDuration.TotalMilliseconds;
+    }
+
+    /// <summary>
+    /// Ends a followed stream whose call's node was lost with a JSON-RPC error response for the call (its id from the
+    /// session's <c>calls</c> log; <c>null</c> when that is gone), so the client stops waiting and can send it again.
+    /// </summary>
+    private async Task WriteRunnerLostAsync(PipeWriter body, SessionStreamLog log, string runner, CancellationToken aborted)
+    {
+        string? rawId = await runtime.Leases.RequestIdOfAsync(log.SessionId, log.StreamId, aborted).ConfigureAwait(false);
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteString("jsonrpc"u8, "2.0"u8);
+            json.WritePropertyName("id"u8);
+            if (rawId is null)
+            {
+                json.WriteNullValue();
+            }
+            else
+            {
+                json.WriteRawValue(rawId);
+            }
+
+            json.WriteStartObject("error"u8);
+            json.WriteNumber("code"u8, JsonRpcErrorCodes.InternalError);
+            json.WriteString("message"u8,
+                $"Internal error: the server replica running this request (node {runner}) was lost before it answered, so the request may or may not have taken effect. "
+                + "Send it again as a new request if it is safe to repeat.");
+            json.WriteEndObject();
+            json.WriteEndObject();
+        }
+
+        McpSessionLog.StreamEvent(logger, log.SessionId, log.StreamId, $"the node {runner} running the call was lost (its lease ran out); answered with an error");
+        SseFormat.WriteMessage(body, null, buffer.WrittenSpan);
+        await body.FlushAsync(aborted).ConfigureAwait(false);
     }
 
     /// <summary>Writes the logged events after <paramref name="after"/>; returns the last sequence written and whether the stream ended.</summary>
@@ -310,7 +410,7 @@ internal sealed class SessionStreamServer(McpSessionRuntime runtime, McpChangeFe
         {
             if (reader.TryRead(out McpStoredEvent item))
             {
-                return item.Sequence < 0 ? null : item;
+                return item.Sequence == -1 ? null : item;
             }
 
             using var wait = CancellationTokenSource.CreateLinkedTokenSource(aborted);
