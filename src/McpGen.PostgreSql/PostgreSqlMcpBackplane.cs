@@ -445,11 +445,12 @@ public sealed class PostgreSqlMcpBackplane : IMcpBackplane, Microsoft.Extensions
             throw new ArgumentException($"A backplane channel has 1 to 200 characters; '{channel}' has {channel.Length}.", nameof(channel));
         }
 
-        foreach (char c in channel)
+        for (int i = 0; i < channel.Length; i++)
         {
-            if (!char.IsAsciiLetterOrDigit(c) && c is not ('-' or '_' or '.' or ':'))
+            char c = channel[i];
+            if (!char.IsAsciiLetterOrDigit(c) && c is not ('-' or '_' or '.' or ':') && !(c == '@' && i == 0))
             {
-                throw new ArgumentException($"A backplane channel uses ASCII letters, digits and '-_.:' only; '{channel}' has '{c}'.", nameof(channel));
+                throw new ArgumentException($"A backplane channel uses ASCII letters, digits and '-_.:' only (and '@' first, for an addressed channel); '{channel}' has '{c}'.", nameof(channel));
             }
         }
     }

@@ -179,7 +179,7 @@ public sealed class PostgreSqlSpecificTests : IAsyncLifetime
         await backplane.PublishAsync("survivor", "before"u8.ToArray(), None);
         await received.WaitForCountAsync(1);
 
-        object? killed = await _schemas.ScalarAsync($"SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE query = 'LISTEN \"{schema}\"'");
+        object? killed = await _schemas.ScalarAsync($"SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE query LIKE 'LISTEN \"{schema}%'");
         Assert.Equal(1L, killed);
 
         Assert.Equal(1, backplane.ListenCount);

@@ -43,7 +43,7 @@ namespace McpGen.Sessions;
 public interface IMcpBackplane
 {
     /// <summary>Publishes <paramref name="message"/> (any bytes, typically UTF-8 JSON) on <paramref name="channel"/>.</summary>
-    /// <param name="channel">ASCII letters, digits and <c>-_.:</c>, at most 200 characters.</param>
+    /// <param name="channel">ASCII letters, digits and <c>-_.:</c>, at most 200 characters; an addressed channel starts with <c>@</c> (<see cref="McpBackplaneChannels"/>).</param>
     /// <param name="message">The payload; large payloads are fine (implementations store them by reference when needed).</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     ValueTask PublishAsync(string channel, ReadOnlyMemory<byte> message, CancellationToken cancellationToken);
