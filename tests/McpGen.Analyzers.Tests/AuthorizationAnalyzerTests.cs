@@ -3,7 +3,7 @@ namespace McpGen.Analyzers.Tests;
 public sealed class AuthorizationAnalyzerTests
 {
     private static Task VerifyAsync(string markup, params string[] messages)
-        => AnalyzerVerifier.VerifyAsync(new AuthorizationAnalyzer(), markup, messages);
+        => McpAnalyzerVerifier<AuthorizationAnalyzer>.VerifyAsync(markup, messages);
 
     [Fact]
     public Task Consistent_authorization_is_clean()

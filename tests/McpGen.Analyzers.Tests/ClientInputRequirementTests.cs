@@ -4,7 +4,7 @@ namespace McpGen.Analyzers.Tests;
 public sealed class ClientInputRequirementTests
 {
     private static Task VerifyAsync(string markup, params string[] messages)
-        => AnalyzerVerifier.VerifyAsync(new SessionRequirementAnalyzer(), markup, messages);
+        => McpAnalyzerVerifier<SessionRequirementAnalyzer>.VerifyAsync(markup, messages);
 
     [Fact]
     public Task Every_ask_of_a_stateless_tool_is_reported_and_ClientSupports_is_not()

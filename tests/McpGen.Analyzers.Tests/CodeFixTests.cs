@@ -1,5 +1,6 @@
 using McpGen.CodeFixes;
 using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.Testing;
 
 namespace McpGen.Analyzers.Tests;
 
@@ -7,17 +8,14 @@ public sealed class MakePartialCodeFixTests
 {
     [Fact]
     public Task Adds_partial_after_the_modifiers()
-        => CodeFixVerifier.VerifyAsync(
-            new ServerDeclarationAnalyzer(),
-            new MakePartialCodeFixProvider(),
-            "MCPG0001",
+        => MakePartial.VerifyAsync(
             MakePartialCodeFixProvider.EquivalenceKey,
             ["""
             using McpGen;
 
             /// <summary>Weather.</summary>
             [McpServer]
-            public sealed class WeatherServer
+            public sealed class {|MCPG0001:WeatherServer|}
             {
             }
             """],
@@ -34,17 +32,14 @@ public sealed class MakePartialCodeFixTests
 
     [Fact]
     public Task Adds_partial_to_a_class_without_modifiers_keeping_its_trivia()
-        => CodeFixVerifier.VerifyAsync(
-            new ServerDeclarationAnalyzer(),
-            new MakePartialCodeFixProvider(),
-            "MCPG0001",
+        => MakePartial.VerifyAsync(
             MakePartialCodeFixProvider.EquivalenceKey,
             ["""
             namespace Demo
             {
                 // the server
                 [McpGen.McpServer]
-                class WeatherServer { }
+                class {|MCPG0001:WeatherServer|} { }
             }
             """],
             ["""
@@ -58,16 +53,14 @@ public sealed class MakePartialCodeFixTests
 
     [Fact]
     public Task Fix_all_makes_every_server_partial()
-        => CodeFixVerifier.VerifyFixAllAsync(
-            new ServerDeclarationAnalyzer(),
-            new MakePartialCodeFixProvider(),
-            "MCPG0001",
+    {
+        var test = MakePartial.Create(
             MakePartialCodeFixProvider.EquivalenceKey,
             ["""
             using McpGen;
 
-            [McpServer] public class A { }
-            [McpServer] internal class B { }
+            [McpServer] public class {|MCPG0001:A|} { }
+            [McpServer] internal class {|MCPG0001:B|} { }
             """],
             ["""
             using McpGen;
@@ -75,6 +68,59 @@ public sealed class MakePartialCodeFixTests
             [McpServer] public partial class A { }
             [McpServer] internal partial class B { }
             """]);
+        test.NumberOfIncrementalIterations = 2;
+        test.NumberOfFixAllIterations = 1;
+        return test.RunAsync();
+    }
+
+    [Fact]
+    public Task Fix_all_in_document_project_and_solution_each_reach_their_scope()
+    {
+        // Two documents in the test project and one server in a second project: Fix All in document needs one pass
+        // per document, in project one pass per project, in solution a single pass.
+        var test = MakePartial.Create(
+            MakePartialCodeFixProvider.EquivalenceKey,
+            [
+                """
+                [McpGen.McpServer] public class {|MCPG0001:A|} { }
+                [McpGen.McpServer] public class {|MCPG0001:B|} { }
+                """,
+                """
+                [McpGen.McpServer] public class {|MCPG0001:C|} { }
+                """,
+            ],
+            [
+                """
+                [McpGen.McpServer] public partial class A { }
+                [McpGen.McpServer] public partial class B { }
+                """,
+                """
+                [McpGen.McpServer] public partial class C { }
+                """,
+            ]);
+        test.AddProject(
+            "Other",
+            ["""
+            [McpGen.McpServer] public class {|MCPG0001:D|} { }
+            """],
+            ["""
+            [McpGen.McpServer] public partial class D { }
+            """]);
+        test.NumberOfIncrementalIterations = 4;
+        test.NumberOfFixAllInDocumentIterations = 3;
+        test.NumberOfFixAllInProjectIterations = 2;
+        test.NumberOfFixAllIterations = 1;
+        return test.RunAsync();
+    }
+
+    private static class MakePartial
+    {
+        public static Task VerifyAsync(string key, string[] sources, string[] fixedSources, string? expectedTitle = null)
+            => McpCodeFixVerifier<ServerDeclarationAnalyzer, MakePartialCodeFixProvider>.VerifyAsync(key, sources, fixedSources, expectedTitle);
+
+        public static McpCodeFixTest<ServerDeclarationAnalyzer, MakePartialCodeFixProvider> Create(string key, string[] sources, string[] fixedSources)
+            => McpCodeFixVerifier<ServerDeclarationAnalyzer, MakePartialCodeFixProvider>.Create(key, sources, fixedSources);
+    }
 }
 
 public sealed class SessionModeCodeFixTests
@@ -95,10 +141,7 @@ public sealed class SessionModeCodeFixTests
     [InlineData(SessionModeCodeFixProvider.UseStoreKey, "Store")]
     [InlineData(SessionModeCodeFixProvider.UseStickyKey, "Sticky")]
     public Task Adds_Session_to_a_bare_attribute(string key, string mode)
-        => CodeFixVerifier.VerifyAsync(
-            new SessionRequirementAnalyzer(),
-            new SessionModeCodeFixProvider(),
-            "MCPG0013",
+        => McpCodeFixVerifier<SessionRequirementAnalyzer, SessionModeCodeFixProvider>.VerifyAsync(
             key,
             ["""
             using McpGen;
@@ -106,7 +149,7 @@ public sealed class SessionModeCodeFixTests
             [McpServer]
             public partial class Server
             {
-                [McpTool] public string Tool() => Push.Sample();
+                [McpTool] public string Tool() => {|MCPG0013:Push.Sample()|};
             }
             """ + Api],
             [$$"""
@@ -121,10 +164,7 @@ public sealed class SessionModeCodeFixTests
 
     [Fact]
     public Task Replaces_Stateless_true_in_place_and_keeps_other_arguments()
-        => CodeFixVerifier.VerifyAsync(
-            new SessionRequirementAnalyzer(),
-            new SessionModeCodeFixProvider(),
-            "MCPG0013",
+        => McpCodeFixVerifier<SessionRequirementAnalyzer, SessionModeCodeFixProvider>.VerifyAsync(
             SessionModeCodeFixProvider.UseStoreKey,
             ["""
             using McpGen;
@@ -132,7 +172,7 @@ public sealed class SessionModeCodeFixTests
             [McpServer(Name = "weather", Stateless = true, Version = "2.0")]
             public partial class Server
             {
-                [McpTool] public string Tool() => Push.Sample();
+                [McpTool] public string Tool() => {|MCPG0013:Push.Sample()|};
             }
             """ + Api],
             ["""
@@ -144,14 +184,11 @@ public sealed class SessionModeCodeFixTests
                 [McpTool] public string Tool() => Push.Sample();
             }
             """ + Api],
-            expectedTitle: "Use Session = McpSessionMode.Store (any replica serves the session)");
+            "Use Session = McpSessionMode.Store (any replica serves the session)");
 
     [Fact]
     public Task Qualifies_the_mode_when_McpGen_is_not_imported_and_edits_the_attribute_in_another_file()
-        => CodeFixVerifier.VerifyAsync(
-            new SessionRequirementAnalyzer(),
-            new SessionModeCodeFixProvider(),
-            "MCPG0014",
+        => McpCodeFixVerifier<SessionRequirementAnalyzer, SessionModeCodeFixProvider>.VerifyAsync(
             SessionModeCodeFixProvider.UseStoreKey,
             ["""
             [McpGen.McpServer(Stateless = true, Session = McpGen.McpSessionMode.Stateless)]
@@ -160,7 +197,7 @@ public sealed class SessionModeCodeFixTests
             """
             public partial class Server
             {
-                [McpGen.McpTool] public string Tool() => Push.Ask();
+                [McpGen.McpTool] public string Tool() => {|MCPG0014:Push.Ask()|};
             }
             """ + Api],
             ["""
@@ -176,10 +213,9 @@ public sealed class SessionModeCodeFixTests
 
     [Fact]
     public Task Fix_all_rewrites_the_attribute_once_for_several_calls()
-        => CodeFixVerifier.VerifyFixAllAsync(
-            new SessionRequirementAnalyzer(),
-            new SessionModeCodeFixProvider(),
-            "MCPG0013",
+    {
+        // One fix rewrites the attribute, which clears all three diagnostics: one incremental iteration, one Fix All pass.
+        var test = McpCodeFixVerifier<SessionRequirementAnalyzer, SessionModeCodeFixProvider>.Create(
             SessionModeCodeFixProvider.UseStoreKey,
             ["""
             using McpGen;
@@ -187,8 +223,8 @@ public sealed class SessionModeCodeFixTests
             [McpServer]
             public partial class Server
             {
-                [McpTool] public string One() => Push.Sample();
-                [McpTool] public string Two() => Push.Sample() + Push.Sample();
+                [McpTool] public string One() => {|MCPG0013:Push.Sample()|};
+                [McpTool] public string Two() => {|MCPG0013:Push.Sample()|} + {|MCPG0013:Push.Sample()|};
             }
             """ + Api],
             ["""
@@ -201,18 +237,62 @@ public sealed class SessionModeCodeFixTests
                 [McpTool] public string Two() => Push.Sample() + Push.Sample();
             }
             """ + Api]);
+        test.NumberOfIncrementalIterations = 1;
+        test.NumberOfFixAllIterations = 1;
+        return test.RunAsync();
+    }
+
+    [Fact]
+    public Task Fix_all_gives_every_stateless_server_of_each_document_and_project_a_session()
+    {
+        // MCPG0013 and MCPG0014 share the fixer's Use-Store key, so one Fix All covers both ids.
+        var test = McpCodeFixVerifier<SessionRequirementAnalyzer, SessionModeCodeFixProvider>.Create(
+            SessionModeCodeFixProvider.UseStoreKey,
+            [
+                """
+                [McpGen.McpServer]
+                public partial class A { [McpGen.McpTool] public string T() => {|MCPG0013:Push.Sample()|}; }
+                """ + Api,
+                """
+                [McpGen.McpServer(Stateless = true)]
+                public partial class B { [McpGen.McpTool] public string T() => {|MCPG0014:Push.Ask()|}; }
+                """,
+            ],
+            [
+                """
+                [McpGen.McpServer(Session = McpGen.McpSessionMode.Store)]
+                public partial class A { [McpGen.McpTool] public string T() => Push.Sample(); }
+                """ + Api,
+                """
+                [McpGen.McpServer(Session = McpGen.McpSessionMode.Store)]
+                public partial class B { [McpGen.McpTool] public string T() => Push.Ask(); }
+                """,
+            ]);
+        test.AddProject(
+            "Other",
+            ["""
+            [McpGen.McpServer]
+            public partial class C { [McpGen.McpTool] public string T() => {|MCPG0013:Push.Sample()|}; }
+            """ + Api],
+            ["""
+            [McpGen.McpServer(Session = McpGen.McpSessionMode.Store)]
+            public partial class C { [McpGen.McpTool] public string T() => Push.Sample(); }
+            """ + Api]);
+        test.NumberOfIncrementalIterations = 3;
+        test.NumberOfFixAllInDocumentIterations = 3;
+        test.NumberOfFixAllInProjectIterations = 2;
+        test.NumberOfFixAllIterations = 1;
+        return test.RunAsync();
+    }
 
     [Fact]
     public Task Conflict_fix_removes_Stateless_and_keeps_Session()
-        => CodeFixVerifier.VerifyAsync(
-            new SessionSettingsAnalyzer(),
-            new SessionModeCodeFixProvider(),
-            "MCPG0003",
+        => McpCodeFixVerifier<SessionSettingsAnalyzer, SessionModeCodeFixProvider>.VerifyAsync(
             SessionModeCodeFixProvider.RemoveStatelessKey,
             ["""
             using McpGen;
 
-            [McpServer(Stateless = true, Session = McpSessionMode.Sticky)]
+            [McpServer({|MCPG0003:Stateless = true|}, Session = McpSessionMode.Sticky)]
             public partial class Server { }
             """],
             ["""
@@ -227,10 +307,7 @@ public sealed class RenameDuplicateToolCodeFixTests
 {
     [Fact]
     public Task Adds_a_name_to_a_default_named_duplicate()
-        => CodeFixVerifier.VerifyAsync(
-            new ToolNameAnalyzer(),
-            new RenameDuplicateToolCodeFixProvider(),
-            "MCPG0009",
+        => McpCodeFixVerifier<ToolNameAnalyzer, RenameDuplicateToolCodeFixProvider>.VerifyAsync(
             RenameDuplicateToolCodeFixProvider.EquivalenceKey,
             ["""
             using McpGen;
@@ -240,7 +317,7 @@ public sealed class RenameDuplicateToolCodeFixTests
             {
                 [McpTool("get_forecast")] public string Forecast() => "";
                 [McpTool("get_forecast_2")] public string Other() => "";
-                [McpTool(Title = "Forecast")] public string GetForecast() => "";
+                [McpTool(Title = "Forecast")] public string {|MCPG0009:GetForecast|}() => "";
             }
             """],
             ["""
@@ -254,14 +331,11 @@ public sealed class RenameDuplicateToolCodeFixTests
                 [McpTool("get_forecast_3", Title = "Forecast")] public string GetForecast() => "";
             }
             """],
-            expectedTitle: "Rename tool to 'get_forecast_3'");
+            "Rename tool to 'get_forecast_3'");
 
     [Fact]
     public Task Replaces_an_explicit_duplicate_name()
-        => CodeFixVerifier.VerifyAsync(
-            new ToolNameAnalyzer(),
-            new RenameDuplicateToolCodeFixProvider(),
-            "MCPG0009",
+        => McpCodeFixVerifier<ToolNameAnalyzer, RenameDuplicateToolCodeFixProvider>.VerifyAsync(
             RenameDuplicateToolCodeFixProvider.EquivalenceKey,
             ["""
             using McpGen;
@@ -270,7 +344,7 @@ public sealed class RenameDuplicateToolCodeFixTests
             public partial class Server
             {
                 [McpTool] public string Echo() => "";
-                [McpTool("echo")] public string Again() => "";
+                [McpTool({|MCPG0009:"echo"|})] public string Again() => "";
                 [McpTool] public string Plain() => "";
             }
             """],
@@ -288,10 +362,11 @@ public sealed class RenameDuplicateToolCodeFixTests
 
     [Fact]
     public Task Renames_a_duplicate_in_a_base_class_avoiding_the_names_of_the_server()
-        => CodeFixVerifier.VerifyAsync(
-            new ToolNameAnalyzer(),
-            new RenameDuplicateToolCodeFixProvider(),
-            "MCPG0009",
+    {
+        // MCPG0009 on a base-class tool comes from the analysis of the server (the derived type), so it is not local
+        // to the base's declaration: an IDE that analyzes only the base's span does not see it, and the fix is offered
+        // there only after full analysis. The library rejects such fixes by default; this test accepts it knowingly.
+        var test = McpCodeFixVerifier<ToolNameAnalyzer, RenameDuplicateToolCodeFixProvider>.Create(
             RenameDuplicateToolCodeFixProvider.EquivalenceKey,
             ["""
             using McpGen;
@@ -305,7 +380,7 @@ public sealed class RenameDuplicateToolCodeFixTests
 
             public abstract class ToolsBase
             {
-                [McpTool("echo")] public string Again() => "";
+                [McpTool({|MCPG0009:"echo"|})] public string Again() => "";
             }
             """],
             ["""
@@ -323,6 +398,9 @@ public sealed class RenameDuplicateToolCodeFixTests
                 [McpTool("echo_3")] public string Again() => "";
             }
             """]);
+        test.CodeFixTestBehaviors = CodeFixTestBehaviors.SkipLocalDiagnosticCheck;
+        return test.RunAsync();
+    }
 
     [Fact]
     public void Has_no_fix_all()
@@ -342,10 +420,7 @@ public sealed class AddFromServicesCodeFixTests
 {
     [Fact]
     public Task Marks_an_excluded_parameter_FromServices_and_adds_the_using()
-        => CodeFixVerifier.VerifyAsync(
-            new HandlerParameterAnalyzer(),
-            new AddFromServicesCodeFixProvider(),
-            "MCPG0050",
+        => McpCodeFixVerifier<HandlerParameterAnalyzer, AddFromServicesCodeFixProvider>.VerifyAsync(
             AddFromServicesCodeFixProvider.EquivalenceKey,
             ["""
             using System.IO;
@@ -355,7 +430,7 @@ public sealed class AddFromServicesCodeFixTests
             public partial class Server
             {
                 [McpTool]
-                public static string Upload(string name, Stream archive) => name;
+                public static string Upload(string name, {|MCPG0050:Stream|} archive) => name;
             }
             """],
             ["""
@@ -370,14 +445,11 @@ public sealed class AddFromServicesCodeFixTests
                 public static string Upload(string name, [FromServices] Stream archive) => name;
             }
             """],
-            expectedTitle: "Add [FromServices] to 'archive'");
+            "Add [FromServices] to 'archive'");
 
     [Fact]
     public Task Marks_a_framework_class_without_a_JSON_mapping_FromServices_when_the_attribute_is_in_scope()
-        => CodeFixVerifier.VerifyAsync(
-            new ToolParameterTypeAnalyzer(),
-            new AddFromServicesCodeFixProvider(),
-            "MCPG0011",
+        => McpCodeFixVerifier<ToolParameterTypeAnalyzer, AddFromServicesCodeFixProvider>.VerifyAsync(
             AddFromServicesCodeFixProvider.EquivalenceKey,
             ["""
             using System.Net.Http;
@@ -388,7 +460,7 @@ public sealed class AddFromServicesCodeFixTests
             public partial class Server
             {
                 [McpTool]
-                public static string Fetch(string url, HttpClient client) => url;
+                public static string Fetch(string url, {|MCPG0011:HttpClient|} client) => url;
             }
             """],
             ["""
@@ -403,4 +475,81 @@ public sealed class AddFromServicesCodeFixTests
                 public static string Fetch(string url, [FromServices] HttpClient client) => url;
             }
             """]);
+
+    [Fact]
+    public Task Fix_all_marks_every_parameter_of_both_ids_in_each_document_and_project()
+    {
+        // MCPG0050 (HandlerParameterAnalyzer) and MCPG0011 share the fixer; this runs the first analyzer, with two
+        // parameters in one document, one in another and one in a second project; the using is added once per document.
+        var test = McpCodeFixVerifier<HandlerParameterAnalyzer, AddFromServicesCodeFixProvider>.Create(
+            AddFromServicesCodeFixProvider.EquivalenceKey,
+            [
+                """
+                using System.IO;
+                using McpGen;
+
+                [McpServer]
+                public partial class A
+                {
+                    [McpTool] public static string Upload({|MCPG0050:Stream|} body, {|MCPG0050:TextReader|} reader) => "";
+                }
+                """,
+                """
+                using System.IO;
+
+                public partial class A
+                {
+                    [McpGen.McpTool] public static string Read({|MCPG0050:TextReader|} input) => "";
+                }
+                """,
+            ],
+            [
+                """
+                using System.IO;
+                using McpGen;
+                using Microsoft.AspNetCore.Mvc;
+
+                [McpServer]
+                public partial class A
+                {
+                    [McpTool] public static string Upload([FromServices] Stream body, [FromServices] TextReader reader) => "";
+                }
+                """,
+                """
+                using System.IO;
+                using Microsoft.AspNetCore.Mvc;
+
+                public partial class A
+                {
+                    [McpGen.McpTool] public static string Read([FromServices] TextReader input) => "";
+                }
+                """,
+            ]);
+        test.AddProject(
+            "Other",
+            ["""
+            using System.IO;
+
+            [McpGen.McpServer]
+            public partial class B
+            {
+                [McpGen.McpTool] public static string Upload({|MCPG0050:Stream|} body) => "";
+            }
+            """],
+            ["""
+            using System.IO;
+            using Microsoft.AspNetCore.Mvc;
+
+            [McpGen.McpServer]
+            public partial class B
+            {
+                [McpGen.McpTool] public static string Upload([FromServices] Stream body) => "";
+            }
+            """]);
+        test.NumberOfIncrementalIterations = 4;
+        test.NumberOfFixAllInDocumentIterations = 3;
+        test.NumberOfFixAllInProjectIterations = 2;
+        test.NumberOfFixAllIterations = 1;
+        return test.RunAsync();
+    }
 }

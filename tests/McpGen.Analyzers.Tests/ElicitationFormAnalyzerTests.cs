@@ -3,7 +3,7 @@ namespace McpGen.Analyzers.Tests;
 public sealed class ElicitationFormAnalyzerTests
 {
     private static Task VerifyAsync(string markup, params string[] messages)
-        => AnalyzerVerifier.VerifyAsync(new ElicitationFormAnalyzer(), markup, messages);
+        => McpAnalyzerVerifier<ElicitationFormAnalyzer>.VerifyAsync(markup, messages);
 
     [Fact]
     public Task Valid_forms_are_not_reported()

@@ -59,8 +59,7 @@ public sealed partial class HandlerParameterAnalyzerTests
 
     [Fact]
     public Task Interfaces_and_abstract_classes_the_convention_excludes_are_errors_on_every_kind()
-        => AnalyzerVerifier.VerifyAsync(
-            new HandlerParameterAnalyzer(),
+        => McpAnalyzerVerifier<HandlerParameterAnalyzer>.VerifyAsync(
             NotServices,
             "Parameter 'body' of tool 'upload' has type 'Stream', which McpGen does not resolve from dependency injection by convention: a handler has no request or response stream; take the content as a string or byte[] argument, or return it; if your app registers it as a service, mark the parameter [FromServices]",
             "Parameter 'steps' of tool 'upload' has type 'IProgress<int>', which McpGen does not resolve from dependency injection by convention: progress is reported through IProgress<McpProgress> (the only progress type a handler receives); take that instead; if your app registers it as a service, mark the parameter [FromServices]",
@@ -70,8 +69,7 @@ public sealed partial class HandlerParameterAnalyzerTests
 
     [Fact]
     public Task Special_parameters_a_kind_cannot_receive_are_errors()
-        => AnalyzerVerifier.VerifyAsync(
-            new HandlerParameterAnalyzer(),
+        => McpAnalyzerVerifier<HandlerParameterAnalyzer>.VerifyAsync(
             Specials,
             "Parameter 'http' of the constructor of server 'Server' is HttpContext, which a server constructor cannot receive: the server is created from dependency injection, which holds no values of the request; take it as a parameter of each handler that needs it",
             "Parameter 'completion' of tool 'forecast' is McpCompletionContext, which a tool cannot receive: only [McpCompletion] methods receive McpCompletionContext (the other arguments of the prompt or template being completed); remove the parameter",
@@ -80,18 +78,21 @@ public sealed partial class HandlerParameterAnalyzerTests
     /// <summary>The other parameter rules stay quiet where MCPG0050/MCPG0051 speak: one diagnostic per mistake.</summary>
     [Theory]
     [MemberData(nameof(OtherParameterAnalyzers))]
-    public async Task The_other_parameter_rules_do_not_report_the_same_parameters(string analyzer)
-    {
-        DiagnosticAnalyzer instance = analyzer switch
+    public Task The_other_parameter_rules_do_not_report_the_same_parameters(string analyzer)
+        => analyzer switch
         {
-            nameof(ToolParameterTypeAnalyzer) => new ToolParameterTypeAnalyzer(),
-            nameof(ResourceAnalyzer) => new ResourceAnalyzer(),
-            nameof(PromptAnalyzer) => new PromptAnalyzer(),
-            nameof(CompletionAnalyzer) => new CompletionAnalyzer(),
-            _ => new JsonSerializerContextAnalyzer(),
+            nameof(ToolParameterTypeAnalyzer) => VerifyQuietAsync<ToolParameterTypeAnalyzer>(),
+            nameof(ResourceAnalyzer) => VerifyQuietAsync<ResourceAnalyzer>(),
+            nameof(PromptAnalyzer) => VerifyQuietAsync<PromptAnalyzer>(),
+            nameof(CompletionAnalyzer) => VerifyQuietAsync<CompletionAnalyzer>(),
+            _ => VerifyQuietAsync<JsonSerializerContextAnalyzer>(),
         };
-        await AnalyzerVerifier.VerifyAsync(instance, Unmarked(NotServices));
-        await AnalyzerVerifier.VerifyAsync(instance, Unmarked(Specials));
+
+    private static async Task VerifyQuietAsync<TAnalyzer>()
+        where TAnalyzer : DiagnosticAnalyzer, new()
+    {
+        await McpAnalyzerVerifier<TAnalyzer>.VerifyAsync(Unmarked(NotServices));
+        await McpAnalyzerVerifier<TAnalyzer>.VerifyAsync(Unmarked(Specials));
     }
 
     public static TheoryData<string> OtherParameterAnalyzers()
@@ -99,8 +100,7 @@ public sealed partial class HandlerParameterAnalyzerTests
 
     [Fact]
     public Task Client_input_from_a_completion_is_an_error_in_every_mode()
-        => AnalyzerVerifier.VerifyAsync(
-            new CompletionClientInputAnalyzer(),
+        => McpAnalyzerVerifier<CompletionClientInputAnalyzer>.VerifyAsync(
             """
             using System;
             using System.Collections.Generic;

@@ -5,8 +5,7 @@ public sealed class InheritanceAnalyzerTests
 {
     [Fact]
     public Task Duplicate_tool_name_across_base_and_derived_is_reported_at_the_later_declaration()
-        => AnalyzerVerifier.VerifyAsync(
-            new ToolNameAnalyzer(),
+        => McpAnalyzerVerifier<ToolNameAnalyzer>.VerifyAsync(
             """
             using McpGen;
 
@@ -26,8 +25,7 @@ public sealed class InheritanceAnalyzerTests
 
     [Fact]
     public Task Push_rule_follows_an_inherited_tool_into_each_stateless_server_once()
-        => AnalyzerVerifier.VerifyAsync(
-            new SessionRequirementAnalyzer(),
+        => McpAnalyzerVerifier<SessionRequirementAnalyzer>.VerifyAsync(
             """
             using System.Threading.Tasks;
             using McpGen;
@@ -56,8 +54,7 @@ public sealed class InheritanceAnalyzerTests
 
     [Fact]
     public Task Subscribable_inherited_resource_is_reported_for_the_stateless_server_only()
-        => AnalyzerVerifier.VerifyAsync(
-            new ResourceAnalyzer(),
+        => McpAnalyzerVerifier<ResourceAnalyzer>.VerifyAsync(
             """
             using McpGen;
 
@@ -72,8 +69,7 @@ public sealed class InheritanceAnalyzerTests
 
     [Fact]
     public Task A_base_shared_by_two_servers_is_reported_once_per_declaration()
-        => AnalyzerVerifier.VerifyAsync(
-            new ResourceAnalyzer(),
+        => McpAnalyzerVerifier<ResourceAnalyzer>.VerifyAsync(
             """
             using McpGen;
 
@@ -88,8 +84,7 @@ public sealed class InheritanceAnalyzerTests
 
     [Fact]
     public Task Prompt_and_completion_problems_in_a_shared_base_are_reported_once()
-        => AnalyzerVerifier.VerifyAsync(
-            new CompletionAnalyzer(),
+        => McpAnalyzerVerifier<CompletionAnalyzer>.VerifyAsync(
             """
             using McpGen;
 
@@ -105,8 +100,7 @@ public sealed class InheritanceAnalyzerTests
 
     [Fact]
     public Task Tool_in_a_base_of_a_server_is_not_outside_a_server_unless_private_or_unused()
-        => AnalyzerVerifier.VerifyAsync(
-            new ToolMethodAnalyzer(),
+        => McpAnalyzerVerifier<ToolMethodAnalyzer>.VerifyAsync(
             """
             using McpGen;
 
@@ -128,8 +122,7 @@ public sealed class InheritanceAnalyzerTests
 
     [Fact]
     public Task Missing_description_of_an_inherited_tool_is_reported_once_at_the_base()
-        => AnalyzerVerifier.VerifyAsync(
-            new ToolDescriptionAnalyzer(),
+        => McpAnalyzerVerifier<ToolDescriptionAnalyzer>.VerifyAsync(
             """
             using McpGen;
 

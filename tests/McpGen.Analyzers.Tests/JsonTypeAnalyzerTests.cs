@@ -1,4 +1,5 @@
 using McpGen.CodeFixes;
+using Microsoft.CodeAnalysis.Testing;
 
 namespace McpGen.Analyzers.Tests;
 
@@ -6,8 +7,7 @@ public sealed class ToolParameterTypeAnalyzerTests
 {
     [Fact]
     public Task Types_without_a_schema_mapping_are_errors_at_the_parameter_type()
-        => AnalyzerVerifier.VerifyAsync(
-            new ToolParameterTypeAnalyzer(),
+        => McpAnalyzerVerifier<ToolParameterTypeAnalyzer>.VerifyAsync(
             """
             using System;
             using System.Collections.Generic;
@@ -40,7 +40,7 @@ public sealed class ToolParameterTypeAnalyzerTests
 
     [Fact]
     public Task Supported_json_types_special_parameters_and_services_are_clean()
-        => AnalyzerVerifier.VerifyAsync(new ToolParameterTypeAnalyzer(), """
+        => McpAnalyzerVerifier<ToolParameterTypeAnalyzer>.VerifyAsync("""
             using System;
             using System.Collections.Generic;
             using System.Security.Claims;
@@ -116,8 +116,7 @@ public sealed class JsonSerializerContextAnalyzerTests
 
     [Fact]
     public Task Unregistered_json_parameters_and_results_are_warnings_and_registered_or_reachable_ones_are_not()
-        => AnalyzerVerifier.VerifyAsync(
-            new JsonSerializerContextAnalyzer(),
+        => McpAnalyzerVerifier<JsonSerializerContextAnalyzer>.VerifyAsync(
             [
                 """
                 using System.Collections.Generic;
@@ -178,7 +177,7 @@ public sealed class JsonSerializerContextAnalyzerTests
 
     [Fact]
     public Task Without_any_context_every_json_type_is_reported()
-        => AnalyzerVerifier.VerifyAsync(new JsonSerializerContextAnalyzer(), """
+        => McpAnalyzerVerifier<JsonSerializerContextAnalyzer>.VerifyAsync("""
             using McpGen;
             using Demo;
 
@@ -192,7 +191,8 @@ public sealed class JsonSerializerContextAnalyzerTests
 
 public sealed class AddJsonSerializableCodeFixTests
 {
-    private const string Server = """
+    /// <summary>The server; <c>{0}</c>..<c>{3}</c> are where the result type and the parameter type may be marked.</summary>
+    private const string ServerTemplate = """
         using System.Collections.Generic;
         using McpGen;
 
@@ -204,18 +204,22 @@ public sealed class AddJsonSerializableCodeFixTests
         [McpServer]
         public partial class Server
         {
-            [McpTool] public Forecast Get(List<Day> days) => new("x");
+            [McpTool] public {0}Forecast{1} Get({2}List<Day>{3} days) => new("x");
         }
         """;
 
+    private static string Server(bool result, bool parameter)
+        => ServerTemplate
+            .Replace("{0}", result ? "{|MCPG0012:" : "").Replace("{1}", result ? "|}" : "")
+            .Replace("{2}", parameter ? "{|MCPG0012:" : "").Replace("{3}", parameter ? "|}" : "");
+
+    private static readonly string Plain = Server(result: false, parameter: false);
+
     [Fact]
     public Task Adds_the_attribute_after_the_last_JsonSerializable_of_the_context_in_another_file()
-        => CodeFixVerifier.VerifyAsync(
-            new JsonSerializerContextAnalyzer(),
-            new AddJsonSerializableCodeFixProvider(),
-            "MCPG0012",
+        => McpCodeFixVerifier<JsonSerializerContextAnalyzer, AddJsonSerializableCodeFixProvider>.VerifyAsync(
             AddJsonSerializableCodeFixProvider.EquivalenceKeyPrefix + "Demo.AppJsonContext",
-            [Server, """
+            [Server(result: false, parameter: true), """
             using System.Text.Json.Serialization;
 
             namespace Demo;
@@ -227,7 +231,7 @@ public sealed class AddJsonSerializableCodeFixTests
             {
             }
             """, StjStub.For("Demo", "AppJsonContext")],
-            [Server, """
+            [Plain, """
             using System.Text.Json.Serialization;
 
             namespace Demo;
@@ -240,16 +244,15 @@ public sealed class AddJsonSerializableCodeFixTests
             {
             }
             """, StjStub.For("Demo", "AppJsonContext")],
-            expectedTitle: "Add [JsonSerializable(typeof(List<Day>))] to 'AppJsonContext'");
+            "Add [JsonSerializable(typeof(List<Day>))] to 'AppJsonContext'");
 
     [Fact]
     public Task Adds_the_first_attribute_to_a_context_without_attributes_keeping_its_doc_comment()
-        => CodeFixVerifier.VerifyAsync(
-            new JsonSerializerContextAnalyzer(),
-            new AddJsonSerializableCodeFixProvider(),
-            "MCPG0012",
+    {
+        // One application (FixOne): the result's type is added, the parameter's diagnostic remains.
+        var test = McpCodeFixVerifier<JsonSerializerContextAnalyzer, AddJsonSerializableCodeFixProvider>.Create(
             AddJsonSerializableCodeFixProvider.EquivalenceKeyPrefix + "Demo.Outer.Json",
-            [Server + """
+            [Server(result: true, parameter: true) + """
 
             public static partial class Outer
             {
@@ -259,7 +262,7 @@ public sealed class AddJsonSerializableCodeFixTests
                 }
             }
             """, Nested],
-            [Server + """
+            [Server(result: false, parameter: true) + """
 
             public static partial class Outer
             {
@@ -270,8 +273,11 @@ public sealed class AddJsonSerializableCodeFixTests
                 }
             }
             """, Nested],
-            expectNoneRemaining: false,
-            expectedTitle: "Add [JsonSerializable(typeof(Forecast))] to 'Json'");
+            "Add [JsonSerializable(typeof(Forecast))] to 'Json'");
+        test.CodeFixTestBehaviors = CodeFixTestBehaviors.FixOne;
+        test.NumberOfIncrementalIterations = 1;
+        return test.RunAsync();
+    }
 
     private const string Nested = """
         namespace Demo
@@ -299,15 +305,14 @@ public sealed class AddJsonSerializableCodeFixTests
             internal partial class A : System.Text.Json.Serialization.JsonSerializerContext { }
             internal partial class B : System.Text.Json.Serialization.JsonSerializerContext { }
             """;
-        return CodeFixVerifier.VerifyAsync(
-            new JsonSerializerContextAnalyzer(),
-            new AddJsonSerializableCodeFixProvider(),
-            "MCPG0012",
+        var test = McpCodeFixVerifier<JsonSerializerContextAnalyzer, AddJsonSerializableCodeFixProvider>.Create(
             AddJsonSerializableCodeFixProvider.EquivalenceKeyPrefix + "Demo." + name,
-            [Server, contexts, StjStub.For("Demo", "A", "B")],
-            [Server, contexts.Replace(
+            [Server(result: true, parameter: true), contexts, StjStub.For("Demo", "A", "B")],
+            [Server(result: false, parameter: true), contexts.Replace(
                 $"internal partial class {name} :",
-                $"[System.Text.Json.Serialization.JsonSerializable(typeof(Forecast))]\ninternal partial class {name} :"), StjStub.For("Demo", "A", "B")],
-            expectNoneRemaining: false);
+                $"[System.Text.Json.Serialization.JsonSerializable(typeof(Forecast))]\ninternal partial class {name} :"), StjStub.For("Demo", "A", "B")]);
+        test.CodeFixTestBehaviors = CodeFixTestBehaviors.FixOne;
+        test.NumberOfIncrementalIterations = 1;
+        return test.RunAsync();
     }
 }

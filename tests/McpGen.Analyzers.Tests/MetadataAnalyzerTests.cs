@@ -3,7 +3,7 @@ namespace McpGen.Analyzers.Tests;
 public sealed class MetadataAnalyzerTests
 {
     private static Task VerifyAsync(string markup, params string[] messages)
-        => AnalyzerVerifier.VerifyAsync(new MetadataAnalyzer(), markup, messages);
+        => McpAnalyzerVerifier<MetadataAnalyzer>.VerifyAsync(markup, messages);
 
     [Fact]
     public Task Valid_icons_and_meta_are_not_reported()
@@ -112,7 +112,7 @@ public sealed class MetadataAnalyzerTests
 public sealed class SchemaKeywordsAnalyzerTests
 {
     private static Task VerifyAsync(string markup, params string[] messages)
-        => AnalyzerVerifier.VerifyAsync(new SchemaKeywordsAnalyzer(), markup, messages);
+        => McpAnalyzerVerifier<SchemaKeywordsAnalyzer>.VerifyAsync(markup, messages);
 
     [Fact]
     public Task Valid_keywords_are_not_reported()
@@ -181,7 +181,7 @@ public sealed class SchemaKeywordsAnalyzerTests
 public sealed class HeaderParameterAnalyzerTests
 {
     private static Task VerifyAsync(string markup, params string[] messages)
-        => AnalyzerVerifier.VerifyAsync(new HeaderParameterAnalyzer(), markup, messages);
+        => McpAnalyzerVerifier<HeaderParameterAnalyzer>.VerifyAsync(markup, messages);
 
     [Fact]
     public Task Valid_headers_are_not_reported()

@@ -5,7 +5,7 @@ namespace McpGen.Analyzers.Tests;
 public sealed class ResourceAnalyzerTests
 {
     private static Task VerifyAsync(string markup, params string[] messages)
-        => AnalyzerVerifier.VerifyAsync(new ResourceAnalyzer(), markup, messages);
+        => McpAnalyzerVerifier<ResourceAnalyzer>.VerifyAsync(markup, messages);
 
     [Fact]
     public Task Valid_resources_are_not_reported()
@@ -151,7 +151,7 @@ public sealed class ResourceAnalyzerTests
 
     [Fact]
     public Task Duplicate_uris_and_templates_are_reported_after_the_first()
-        => AnalyzerVerifier.VerifyAsync(new DuplicateResourcePromptAnalyzer(), """
+        => McpAnalyzerVerifier<DuplicateResourcePromptAnalyzer>.VerifyAsync("""
             using McpGen;
 
             [McpServer]
@@ -187,7 +187,7 @@ public sealed class ResourceAnalyzerTests
 public sealed class PromptAnalyzerTests
 {
     private static Task VerifyAsync(string markup, params string[] messages)
-        => AnalyzerVerifier.VerifyAsync(new PromptAnalyzer(), markup, messages);
+        => McpAnalyzerVerifier<PromptAnalyzer>.VerifyAsync(markup, messages);
 
     [Fact]
     public Task String_special_and_service_parameters_are_accepted()
@@ -238,7 +238,7 @@ public sealed class PromptAnalyzerTests
 
     [Fact]
     public Task Duplicate_prompt_names_are_reported_after_the_first()
-        => AnalyzerVerifier.VerifyAsync(new DuplicateResourcePromptAnalyzer(), """
+        => McpAnalyzerVerifier<DuplicateResourcePromptAnalyzer>.VerifyAsync("""
             using McpGen;
 
             [McpServer]
@@ -274,7 +274,7 @@ public sealed class CompletionAnalyzerTests
         """;
 
     private static Task VerifyAsync(string markup, params string[] messages)
-        => AnalyzerVerifier.VerifyAsync(new CompletionAnalyzer(), markup + Targets, messages);
+        => McpAnalyzerVerifier<CompletionAnalyzer>.VerifyAsync(markup + Targets, messages);
 
     [Fact]
     public Task Valid_completions_are_not_reported()
@@ -376,7 +376,7 @@ public sealed class CompletionAnalyzerTests
 
     [Fact]
     public Task Targets_that_are_themselves_invalid_are_left_to_their_own_rules()
-        => AnalyzerVerifier.VerifyAsync(new CompletionAnalyzer(), """
+        => McpAnalyzerVerifier<CompletionAnalyzer>.VerifyAsync("""
             using System.Collections.Generic;
             using McpGen;
 
@@ -402,10 +402,7 @@ public sealed class SubscribableResourceCodeFixTests
     [InlineData(SessionModeCodeFixProvider.UseStoreKey, "Store")]
     [InlineData(SessionModeCodeFixProvider.UseStickyKey, "Sticky")]
     public Task Gives_the_server_a_session(string key, string mode)
-        => CodeFixVerifier.VerifyAsync(
-            new ResourceAnalyzer(),
-            new SessionModeCodeFixProvider(),
-            "MCPG0018",
+        => McpCodeFixVerifier<ResourceAnalyzer, SessionModeCodeFixProvider>.VerifyAsync(
             key,
             ["""
             using McpGen;
@@ -413,7 +410,7 @@ public sealed class SubscribableResourceCodeFixTests
             [McpServer(Stateless = true)]
             public partial class Server
             {
-                [McpResource("a://watched", Subscribable = true)]
+                [McpResource("a://watched", {|MCPG0018:Subscribable = true|})]
                 public static string Watched() => "";
             }
             """],

@@ -4,7 +4,7 @@ public sealed class ServerDeclarationAnalyzerTests
 {
     [Fact]
     public Task Non_partial_server_class_is_reported_at_its_name()
-        => AnalyzerVerifier.VerifyAsync(new ServerDeclarationAnalyzer(), """
+        => McpAnalyzerVerifier<ServerDeclarationAnalyzer>.VerifyAsync("""
             using McpGen;
 
             [McpServer]
@@ -16,22 +16,19 @@ public sealed class ServerDeclarationAnalyzerTests
 
     [Fact]
     public Task Only_the_declaration_missing_partial_is_reported_when_a_class_is_split()
-        => AnalyzerVerifier.VerifyAsync(
-            new ServerDeclarationAnalyzer(),
-            ["""
+        => McpAnalyzerVerifier<ServerDeclarationAnalyzer>.VerifyAsync(
+            """
             using McpGen;
 
             [McpServer]
             public partial class Split { }
 
-            public class {|MCPG0001:Split|} { }
-            """],
-            [],
-            "CS0260");
+            public class {|CS0260:{|MCPG0001:Split|}|} { }
+            """);
 
     [Fact]
     public Task Partial_server_class_is_clean()
-        => AnalyzerVerifier.VerifyAsync(new ServerDeclarationAnalyzer(), """
+        => McpAnalyzerVerifier<ServerDeclarationAnalyzer>.VerifyAsync("""
             using McpGen;
 
             [McpServer(Stateless = true)]
@@ -43,14 +40,13 @@ public sealed class ServerDeclarationAnalyzerTests
 
     [Fact]
     public Task Classes_without_the_attribute_are_ignored()
-        => AnalyzerVerifier.VerifyAsync(new ServerDeclarationAnalyzer(), """
+        => McpAnalyzerVerifier<ServerDeclarationAnalyzer>.VerifyAsync("""
             public class Plain { }
             """);
 
     [Fact]
     public Task Generic_static_and_badly_nested_servers_are_reported_once_with_every_reason()
-        => AnalyzerVerifier.VerifyAsync(
-            new ServerDeclarationAnalyzer(),
+        => McpAnalyzerVerifier<ServerDeclarationAnalyzer>.VerifyAsync(
             """
             using McpGen;
 
@@ -86,7 +82,7 @@ public sealed class ServerDeclarationAnalyzerTests
 
     [Fact]
     public Task A_server_nested_in_partial_non_generic_types_is_clean()
-        => AnalyzerVerifier.VerifyAsync(new ServerDeclarationAnalyzer(), """
+        => McpAnalyzerVerifier<ServerDeclarationAnalyzer>.VerifyAsync("""
             using McpGen;
 
             public partial class Outer
@@ -101,7 +97,7 @@ public sealed class ServerDeclarationAnalyzerTests
 
     [Fact]
     public Task A_non_partial_server_nested_in_a_non_partial_type_gets_both_diagnostics()
-        => AnalyzerVerifier.VerifyAsync(new ServerDeclarationAnalyzer(), """
+        => McpAnalyzerVerifier<ServerDeclarationAnalyzer>.VerifyAsync("""
             using McpGen;
 
             public class Outer

@@ -58,7 +58,7 @@ public sealed class SessionRequirementAnalyzerTests
         """;
 
     private static Task VerifyAsync(string markup, params string[] messages)
-        => AnalyzerVerifier.VerifyAsync(new SessionRequirementAnalyzer(), markup + PushApis, messages);
+        => McpAnalyzerVerifier<SessionRequirementAnalyzer>.VerifyAsync(markup + PushApis, messages);
 
     [Fact]
     public Task Marked_call_in_a_tool_of_a_default_server_is_an_error_with_the_fix_in_the_message()

@@ -4,8 +4,7 @@ public sealed class SessionSettingsAnalyzerTests
 {
     [Fact]
     public Task Stateless_true_with_a_session_mode_is_reported_at_the_Stateless_argument()
-        => AnalyzerVerifier.VerifyAsync(
-            new SessionSettingsAnalyzer(),
+        => McpAnalyzerVerifier<SessionSettingsAnalyzer>.VerifyAsync(
             """
             using McpGen;
 
@@ -24,7 +23,7 @@ public sealed class SessionSettingsAnalyzerTests
 
     [Fact]
     public Task Agreeing_or_single_settings_are_clean()
-        => AnalyzerVerifier.VerifyAsync(new SessionSettingsAnalyzer(), """
+        => McpAnalyzerVerifier<SessionSettingsAnalyzer>.VerifyAsync("""
             using McpGen;
 
             [McpServer] public partial class A { }
@@ -41,8 +40,7 @@ public sealed class SessionSettingsAnalyzerTests
 
     [Fact]
     public Task LegacySse_on_a_stateless_server_is_reported_at_the_LegacySse_argument()
-        => AnalyzerVerifier.VerifyAsync(
-            new SessionSettingsAnalyzer(),
+        => McpAnalyzerVerifier<SessionSettingsAnalyzer>.VerifyAsync(
             """
             using McpGen;
 
@@ -60,8 +58,7 @@ public sealed class ToolMethodAnalyzerTests
 {
     [Fact]
     public Task Tool_outside_a_server_is_a_warning()
-        => AnalyzerVerifier.VerifyAsync(
-            new ToolMethodAnalyzer(),
+        => McpAnalyzerVerifier<ToolMethodAnalyzer>.VerifyAsync(
             """
             using McpGen;
 
@@ -80,8 +77,7 @@ public sealed class ToolMethodAnalyzerTests
 
     [Fact]
     public Task Generic_async_void_and_by_ref_tools_are_errors()
-        => AnalyzerVerifier.VerifyAsync(
-            new ToolMethodAnalyzer(),
+        => McpAnalyzerVerifier<ToolMethodAnalyzer>.VerifyAsync(
             """
             using System.Threading.Tasks;
             using McpGen;
@@ -108,7 +104,7 @@ public sealed class ToolMethodAnalyzerTests
 
     [Fact]
     public Task Well_formed_tools_are_clean()
-        => AnalyzerVerifier.VerifyAsync(new ToolMethodAnalyzer(), """
+        => McpAnalyzerVerifier<ToolMethodAnalyzer>.VerifyAsync("""
             using System.Threading;
             using System.Threading.Tasks;
             using McpGen;
@@ -129,8 +125,7 @@ public sealed class ToolNameAnalyzerTests
 {
     [Fact]
     public Task Invalid_names_are_reported_at_the_name_argument_or_the_method()
-        => AnalyzerVerifier.VerifyAsync(
-            new ToolNameAnalyzer(),
+        => McpAnalyzerVerifier<ToolNameAnalyzer>.VerifyAsync(
             """
             using McpGen;
 
@@ -152,8 +147,7 @@ public sealed class ToolNameAnalyzerTests
 
     [Fact]
     public Task Duplicates_after_the_first_are_reported_with_default_names_in_snake_case()
-        => AnalyzerVerifier.VerifyAsync(
-            new ToolNameAnalyzer(),
+        => McpAnalyzerVerifier<ToolNameAnalyzer>.VerifyAsync(
             """
             using McpGen;
 
@@ -174,8 +168,7 @@ public sealed class ToolNameAnalyzerTests
 
     [Fact]
     public Task Duplicates_across_partial_files_keep_the_first_file_in_path_order_and_other_servers_do_not_count()
-        => AnalyzerVerifier.VerifyAsync(
-            new ToolNameAnalyzer(),
+        => McpAnalyzerVerifier<ToolNameAnalyzer>.VerifyAsync(
             [
                 """
                 using McpGen;
@@ -208,8 +201,7 @@ public sealed class ToolDescriptionAnalyzerTests
 {
     [Fact]
     public Task Tool_without_summary_or_Description_gets_an_info()
-        => AnalyzerVerifier.VerifyAsync(
-            new ToolDescriptionAnalyzer(),
+        => McpAnalyzerVerifier<ToolDescriptionAnalyzer>.VerifyAsync(
             """
             using System.ComponentModel;
             using McpGen;
