@@ -34,6 +34,7 @@ OUT=${OUT:-/tmp/mcpgen-cold-start}
 NO_PUBLISH=${NO_PUBLISH:-0}
 ERAS=${ERAS:-"2026-07-28 2025-11-25"}
 SERVERS=${SERVERS:-"mcpgen-native mcpgen-jit official-sdk"}
+commit=$(git rev-parse --short HEAD 2>/dev/null || echo "?")   # the code that was published and measured
 DIGEST=ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad
 
 command -v curl >/dev/null 2>&1 || { echo "cold-start.sh needs curl (apt-get install curl)" >&2; exit 2; }
@@ -190,7 +191,7 @@ stats() {   # "a b c ...": median (min-max)
   sort -n | awk '{ v[NR] = $1 } END { m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%d (%d-%d)", m, v[1], v[NR] }'
 }
 echo
-echo "Cold start, $RUNS runs per server and era, $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%Y-%m-%d), commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')"
+echo "Cold start, $RUNS runs per server and era, $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%Y-%m-%d), commit $commit"
 echo
 header="| server |"; rule="|---|"
 for era in $ERAS; do header+=" launch to first tools/call, $era, ms median (min-max) |"; rule+="---|"; done
