@@ -141,7 +141,7 @@ internal static class Descriptors
         DiagnosticIds.SubscribableResourceOnStatelessServer,
         DiagnosticSeverity.Warning,
         title: "Subscribable resource on a stateless server",
-        messageFormat: "Resource '{0}' is subscribable, but stateless server '{1}' cannot deliver its updates (they need a session's GET stream or a subscriptions/listen stream); set Session = McpSessionMode.Store (any replica) or Session = McpSessionMode.Sticky (load-balancer affinity) on [McpServer], or remove Subscribable = true",
+        messageFormat: "Resource '{0}' is subscribable, but stateless server '{1}' cannot deliver its updates to initialize-era clients (they need a session's GET stream), and its subscriptions/listen streams hear other replicas' changes only through a shared backplane; set Session = McpSessionMode.Store (any replica) or Session = McpSessionMode.Sticky (load-balancer affinity) on [McpServer], or remove Subscribable = true",
         description: "notifications/resources/updated is sent on a stream that outlives the request: the GET stream of a session, or a subscriptions/listen stream. A stateless endpoint holds neither, so clients can subscribe but never hear of a change.");
 
     public static readonly DiagnosticDescriptor DuplicateResourceOrPrompt = Create(

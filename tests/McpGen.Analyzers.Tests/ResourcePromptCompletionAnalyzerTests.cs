@@ -147,7 +147,7 @@ public sealed class ResourceAnalyzerTests
                 public static string Watched() => "";
             }
             """,
-            "Resource 'a://watched' is subscribable, but stateless server 'Default' cannot deliver its updates (they need a session's GET stream or a subscriptions/listen stream); set Session = McpSessionMode.Store (any replica) or Session = McpSessionMode.Sticky (load-balancer affinity) on [McpServer], or remove Subscribable = true");
+            "Resource 'a://watched' is subscribable, but stateless server 'Default' cannot deliver its updates to initialize-era clients (they need a session's GET stream), and its subscriptions/listen streams hear other replicas' changes only through a shared backplane; set Session = McpSessionMode.Store (any replica) or Session = McpSessionMode.Sticky (load-balancer affinity) on [McpServer], or remove Subscribable = true");
 
     [Fact]
     public Task Duplicate_uris_and_templates_are_reported_after_the_first()
