@@ -11,7 +11,9 @@
 #
 # Environment: MCPGEN_REDIS_PORT (default 56379) and MCPGEN_REDIS_DIR (default /tmp/mcpgen-redis-$PORT) pick the
 # instance, so tests can run a second, disposable instance for fault injection beside the shared one.
-# Test-only settings: no password, no RDB/AOF persistence. Do not point anything valuable at this instance.
+# MCPGEN_REDIS_AOF=always turns on the append-only file with fsync per write (what the outage tests use: an
+# acknowledged session survives a restart); by default nothing is persisted.
+# Test-only settings: no password. Do not point anything valuable at this instance.
 set -euo pipefail
 
 port="${MCPGEN_REDIS_PORT:-56379}"
@@ -57,10 +59,14 @@ start() {
 
   say "starting redis-server on 127.0.0.1:$port ($dir)"
   rm -f "$pidfile"
-  # --save "" and --appendonly no: nothing is written to disk; a restart starts empty (what the outage tests expect of
-  # an unpersisted instance). protected-mode stays on; the bind keeps it on loopback.
+  # Default: --save "" and --appendonly no, nothing is written to disk and a restart starts empty. With
+  # MCPGEN_REDIS_AOF=always every write is in the append-only file before it is acknowledged.
+  local persistence=(--appendonly no)
+  if [ "${MCPGEN_REDIS_AOF:-}" = "always" ]; then
+    persistence=(--appendonly yes --appendfsync always)
+  fi
   redis-server --bind 127.0.0.1 --port "$port" --dir "$dir" --daemonize yes --pidfile "$pidfile" \
-    --logfile "$dir/server.log" --save "" --appendonly no --maxclients 2000 --databases 16 9>&-
+    --logfile "$dir/server.log" --save "" "${persistence[@]}" --maxclients 2000 --databases 16 9>&-
   for _ in $(seq 1 100); do
     if ping; then
       return 0
@@ -77,6 +83,7 @@ stop() {
   if [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
     local pid
     pid=$(cat "$pidfile")
+    # SIGTERM-like: the AOF (when on) is already on disk; no RDB snapshot is written.
     redis-cli -h 127.0.0.1 -p "$port" shutdown nosave >/dev/null 2>&1 || kill "$pid" 2>/dev/null || true
     for _ in $(seq 1 100); do
       kill -0 "$pid" 2>/dev/null || break
