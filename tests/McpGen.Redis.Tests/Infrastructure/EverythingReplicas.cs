@@ -17,7 +17,7 @@ internal sealed class EverythingReplicas : IAsyncDisposable
 
     public static async Task<EverythingReplicas> StartAsync(int count, string redisConfiguration, string prefix)
     {
-        string configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Parent!.Name; // bin/<Configuration>/net10.0/
+        string configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name; // bin/<Configuration>/net10.0
         string dll = Path.Combine(RepoPaths.Root, "samples", "Everything", "bin", configuration, "net10.0", "Everything.dll");
         if (!File.Exists(dll))
         {
