@@ -22,6 +22,8 @@ fi
 # PostgreSQL: installed here so that no test pays for apt-get; the tests start the cluster themselves.
 bash "$root/scripts/services/postgres.sh" install
 bash "$root/scripts/services/haproxy.sh" install
+# redis-server for McpGen.Redis.Tests (apt-get only when it is missing; the tests start a private instance on 56379).
+bash "$root/scripts/services/redis.sh" install
 
 # NativeAOT: the ILCompiler packages come from NuGet; linking the native binary needs clang, lld and zlib's headers.
 aot_missing=()

@@ -1,6 +1,6 @@
 // The conformance fixture server. Usage:
 //   dotnet run --project samples/Everything -- --mode stateless|sticky|store [--urls http://127.0.0.1:5100]
-//     [--postgres CONNECTION_STRING [--pg-schema NAME]] [--keys DIR] [--log-format json]
+//     [--postgres CONNECTION_STRING [--pg-schema NAME] | --redis HOST:PORT [--redis-prefix PREFIX]] [--keys DIR] [--log-format json]
 // Serves MCP at /mcp. GET /healthz is readiness (McpGen's "ready" checks: 503 "Unhealthy" while draining or while the
 // PostgreSQL store is unreachable; haproxy's httpchk and the fleet tests use it); GET /healthz/live is liveness (200 while
 // the process serves HTTP). Binds to 127.0.0.1:5100 unless --urls says otherwise.
@@ -52,6 +52,27 @@ if (!string.IsNullOrEmpty(postgres))
         if (!string.IsNullOrEmpty(schema))
         {
             options.SchemaName = schema;
+        }
+    });
+}
+
+// Or through Redis: --redis "127.0.0.1:6379" (or MCPGEN_REDIS), a StackExchange.Redis configuration string;
+// --redis-prefix PREFIX (or MCPGEN_REDIS_PREFIX) keys one fleet apart from another in one Redis (default "mcpgen:").
+string? redis = builder.Configuration["redis"] ?? Environment.GetEnvironmentVariable("MCPGEN_REDIS");
+if (!string.IsNullOrEmpty(redis))
+{
+    if (!string.IsNullOrEmpty(postgres))
+    {
+        Console.Error.WriteLine("Both --postgres and --redis are set: pick one store.");
+        return 2;
+    }
+
+    string? prefix = builder.Configuration["redis-prefix"] ?? Environment.GetEnvironmentVariable("MCPGEN_REDIS_PREFIX");
+    builder.Services.AddMcpGenRedis(redis, options =>
+    {
+        if (!string.IsNullOrEmpty(prefix))
+        {
+            options.KeyPrefix = prefix;
         }
     });
 }

@@ -114,6 +114,8 @@ public sealed partial class DocSnippetTests
         ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
             .Append(typeof(McpServerAttribute).Assembly.Location)
             .Append(typeof(PostgreSqlMcpServiceCollectionExtensions).Assembly.Location)
+            .Append(typeof(RedisMcpServiceCollectionExtensions).Assembly.Location)
+            .Append(typeof(StackExchange.Redis.IConnectionMultiplexer).Assembly.Location)
             .Where(p => !Path.GetFileNameWithoutExtension(p).Equals(typeof(DocSnippetTests).Assembly.GetName().Name, StringComparison.OrdinalIgnoreCase))
             .Distinct(StringComparer.OrdinalIgnoreCase)
             .Select(p => (MetadataReference)MetadataReference.CreateFromFile(p))
@@ -134,11 +136,12 @@ public sealed partial class DocSnippetTests
     public async Task Every_csharp_block_of_README_and_docs_compiles_with_the_generator_and_the_analyzers()
     {
         string root = RepoRoot();
-        string[] pages = [Path.Combine(root, "README.md"), Path.Combine(root, "src", "McpGen.PostgreSql", "README.md"), .. Directory.GetFiles(Path.Combine(root, "docs"), "*.md", SearchOption.AllDirectories).Order(StringComparer.Ordinal)];
+        string[] pages = [Path.Combine(root, "README.md"), Path.Combine(root, "src", "McpGen.PostgreSql", "README.md"), Path.Combine(root, "src", "McpGen.Redis", "README.md"), .. Directory.GetFiles(Path.Combine(root, "docs"), "*.md", SearchOption.AllDirectories).Order(StringComparer.Ordinal)];
         List<Snippet> snippets = pages.SelectMany(page => Extract(Path.GetRelativePath(root, page).Replace('\\', '/'), File.ReadAllText(page))).ToList();
         Assert.Contains(snippets, s => s.Path == "README.md");
         Assert.Contains(snippets, s => s.Path == "docs/handlers.md");
         Assert.Contains(snippets, s => s.Path == "src/McpGen.PostgreSql/README.md");
+        Assert.Contains(snippets, s => s.Path == "src/McpGen.Redis/README.md");
 
         var failures = new List<string>();
         foreach (Snippet snippet in snippets)

@@ -97,7 +97,7 @@ public sealed class PackageTests : IDisposable
     {
         string version = "0.0.0-meta." + Environment.ProcessId;
         string feed = Directory.CreateDirectory(Path.Combine(_work, "meta-feed")).FullName;
-        foreach (string project in new[] { "McpGen.Runtime", "McpGen.PostgreSql" })
+        foreach (string project in new[] { "McpGen.Runtime", "McpGen.PostgreSql", "McpGen.Redis" })
         {
             ProcessRunner.Result pack = await ProcessRunner.RunAsync(
                 "dotnet",
@@ -108,7 +108,7 @@ public sealed class PackageTests : IDisposable
             Assert.DoesNotContain(" warning ", pack.StdOut + pack.StdErr, StringComparison.OrdinalIgnoreCase);
         }
 
-        foreach (string id in new[] { "McpGen", "McpGen.PostgreSql" })
+        foreach (string id in new[] { "McpGen", "McpGen.PostgreSql", "McpGen.Redis" })
         {
             using ZipArchive zip = ZipFile.OpenRead(Path.Combine(feed, $"{id}.{version}.nupkg"));
             XDocument nuspec;
@@ -129,7 +129,7 @@ public sealed class PackageTests : IDisposable
             Assert.StartsWith("https://", repository.Attribute("url")?.Value ?? "", StringComparison.Ordinal);
             Assert.Equal("git", repository.Attribute("type")?.Value);
 
-            if (id == "McpGen.PostgreSql")
+            if (id is "McpGen.PostgreSql" or "McpGen.Redis")
             {
                 // The McpGen dependency keeps its analyzers: installing only the store package still brings the generator.
                 XElement dependency = nuspec.Descendants(ns + "dependency").Single(d => d.Attribute("id")!.Value == "McpGen");

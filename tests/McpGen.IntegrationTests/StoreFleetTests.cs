@@ -43,32 +43,115 @@ internal static class FleetPostgres
     }
 }
 
-/// <summary>Three store replicas of samples/Everything sharing one PostgreSQL schema, for <see cref="StoreFleetTests"/>.</summary>
-public sealed class StoreFleet : IAsyncLifetime
+/// <summary>
+/// The Redis of the fleet tests: the private instance of scripts/services/redis.sh (started once per test run,
+/// 127.0.0.1:56379 unless MCPGEN_REDIS_PORT says otherwise); each fleet keeps its keys under a prefix of its own.
+/// </summary>
+internal static class FleetRedis
 {
-    private readonly string _schema = FleetPostgres.NewSchema();
+    private static readonly Lazy<Task<string>> Started = new(StartAsync);
+
+    /// <summary>The StackExchange.Redis configuration string of the started instance.</summary>
+    public static Task<string> ConfigurationAsync() => Started.Value;
+
+    /// <summary>A key prefix no other fleet uses.</summary>
+    public static string NewPrefix() => "fleet" + Guid.NewGuid().ToString("N")[..16] + ":";
+
+    /// <summary>Store replicas sharing <paramref name="prefix"/> of the instance.</summary>
+    public static async Task<ReplicaFleet> StartStoreFleetAsync(int replicas, string prefix)
+        => await ReplicaFleet.StartAsync(replicas, "store", ["--redis", await ConfigurationAsync(), "--redis-prefix", prefix]);
+
+    /// <summary>Deletes every key under <paramref name="prefix"/>.</summary>
+    public static async Task DeleteKeysAsync(string prefix)
+    {
+        await using StackExchange.Redis.ConnectionMultiplexer redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(await ConfigurationAsync());
+        StackExchange.Redis.IDatabase db = redis.GetDatabase();
+        await foreach (StackExchange.Redis.RedisKey key in redis.GetServer(redis.GetEndPoints()[0]).KeysAsync(pattern: prefix + "*"))
+        {
+            await db.KeyDeleteAsync(key);
+        }
+    }
+
+    private static async Task<string> StartAsync()
+    {
+        string script = Path.Combine(RepoPaths.Root, "scripts", "services", "redis.sh");
+        ProcessRunner.Result start = await ProcessRunner.RunAsync("bash", [script, "start"], RepoPaths.Root, TimeSpan.FromMinutes(10));
+        Assert.True(start.ExitCode == 0, $"scripts/services/redis.sh start failed (scripts/install-test-deps.sh installs redis-server)\n{start.Describe()}");
+        ProcessRunner.Result url = await ProcessRunner.RunAsync("bash", [script, "url"], RepoPaths.Root, TimeSpan.FromSeconds(20));
+        Assert.True(url.ExitCode == 0, url.Describe());
+        return url.StdOut.Trim();
+    }
+}
+
+/// <summary>
+/// Three store replicas of samples/Everything sharing one store, for the store fleet tests: the fixture of each backend
+/// says how to start a fleet on its own part of the store (a PostgreSQL schema, a Redis key prefix) and how to drop it.
+/// </summary>
+public abstract class StoreFleetFixture : IAsyncLifetime
+{
+    private string _name = "";
 
     internal ReplicaFleet Fleet { get; private set; } = null!;
 
-    public async Task InitializeAsync() => Fleet = await FleetPostgres.StartStoreFleetAsync(3, _schema);
+    /// <summary>A part of the store no other fleet uses.</summary>
+    internal abstract string NewName();
+
+    /// <summary>Starts <paramref name="replicas"/> store replicas sharing <paramref name="name"/>.</summary>
+    internal abstract Task<ReplicaFleet> StartFleetAsync(int replicas, string name);
+
+    /// <summary>Deletes what a fleet on <paramref name="name"/> stored.</summary>
+    internal abstract Task DropAsync(string name);
+
+    public async Task InitializeAsync()
+    {
+        _name = NewName();
+        Fleet = await StartFleetAsync(3, _name);
+    }
 
     public async Task DisposeAsync()
     {
         if (Fleet is not null)
         {
             await Fleet.DisposeAsync();
-            await FleetPostgres.DropSchemaAsync(_schema);
+            await DropAsync(_name);
         }
     }
 }
 
+/// <summary>Three store replicas of samples/Everything sharing one PostgreSQL schema, for <see cref="StoreFleetTests"/>.</summary>
+public sealed class StoreFleet : StoreFleetFixture
+{
+    internal override string NewName() => FleetPostgres.NewSchema();
+
+    internal override Task<ReplicaFleet> StartFleetAsync(int replicas, string name) => FleetPostgres.StartStoreFleetAsync(replicas, name);
+
+    internal override Task DropAsync(string name) => FleetPostgres.DropSchemaAsync(name);
+}
+
+/// <summary>Three store replicas of samples/Everything sharing one Redis key prefix, for <see cref="RedisStoreFleetTests"/>.</summary>
+public sealed class RedisStoreFleet : StoreFleetFixture
+{
+    internal override string NewName() => FleetRedis.NewPrefix();
+
+    internal override Task<ReplicaFleet> StartFleetAsync(int replicas, string name) => FleetRedis.StartStoreFleetAsync(replicas, name);
+
+    internal override Task DropAsync(string name) => FleetRedis.DeleteKeysAsync(name);
+}
+
+/// <summary>The store fleet tests on PostgreSQL.</summary>
+public sealed class StoreFleetTests(StoreFleet shared, ITestOutputHelper output) : StoreFleetTests<StoreFleet>(shared, output);
+
+/// <summary>The store fleet tests on Redis (the same sessions, clients and checks as on PostgreSQL).</summary>
+public sealed class RedisStoreFleetTests(RedisStoreFleet shared, ITestOutputHelper output) : StoreFleetTests<RedisStoreFleet>(shared, output);
+
 /// <summary>
-/// Issue #6: store-backed sessions (PostgreSQL sessions, event logs and backplane) over three replicas behind haproxy
+/// Issue #6 (issue #14 on Redis): store-backed sessions (sessions, event logs and backplane in PostgreSQL or Redis) over three replicas behind haproxy
 /// round-robin, no affinity. The official C# client and both TypeScript clients run 200 sessions; each session's
 /// requests land on several replicas, every stream it reads is checked for lost or repeated events, and one stream per
 /// session is closed by the server and resumed with Last-Event-ID wherever haproxy sends the GET.
 /// </summary>
-public sealed class StoreFleetTests(StoreFleet shared, ITestOutputHelper output) : IClassFixture<StoreFleet>
+public abstract class StoreFleetTests<TFleet>(TFleet shared, ITestOutputHelper output) : IClassFixture<TFleet>
+    where TFleet : StoreFleetFixture
 {
     private const string Legacy = FleetSessions.Legacy;
 
@@ -139,11 +222,11 @@ public sealed class StoreFleetTests(StoreFleet shared, ITestOutputHelper output)
     [Fact]
     public async Task A_store_replica_killed_mid_run_costs_no_session()
     {
-        // Its own fleet and schema: this test kills a replica.
-        string schema = FleetPostgres.NewSchema();
+        // Its own fleet and schema (or key prefix): this test kills a replica.
+        string schema = shared.NewName();
         try
         {
-            await using ReplicaFleet fleet = await FleetPostgres.StartStoreFleetAsync(3, schema);
+            await using ReplicaFleet fleet = await shared.StartFleetAsync(3, schema);
             await using LoadBalancer haproxy = await LoadBalancer.StartHaproxyAsync("roundrobin.cfg", fleet.Ports);
             using var recorder = new WireRecorder();
             using var http = new HttpClient(recorder);
@@ -176,7 +259,7 @@ public sealed class StoreFleetTests(StoreFleet shared, ITestOutputHelper output)
             string context = fleet.Describe();
 
             // Zero failed sessions. The allowance: a session with a request on r2 when it died may fail once and is run
-            // again from scratch. A stream broken by the kill is resumed on r1 or r3 from the PostgreSQL event log, but
+            // again from scratch. A stream broken by the kill is resumed on r1 or r3 from the store's event log, but
             // a tool that was still running on r2 never finishes (its result died with r2), and an update fanned out
             // while the session's GET stream was reconnecting is not on it: that attempt fails (bounded by its
             // timeout). At most one retry per session in flight when r2 died.
@@ -204,7 +287,7 @@ public sealed class StoreFleetTests(StoreFleet shared, ITestOutputHelper output)
         }
         finally
         {
-            await FleetPostgres.DropSchemaAsync(schema);
+            await shared.DropAsync(schema);
         }
     }
 

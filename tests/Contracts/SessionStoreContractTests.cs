@@ -1,18 +1,18 @@
 using System.Diagnostics;
 using System.Text;
-using McpGen.PostgreSql.Tests.Infrastructure;
 using McpGen.Sessions;
 using McpGen.ClientInput;
 using McpGen.Dispatch;
 using McpGen.Http;
 using McpGen.Streaming;
 
-namespace McpGen.PostgreSql.Tests;
+namespace McpGen.Testing;
 
 /// <summary>
 /// The <see cref="IMcpSessionStore"/> contract, run against every implementation: what the endpoint may rely on,
 /// whichever store a server is configured with. Every store operation is bounded by the implementation's own timeouts
-/// (PostgreSQL: 3 s to connect, 10 s per statement); waits for expiry are a few seconds of real time.
+/// (PostgreSQL: 3 s to connect, 10 s per statement; Redis: 3 s per command); waits for expiry are a few seconds of real time.
+/// Shared by the store test projects (tests/Contracts, linked into McpGen.PostgreSql.Tests and McpGen.Redis.Tests).
 /// </summary>
 public abstract class SessionStoreContractTests : IAsyncLifetime
 {
@@ -461,45 +461,5 @@ public abstract class SessionStoreContractTests : IAsyncLifetime
         Assert.Equal(Enumerable.Range(1, total).Select(i => (long)i), stored.Select(e => e.Sequence));
         Dictionary<long, string> bySequence = appended.ToDictionary(a => a.Sequence, a => a.Message);
         Assert.All(stored, e => Assert.Equal(bySequence[e.Sequence], Encoding.UTF8.GetString(e.Message.Span)));
-    }
-}
-
-/// <summary>The contract against <see cref="InMemoryMcpSessionStore"/> (one process: a replica is the same instance).</summary>
-public sealed class InMemorySessionStoreContractTests : SessionStoreContractTests
-{
-    protected override Task<IMcpSessionStore> NewStoreAsync() => Task.FromResult<IMcpSessionStore>(new InMemoryMcpSessionStore());
-
-    protected override IMcpSessionStore Replica(IMcpSessionStore store) => store;
-}
-
-/// <summary>The contract against <see cref="PostgreSqlMcpSessionStore"/>: a schema per test, a replica is a second store with its own pool.</summary>
-public sealed class PostgreSqlSessionStoreContractTests : SessionStoreContractTests
-{
-    private readonly TestSchemas _schemas = new();
-    private readonly Dictionary<IMcpSessionStore, string> _schemaOf = [];
-    private readonly List<PostgreSqlMcpSessionStore> _stores = [];
-
-    public override Task InitializeAsync() => _schemas.InitializeAsync();
-
-    public override async Task DisposeAsync()
-    {
-        foreach (PostgreSqlMcpSessionStore store in _stores)
-        {
-            await store.DisposeAsync();
-        }
-
-        await _schemas.DisposeAsync();
-    }
-
-    protected override Task<IMcpSessionStore> NewStoreAsync() => Task.FromResult(Open(_schemas.NewName()));
-
-    protected override IMcpSessionStore Replica(IMcpSessionStore store) => Open(_schemaOf[store]);
-
-    private IMcpSessionStore Open(string schema)
-    {
-        var store = new PostgreSqlMcpSessionStore(PostgresServer.Options(_schemas.ConnectionString, schema));
-        _stores.Add(store);
-        _schemaOf[store] = schema;
-        return store;
     }
 }

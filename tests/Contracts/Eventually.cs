@@ -1,4 +1,4 @@
-namespace McpGen.PostgreSql.Tests.Infrastructure;
+namespace McpGen.Testing;
 
 /// <summary>Bounded waiting for things that happen asynchronously (deliveries, reconnects).</summary>
 internal static class Eventually

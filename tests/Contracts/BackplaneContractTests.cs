@@ -1,16 +1,16 @@
 using System.Text;
-using McpGen.PostgreSql.Tests.Infrastructure;
 using McpGen.Sessions;
 using McpGen.ClientInput;
 using McpGen.Dispatch;
 using McpGen.Http;
 using McpGen.Streaming;
 
-namespace McpGen.PostgreSql.Tests;
+namespace McpGen.Testing;
 
 /// <summary>
 /// The <see cref="IMcpBackplane"/> contract, run against every implementation. Deliveries are awaited with bounded
-/// polls (10 s); "nothing arrived" is proven by a later message on the same path arriving first.
+/// polls (10 s); "nothing arrived" is proven by a later message on the same path arriving first. Shared by the store test
+/// projects (tests/Contracts, linked into McpGen.PostgreSql.Tests and McpGen.Redis.Tests).
 /// </summary>
 public abstract class BackplaneContractTests : IAsyncLifetime
 {
@@ -25,6 +25,9 @@ public abstract class BackplaneContractTests : IAsyncLifetime
     public virtual Task InitializeAsync() => Task.CompletedTask;
 
     public virtual Task DisposeAsync() => Task.CompletedTask;
+
+    /// <summary>The largest payload that still travels inline on <paramref name="channel"/>, for backends that switch to another path above it (PostgreSQL: by reference); the size test sends one byte on each side of it.</summary>
+    protected virtual int InlinePayloadLimit(string channel) => 8000;
 
     private static byte[] Utf8(string text) => Encoding.UTF8.GetBytes(text);
 
@@ -105,7 +108,7 @@ public abstract class BackplaneContractTests : IAsyncLifetime
         var received = new Received();
         const string Channel = "sizes";
         await using IAsyncDisposable subscription = await backplane.SubscribeAsync(Channel, received.Handle, None);
-        int inlineLimit = PostgreSqlMcpBackplane.MaxInlineBytes - Channel.Length - 1;
+        int inlineLimit = InlinePayloadLimit(Channel);
         byte[] random = new byte[300_000];
         new Random(7).NextBytes(random);
         byte[][] payloads =
@@ -233,48 +236,5 @@ public abstract class BackplaneContractTests : IAsyncLifetime
             Assert.Equal(Enumerable.Range(0, 30).Select(i => $"a{i}"), replica.Texts.Where(t => t.StartsWith('a')));
             Assert.Equal(Enumerable.Range(0, 30).Select(i => $"b{i}"), replica.Texts.Where(t => t.StartsWith('b')).Select(t => t.Split(':')[0]));
         }
-    }
-}
-
-/// <summary>The contract against <see cref="InMemoryMcpBackplane"/> (one process: a replica is the same instance).</summary>
-public sealed class InMemoryBackplaneContractTests : BackplaneContractTests
-{
-    protected override Task<IMcpBackplane> NewBackplaneAsync() => Task.FromResult<IMcpBackplane>(new InMemoryMcpBackplane());
-
-    protected override IMcpBackplane Replica(IMcpBackplane backplane) => backplane;
-}
-
-/// <summary>
-/// The contract against <see cref="PostgreSqlMcpBackplane"/>: a schema (and so a NOTIFY channel) per test, a replica is a
-/// second backplane with its own pool and LISTEN connection.
-/// </summary>
-public sealed class PostgreSqlBackplaneContractTests : BackplaneContractTests
-{
-    private readonly TestSchemas _schemas = new();
-    private readonly Dictionary<IMcpBackplane, string> _schemaOf = [];
-    private readonly List<PostgreSqlMcpBackplane> _backplanes = [];
-
-    public override Task InitializeAsync() => _schemas.InitializeAsync();
-
-    public override async Task DisposeAsync()
-    {
-        foreach (PostgreSqlMcpBackplane backplane in _backplanes)
-        {
-            await backplane.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30));
-        }
-
-        await _schemas.DisposeAsync();
-    }
-
-    protected override Task<IMcpBackplane> NewBackplaneAsync() => Task.FromResult(Open(_schemas.NewName()));
-
-    protected override IMcpBackplane Replica(IMcpBackplane backplane) => Open(_schemaOf[backplane]);
-
-    private IMcpBackplane Open(string schema)
-    {
-        var backplane = new PostgreSqlMcpBackplane(PostgresServer.Options(_schemas.ConnectionString, schema));
-        _backplanes.Add(backplane);
-        _schemaOf[backplane] = schema;
-        return backplane;
     }
 }
