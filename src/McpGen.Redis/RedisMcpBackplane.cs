@@ -41,6 +41,7 @@ public sealed class RedisMcpBackplane : IMcpBackplane, IHealthCheck, IAsyncDispo
     private IConnectionMultiplexer? _watched;
     private int _disposed;
     private long _received;
+    private readonly McpBackplaneReconnects _reconnects = new();
 
     /// <summary>Creates a backplane with its own connection (the application disposes it). With DI, use <c>AddMcpGenRedis</c>.</summary>
     /// <param name="options">Connection and prefix; checked now (<see cref="ArgumentException"/> names a bad option).</param>
@@ -59,6 +60,14 @@ public sealed class RedisMcpBackplane : IMcpBackplane, IHealthCheck, IAsyncDispo
 
     /// <summary>How many messages this process received from Redis (before local fan-out; for tests and counters).</summary>
     internal long ReceivedCount => Interlocked.Read(ref _received);
+
+    /// <inheritdoc/>
+    public McpBackplaneCounters Counters { get; } = new();
+
+    /// <inheritdoc/>
+    /// <remarks>Raised once the subscription connection is back and answers a PING sent after the multiplexer's own
+    /// resubscribe, so messages published from then on are received while the callbacks re-read the event log.</remarks>
+    public IDisposable OnReconnected(Action callback) => _reconnects.Add(callback);
 
     /// <summary>How many Redis channels this process is subscribed to.</summary>
     internal int RedisSubscriptionCount => _topics.Count;
@@ -191,11 +200,12 @@ public sealed class RedisMcpBackplane : IMcpBackplane, IHealthCheck, IAsyncDispo
             throw new ArgumentException($"A backplane channel has 1 to 200 characters; '{channel}' has {channel.Length}.", nameof(channel));
         }
 
-        foreach (char c in channel)
+        for (int i = 0; i < channel.Length; i++)
         {
-            if (!char.IsAsciiLetterOrDigit(c) && c is not ('-' or '_' or '.' or ':'))
+            char c = channel[i];
+            if (!char.IsAsciiLetterOrDigit(c) && c is not ('-' or '_' or '.' or ':') && !(c == '@' && i == 0))
             {
-                throw new ArgumentException($"A backplane channel uses ASCII letters, digits and '-_.:' only; '{channel}' has '{c}'.", nameof(channel));
+                throw new ArgumentException($"A backplane channel uses ASCII letters, digits and '-_.:' only (and '@' first, for an addressed channel); '{channel}' has '{c}'.", nameof(channel));
             }
         }
     }
@@ -225,7 +235,29 @@ public sealed class RedisMcpBackplane : IMcpBackplane, IHealthCheck, IAsyncDispo
         if (e.ConnectionType == ConnectionType.Subscription)
         {
             RedisMcpLog.ConnectionRestored(_logger);
+            if (sender is IConnectionMultiplexer multiplexer)
+            {
+                _ = CatchUpAsync(multiplexer);
+            }
         }
+    }
+
+    /// <summary>
+    /// Waits until the subscription connection answers (a PING on it is queued behind the multiplexer's resubscribe),
+    /// then lets streams re-read what they may have missed while it was down. Readers skip what they already delivered.
+    /// </summary>
+    private async Task CatchUpAsync(IConnectionMultiplexer multiplexer)
+    {
+        try
+        {
+            await multiplexer.GetSubscriber().PingAsync().WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is RedisException or TimeoutException)
+        {
+            // Not answering yet: the re-read still helps (the log has what was published), and the next restore raises again.
+        }
+
+        _reconnects.Raise();
     }
 
     private async ValueTask RemoveAsync(Subscription subscription)
@@ -277,6 +309,7 @@ public sealed class RedisMcpBackplane : IMcpBackplane, IHealthCheck, IAsyncDispo
         {
             Interlocked.Increment(ref owner._received);
             ImmutableArray<Subscription> subscribers = Subscribers;
+            owner.Counters.Record(Name, delivered: !subscribers.IsDefaultOrEmpty);
             if (subscribers.IsDefaultOrEmpty)
             {
                 return;

@@ -65,6 +65,46 @@ public abstract class BackplaneContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AddressedChannels_ReachOnlyTheReplicaThatSubscribedTheAddress()
+    {
+        IMcpBackplane a = await NewBackplaneAsync();
+        IMcpBackplane b = Replica(a);
+        Assert.NotNull(a.Counters);
+        Assert.NotNull(b.Counters);
+        var onA = new Received();
+        var onB = new Received();
+        await using IAsyncDisposable subA = await a.SubscribeAsync("@nodea:reply", onA.Handle, None);
+        await using IAsyncDisposable subB = await b.SubscribeAsync("@nodeb:reply", onB.Handle, None);
+        McpBackplaneCounts aBefore = a.Counters!.Snapshot();
+        McpBackplaneCounts bBefore = b.Counters!.Snapshot();
+
+        for (int i = 0; i < 5; i++)
+        {
+            await b.PublishAsync("@nodea:reply", Utf8("to a " + i), None);
+        }
+
+        await a.PublishAsync("@nodeb:reply", Utf8("to b"), None);
+
+        await onA.WaitForCountAsync(5);
+        await onB.WaitForCountAsync(1);
+        Assert.Equal(["to a 0", "to a 1", "to a 2", "to a 3", "to a 4"], onA.Texts);
+        Assert.Equal(["to b"], onB.Texts);
+
+        // Each replica received only what was addressed to it: five for a, one for b, none dropped (an in-process
+        // backplane is its own replica: it received the six once each).
+        McpBackplaneCounts aSince = a.Counters.Snapshot().Since(aBefore);
+        McpBackplaneCounts bSince = b.Counters.Snapshot().Since(bBefore);
+        if (ReferenceEquals(a, b))
+        {
+            Assert.Equal((6L, 0L, 6L, 0L), (aSince.ReceivedAddressed, aSince.ReceivedBroadcast, aSince.Delivered, aSince.Dropped));
+            return;
+        }
+
+        Assert.Equal((5L, 0L, 5L, 0L), (aSince.ReceivedAddressed, aSince.ReceivedBroadcast, aSince.Delivered, aSince.Dropped));
+        Assert.Equal((1L, 0L, 1L, 0L), (bSince.ReceivedAddressed, bSince.ReceivedBroadcast, bSince.Delivered, bSince.Dropped));
+    }
+
+    [Fact]
     public async Task EverySubscriberOfAChannel_GetsEachMessage()
     {
         IMcpBackplane backplane = await NewBackplaneAsync();
