@@ -15,6 +15,8 @@
 #    generators and of every analyzer (csc's "Total analyzer/generator execution time" report), McpGen's listed first.
 #
 # Environment: TOOLS=200 RUNS=3 NO_BUILD=0 (1 = use the existing Release build of src/) KEEP=0 (1 = keep the temp dir)
+#              FROM=<dir>: take the Release builds of src/ from another checkout (e.g. `git archive` of the code before a
+#              change, built there) to compare before and after on the same machine; NO_BUILD applies to it too
 #              LIMIT=300 (seconds allowed per dotnet command; the whole run takes ~2-3 minutes on 2 cores)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -27,16 +29,17 @@ NO_BUILD=${NO_BUILD:-0}
 KEEP=${KEEP:-0}
 LIMIT=${LIMIT:-300}
 
+src="${FROM:-$root}"
 if [[ "$NO_BUILD" != 1 ]]; then
-  echo "building src/McpGen.Runtime (Release) ..."
-  timeout "$LIMIT" dotnet build src/McpGen.Runtime/McpGen.Runtime.csproj -c Release -nologo -clp:ErrorsOnly >/dev/null
+  echo "building $src/src/McpGen.Runtime (Release) ..."
+  timeout "$LIMIT" dotnet build "$src/src/McpGen.Runtime/McpGen.Runtime.csproj" -c Release -nologo -clp:ErrorsOnly >/dev/null
 fi
 
-runtime="$root/src/McpGen.Runtime/bin/Release/net10.0/McpGen.Runtime.dll"
+runtime="$src/src/McpGen.Runtime/bin/Release/net10.0/McpGen.Runtime.dll"
 analyzers=(
-  "$root/src/McpGen/bin/Release/netstandard2.0/McpGen.dll"
-  "$root/src/McpGen.Analyzers/bin/Release/netstandard2.0/McpGen.Analyzers.dll"
-  "$root/src/McpGen.CodeFixes/bin/Release/netstandard2.0/McpGen.CodeFixes.dll"
+  "$src/src/McpGen/bin/Release/netstandard2.0/McpGen.dll"
+  "$src/src/McpGen.Analyzers/bin/Release/netstandard2.0/McpGen.Analyzers.dll"
+  "$src/src/McpGen.CodeFixes/bin/Release/netstandard2.0/McpGen.CodeFixes.dll"
 )
 for f in "$runtime" "${analyzers[@]}"; do
   [[ -f "$f" ]] || { echo "missing $f: run without NO_BUILD=1" >&2; exit 1; }
