@@ -19,7 +19,7 @@ public sealed class TemplateFeed : IAsyncLifetime
 
     public string Work { get; } = Directory.CreateTempSubdirectory("mcpgen-templates-").FullName;
 
-    public string Version { get; } = "0.0.0-tpl." + DateTime.UtcNow.ToString("yyyyMMddHHmmss") + "." + Environment.ProcessId;
+    public string Version { get; } = "0.0.0-tpl." + DateTime.UtcNow.ToString("yyyyMMddHHmmss") + "." + System.Environment.ProcessId;
 
     public string Feed => Path.Combine(Work, "feed");
 
@@ -58,7 +58,7 @@ public sealed class TemplateFeed : IAsyncLifetime
     }
 
     /// <summary>Runs dotnet with the private environment; fails the test with the output unless it exits 0.</summary>
-    public async Task<ProcessRunner.Result> RunAsync(IEnumerable<string> arguments, string directory, IDictionary<string, string>? extra = null)
+    internal async Task<ProcessRunner.Result> RunAsync(IEnumerable<string> arguments, string directory, IDictionary<string, string>? extra = null)
     {
         Dictionary<string, string> environment = Environment;
         foreach ((string key, string value) in extra ?? new Dictionary<string, string>())
@@ -164,6 +164,7 @@ public sealed class TemplateTests(TemplateFeed feed, ITestOutputHelper output) :
             using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
             await using McpClient client = await CSharpClient.ConnectAsync(first.Endpoint, "2025-11-25", cts.Token);
             string sessionId = client.SessionId ?? throw new Xunit.Sdk.XunitException("the store server issued no Mcp-Session-Id");
+            Assert.Equal("2025-11-25", client.NegotiatedProtocolVersion);
             string expected = $"session {sessionId}, protocol 2025-11-25";
             Assert.Equal(expected, (await client.CallToolAsync("session_info", cancellationToken: cts.Token)).SingleText());
 
@@ -174,8 +175,8 @@ public sealed class TemplateTests(TemplateFeed feed, ITestOutputHelper output) :
                 new ResumeClientSessionOptions
                 {
                     ServerCapabilities = client.ServerCapabilities,
-                    ServerInfo = client.ServerInfo,
-                    NegotiatedProtocolVersion = client.NegotiatedProtocolVersion,
+                    ServerInfo = client.ServerInfo ?? throw new Xunit.Sdk.XunitException("initialize returned no serverInfo"),
+                    NegotiatedProtocolVersion = client.NegotiatedProtocolVersion!, // asserted above
                 },
                 cancellationToken: cts.Token);
             Assert.Equal(expected, (await resumed.CallToolAsync("session_info", cancellationToken: cts.Token)).SingleText());
