@@ -30,12 +30,19 @@ public sealed class CompletionClientInputAnalyzer : DiagnosticAnalyzer
             }
 
             start.RegisterSymbolAction(symbolContext => AnalyzeDeclaration(symbolContext, symbols), SymbolKind.Method);
-            start.RegisterOperationAction(
-                operationContext => AnalyzeOperation(operationContext, symbols),
-                OperationKind.Invocation,
-                OperationKind.ObjectCreation,
-                OperationKind.PropertyReference,
-                OperationKind.MethodReference);
+            // Operations are looked at only inside completion methods' bodies, not at every call site of the compilation.
+            start.RegisterOperationBlockStartAction(block =>
+            {
+                if (block.OwningSymbol is IMethodSymbol method && IsCompletion(method, symbols))
+                {
+                    block.RegisterOperationAction(
+                        operationContext => AnalyzeOperation(operationContext, symbols),
+                        OperationKind.Invocation,
+                        OperationKind.ObjectCreation,
+                        OperationKind.PropertyReference,
+                        OperationKind.MethodReference);
+                }
+            });
         });
     }
 

@@ -47,12 +47,20 @@ public sealed class SessionRequirementAnalyzer : DiagnosticAnalyzer
 
             var analysis = new Analysis(symbols);
             start.RegisterSymbolAction(analysis.AnalyzeToolDeclaration, SymbolKind.Method);
-            start.RegisterOperationAction(
-                analysis.AnalyzeOperation,
-                OperationKind.Invocation,
-                OperationKind.ObjectCreation,
-                OperationKind.PropertyReference,
-                OperationKind.MethodReference);
+            // Operations are looked at only inside the bodies of tools of stateless servers: every other method body of
+            // the compilation costs one cached lookup, not one callback per call site.
+            start.RegisterOperationBlockStartAction(block =>
+            {
+                if (block.OwningSymbol is IMethodSymbol method && analysis.IsStatelessTool(method))
+                {
+                    block.RegisterOperationAction(
+                        analysis.AnalyzeOperation,
+                        OperationKind.Invocation,
+                        OperationKind.ObjectCreation,
+                        OperationKind.PropertyReference,
+                        OperationKind.MethodReference);
+                }
+            });
         });
     }
 
@@ -67,6 +75,9 @@ public sealed class SessionRequirementAnalyzer : DiagnosticAnalyzer
     private sealed class Analysis(McpSymbols symbols)
     {
         private readonly ConcurrentDictionary<IMethodSymbol, ImmutableArray<string>> _statelessTools = new(SymbolEqualityComparer.Default);
+
+        /// <summary>Whether the method is a tool of at least one stateless server.</summary>
+        public bool IsStatelessTool(IMethodSymbol method) => !StatelessServersOf(method).IsEmpty;
 
         /// <summary>A tool that itself carries a marker declares the requirement; it is reported at its name.</summary>
         public void AnalyzeToolDeclaration(SymbolAnalysisContext context)

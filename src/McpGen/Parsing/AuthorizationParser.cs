@@ -83,7 +83,7 @@ internal static class AuthorizationParser
     }
 
     public static bool Is(AttributeData attribute, string metadataName)
-        => attribute.AttributeClass is { } type && TypeFacts.MetadataName(type) == metadataName;
+        => TypeFacts.Is(attribute.AttributeClass, metadataName);
 
     private static string? Named(AttributeData attribute, string name)
         => attribute.NamedArguments.FirstOrDefault(a => a.Key == name).Value.Value as string;

@@ -297,7 +297,7 @@ internal static class Decorations
 
     /// <summary>The attributes of <paramref name="symbol"/> whose class has the metadata name, in source order.</summary>
     public static IEnumerable<AttributeData> AttributesOf(ISymbol symbol, string metadataName)
-        => symbol.GetAttributes().Where(a => a.AttributeClass is not null && TypeFacts.MetadataName(a.AttributeClass) == metadataName);
+        => symbol.GetAttributes().Where(a => TypeFacts.Is(a.AttributeClass, metadataName));
 
     private static TypedConstant? Named(AttributeData attribute, string name)
     {

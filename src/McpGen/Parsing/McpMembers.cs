@@ -80,7 +80,7 @@ internal static class McpMembers
 
     /// <summary>Whether the method carries any of [McpTool], [McpResource], [McpPrompt] or [McpCompletion].</summary>
     public static bool HasMcpAttribute(IMethodSymbol method)
-        => method.GetAttributes().Any(a => a.AttributeClass is { } attribute && AttributeNames.Contains(TypeFacts.MetadataName(attribute)));
+        => method.GetAttributes().Any(a => a.AttributeClass is { } attribute && System.Array.Exists(AttributeNames, name => TypeFacts.Is(attribute, name)));
 
     /// <summary>Whether code in <paramref name="server"/> can call the (inherited) <paramref name="method"/>.</summary>
     public static bool IsReachable(IMethodSymbol method, INamedTypeSymbol server)

@@ -61,7 +61,7 @@ internal static class ServerParser
             }
 
             AttributeData[] completionAttributes = method.GetAttributes()
-                .Where(a => a.AttributeClass is not null && TypeFacts.MetadataName(a.AttributeClass) == CompletionAttribute)
+                .Where(a => TypeFacts.Is(a.AttributeClass, CompletionAttribute))
                 .ToArray();
             if (completionAttributes.Length > 0)
             {

@@ -65,6 +65,12 @@ internal static class TypeFacts
     public static string MetadataName(ITypeSymbol type)
     {
         ISymbol symbol = type.OriginalDefinition;
+        if (symbol.ContainingType is null && symbol.ContainingNamespace is { } parent)
+        {
+            // The common case, a namespace-level type: one concatenation, no display-string formatting.
+            return parent.IsGlobalNamespace ? symbol.MetadataName : NamespaceName(parent) + "." + symbol.MetadataName;
+        }
+
         string name = symbol.MetadataName;
         for (INamedTypeSymbol? outer = symbol.ContainingType; outer is not null; outer = outer.ContainingType)
         {
@@ -72,10 +78,79 @@ internal static class TypeFacts
         }
 
         INamespaceSymbol? ns = symbol.ContainingNamespace;
-        return ns is null || ns.IsGlobalNamespace ? name : ns.ToDisplayString() + "." + name;
+        for (INamedTypeSymbol? outer = symbol.ContainingType; outer is not null; outer = outer.ContainingType)
+        {
+            ns = outer.ContainingNamespace;
+        }
+
+        return ns is null || ns.IsGlobalNamespace ? name : NamespaceName(ns) + "." + name;
     }
 
-    public static bool Is(ITypeSymbol? type, string metadataName) => type is not null && MetadataName(type) == metadataName;
+    /// <summary>
+    /// Whether the type's <see cref="MetadataName"/> is <paramref name="metadataName"/>, compared part by part from the
+    /// innermost name outwards without building the name (attribute checks run for every attribute of every symbol).
+    /// </summary>
+    public static bool Is(ITypeSymbol? type, string metadataName)
+    {
+        if (type is null)
+        {
+            return false;
+        }
+
+        ISymbol current = type.OriginalDefinition;
+        int end = metadataName.Length;
+        while (true)
+        {
+            if (!EndsWithAt(metadataName, ref end, current.MetadataName))
+            {
+                return false;
+            }
+
+            if (current.ContainingType is not { } outer)
+            {
+                break;
+            }
+
+            if (end == 0 || metadataName[end - 1] != '+')
+            {
+                return false;
+            }
+
+            end--;
+            current = outer;
+        }
+
+        for (INamespaceSymbol? ns = current.ContainingNamespace; ns is { IsGlobalNamespace: false }; ns = ns.ContainingNamespace)
+        {
+            if (end == 0 || metadataName[end - 1] != '.')
+            {
+                return false;
+            }
+
+            end--;
+            if (!EndsWithAt(metadataName, ref end, ns.Name))
+            {
+                return false;
+            }
+        }
+
+        return end == 0;
+    }
+
+    private static bool EndsWithAt(string text, ref int end, string part)
+    {
+        int start = end - part.Length;
+        if (start < 0 || string.CompareOrdinal(text, start, part, 0, part.Length) != 0)
+        {
+            return false;
+        }
+
+        end = start;
+        return true;
+    }
+
+    private static string NamespaceName(INamespaceSymbol ns)
+        => ns.ContainingNamespace is { IsGlobalNamespace: false } parent ? NamespaceName(parent) + "." + ns.Name : ns.Name;
 
     /// <summary>
     /// The JSON name of an enum member: <c>[JsonStringEnumMemberName]</c> when present, else the member name (what
@@ -88,10 +163,20 @@ internal static class TypeFacts
                 : field.Name;
 
     public static bool HasAttribute(ISymbol symbol, string metadataName)
-        => symbol.GetAttributes().Any(a => a.AttributeClass is not null && MetadataName(a.AttributeClass) == metadataName);
+        => GetAttribute(symbol, metadataName) is not null;
 
     public static AttributeData? GetAttribute(ISymbol symbol, string metadataName)
-        => symbol.GetAttributes().FirstOrDefault(a => a.AttributeClass is not null && MetadataName(a.AttributeClass) == metadataName);
+    {
+        foreach (AttributeData attribute in symbol.GetAttributes())
+        {
+            if (Is(attribute.AttributeClass, metadataName))
+            {
+                return attribute;
+            }
+        }
+
+        return null;
+    }
 
     /// <summary>The type name as emitted, with nullable annotations.</summary>
     public static string Name(ITypeSymbol type) => type.ToDisplayString(TypeNameFormat);
@@ -200,7 +285,7 @@ internal static class TypeFacts
     {
         for (ITypeSymbol? current = type; current is not null; current = current.BaseType)
         {
-            if (MetadataName(current) == baseMetadataName)
+            if (Is(current, baseMetadataName))
             {
                 return true;
             }
@@ -210,5 +295,5 @@ internal static class TypeFacts
     }
 
     public static bool Implements(ITypeSymbol type, string interfaceMetadataName)
-        => MetadataName(type) == interfaceMetadataName || type.AllInterfaces.Any(i => MetadataName(i) == interfaceMetadataName);
+        => Is(type, interfaceMetadataName) || type.AllInterfaces.Any(i => Is(i, interfaceMetadataName));
 }

@@ -1,0 +1,4 @@
+using McpGenServer;
+
+var app = McpGenServerApp.Create(args);
+app.Run();
