@@ -218,7 +218,7 @@ public static class EverythingFixtures
     public static async Task<string> ProtocolErrorJob(CancellationToken cancellationToken)
     {
         await Task.Delay(200, cancellationToken);
-        throw new McpProtocolException("Internal error: the job's backend refused the request (a JSON-RPC error, so the task ends failed).");
+        throw new McpJsonRpcException("Internal error: the job's backend refused the request (a JSON-RPC error, so the task ends failed).");
     }
 
     [RequiresMcpClientInput("form elicitation")]

@@ -183,7 +183,7 @@ internal sealed partial class McpInvoker
                 await handler.ConfigureAwait(false);
                 outcome = Finish(kind, call, context, rawId, buffer, era);
             }
-            catch (McpProtocolException protocol)
+            catch (McpJsonRpcException protocol)
             {
                 McpEndpointLog.HandlerReportedError(logger, kind.Noun, call.Name, protocol.Message);
                 error = McpTaskWire.ErrorObject(protocol.Code, protocol.Message);

@@ -435,7 +435,7 @@ internal sealed partial class McpInvoker(
             return Answer(inputError, rawId, buffer);
         }
 
-        if (ex is McpProtocolException protocol)
+        if (ex is McpJsonRpcException protocol)
         {
             McpEndpointLog.HandlerReportedError(logger, kind.Noun, call.Name, ex.Message);
             return Answer(new McpError(200, protocol.Code, protocol.Message), rawId, buffer);

@@ -55,7 +55,7 @@ internal static class TaskServers
     private static async ValueTask ProtocolError(McpHandlerContext ctx)
     {
         await System.Threading.Tasks.Task.Delay(50, ctx.CancellationToken);
-        throw new McpProtocolException("The backend refused the job.", -32603);
+        throw new McpJsonRpcException("The backend refused the job.", -32603);
     }
 
     private static async ValueTask Forever(McpHandlerContext ctx)

@@ -8,11 +8,11 @@ namespace McpGen;
 /// Tasks extension keeps <c>failed</c> for JSON-RPC errors; a tool error ends a task <c>completed</c> with
 /// <c>isError: true</c>). The message is sent to the client.
 /// </summary>
-public class McpProtocolException : McpException
+public class McpJsonRpcException : McpException
 {
     /// <summary>Creates the exception with -32603 (internal error).</summary>
     /// <param name="message">The error message the client sees.</param>
-    public McpProtocolException(string message)
+    public McpJsonRpcException(string message)
         : this(message, McpGen.Protocol.JsonRpcErrorCodes.InternalError)
     {
     }
@@ -20,14 +20,14 @@ public class McpProtocolException : McpException
     /// <summary>Creates the exception with a JSON-RPC error code.</summary>
     /// <param name="message">The error message the client sees.</param>
     /// <param name="code">The JSON-RPC error code, such as -32603 (internal error) or -32602 (invalid params).</param>
-    public McpProtocolException(string message, int code)
+    public McpJsonRpcException(string message, int code)
         : base(message)
     {
         Code = code;
     }
 
     /// <summary>Creates the exception with a JSON-RPC error code and an inner exception the client does not see.</summary>
-    public McpProtocolException(string message, int code, Exception innerException)
+    public McpJsonRpcException(string message, int code, Exception innerException)
         : base(message, innerException)
     {
         Code = code;
