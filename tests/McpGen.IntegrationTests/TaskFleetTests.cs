@@ -3,6 +3,8 @@ using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
+using McpGen.Testing;
 using Xunit.Abstractions;
 
 namespace McpGen.IntegrationTests;
@@ -18,6 +20,18 @@ public sealed class TaskFleetTests(ITestOutputHelper output)
     private const string Meta = """{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientInfo":{"name":"task-fleet","version":"1"},"io.modelcontextprotocol/clientCapabilities":{"elicitation":{},"extensions":{"io.modelcontextprotocol/tasks":{}}}}""";
 
     private sealed record Created(string TaskId, string Kind, string Replica);
+
+    private static readonly Lazy<string> s_extensionSchema = new(() => File.ReadAllText(Path.Combine(RepoPaths.Root, "tests", "Shared", "ext-tasks", "schema.json")));
+
+    /// <summary>Validates a result against a definition of the Tasks extension's schema (tests/Shared/ext-tasks).</summary>
+    private static void AssertValid(string definition, JsonElement result)
+    {
+        JsonObject schema = JsonNode.Parse(s_extensionSchema.Value)!.AsObject();
+        schema["$ref"] = "#/$defs/" + definition;
+        using JsonDocument compiled = JsonDocument.Parse(schema.ToJsonString());
+        string? problems = SpecSchemas.Shared().CheckAgainst(compiled.RootElement, result);
+        Assert.True(problems is null, $"{definition} does not validate: {problems}\n{result}");
+    }
 
     [Fact]
     public async Task Hundred_tasks_over_three_replicas_all_end_once_and_a_killed_replicas_tasks_fail_saying_so()
@@ -41,6 +55,7 @@ public sealed class TaskFleetTests(ITestOutputHelper output)
                     : ("cancel", "slow_compute", $$"""{"seconds":40,"label":"c{{i}}"}""");
                 (JsonElement result, string replica) = await PostAsync(http, haproxy.Endpoint, "tools/call", tool, $"\"name\":\"{tool}\",\"arguments\":{arguments}");
                 Assert.Equal("task", result.GetProperty("resultType").GetString());
+                AssertValid("CreateTaskResult", result);
                 created.Add(new Created(result.GetProperty("taskId").GetString()!, kind, replica));
             });
             Assert.Equal(100, created.Count);
@@ -56,6 +71,7 @@ public sealed class TaskFleetTests(ITestOutputHelper output)
             {
                 (JsonElement ack, _) = await PostAsync(http, haproxy.Endpoint, "tasks/cancel", task.TaskId, $"\"taskId\":\"{task.TaskId}\"");
                 Assert.Equal("complete", ack.GetProperty("resultType").GetString());
+                AssertValid("CancelTaskResult", ack);
             }
 
             foreach (Created task in created.Where(c => c.Kind == "confirm" && c.Replica != "r2"))
@@ -87,6 +103,7 @@ public sealed class TaskFleetTests(ITestOutputHelper output)
             foreach (Created task in created)
             {
                 JsonElement state = final[task.TaskId];
+                AssertValid("GetTaskResult", state);
                 string status = state.GetProperty("status").GetString()!;
                 counts[task.Kind + "/" + status] = counts.GetValueOrDefault(task.Kind + "/" + status) + 1;
                 switch (task.Kind)
@@ -148,15 +165,20 @@ public sealed class TaskFleetTests(ITestOutputHelper output)
     private static async Task AnswerAsync(HttpClient http, Uri endpoint, string taskId)
     {
         DateTime deadline = DateTime.UtcNow.AddSeconds(20);
-        while ((await GetAsync(http, endpoint, taskId)).GetProperty("status").GetString() != "input_required")
+        JsonElement state;
+        while ((state = await GetAsync(http, endpoint, taskId)).GetProperty("status").GetString() != "input_required")
         {
             Assert.True(DateTime.UtcNow < deadline, $"task {taskId} never asked for its confirmation");
             await Task.Delay(50);
         }
 
+        AssertValid("GetTaskResult", state);
+        Assert.Equal("elicitation/create", state.GetProperty("inputRequests").GetProperty("confirm_delete").GetProperty("method").GetString());
+
         (JsonElement ack, _) = await PostAsync(http, endpoint, "tasks/update", taskId,
             $"\"taskId\":\"{taskId}\",\"inputResponses\":{{\"confirm_delete\":{{\"action\":\"accept\",\"content\":{{\"confirm\":true}}}}}}");
         Assert.Equal("complete", ack.GetProperty("resultType").GetString());
+        AssertValid("UpdateTaskResult", ack);
     }
 
     private static async Task<JsonElement> GetAsync(HttpClient http, Uri endpoint, string taskId)
