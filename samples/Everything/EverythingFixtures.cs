@@ -59,6 +59,13 @@ public static class EverythingFixtures
     public const string InputSamplingDescription = "MRTR: asks the client's model the capital of France (sampling under capital_question).";
     public const string InputListRootsDescription = "MRTR: asks the client for its roots (roots/list under client_roots) and lists them.";
     public const string InputRequestStateDescription = "MRTR: asks for a confirmation; the sealed requestState carries it, and the result says state-ok.";
+    public const string GreetDescription = "Greets someone at once (never a task).";
+    public const string SlowComputeDescription = "Works for the given number of seconds, as a task when the client declares the Tasks extension; reports its progress as the task's status message.";
+    public const string FailingJobDescription = "Always a task: fails with a tool error (isError) after about a second.";
+    public const string ProtocolErrorJobDescription = "A task that ends with a JSON-RPC error (status failed).";
+    public const string ConfirmDeleteDescription = "A task that asks the user to confirm (elicitation through the task's inputRequests), then reports what it did.";
+    public const string MultiInputDescription = "A task that asks two questions at once (two inputRequests).";
+    public const string ToolWithTaskDescription = "Always a task: asks the user's name first (a multi round-trip round before the task exists), then greets them from the task.";
     public const string InputMultipleDescription = "MRTR: asks for a name, a sampled greeting and the roots in one round.";
     public const string InputMultiRoundDescription = "MRTR: asks for a name, then in a second round for a favourite colour.";
     public const string InputTamperedStateDescription = "MRTR: asks for a confirmation; a changed requestState is rejected with -32602.";
@@ -185,6 +192,61 @@ public static class EverythingFixtures
     {
         ElicitResult<Confirmation> result = await context.ElicitAsync<Confirmation>("Please confirm", "confirm", cancellationToken);
         return $"state-ok: the sealed requestState was verified; confirmed={(result.Content?.Ok == true ? "yes" : "no")}";
+    }
+
+    public static string Greet(string name) => $"Hello, {name}!";
+
+    public static async Task<string> SlowCompute(McpRequestContext context, double seconds, string? label, CancellationToken cancellationToken)
+    {
+        TimeSpan total = TimeSpan.FromSeconds(Math.Clamp(seconds, 0, 600));
+        TimeSpan step = TimeSpan.FromMilliseconds(250);
+        for (TimeSpan done = TimeSpan.Zero; done < total; done += step)
+        {
+            context.ReportProgress(new McpProgress(done.TotalSeconds, total.TotalSeconds, $"Computing {label ?? "(no label)"}: {done.TotalSeconds:0.##} of {total.TotalSeconds:0.##} s"));
+            await Task.Delay(total - done < step ? total - done : step, cancellationToken);
+        }
+
+        return $"Computed {label ?? "(no label)"} in {total.TotalSeconds:0.##} s.";
+    }
+
+    public static async Task<string> FailingJob(CancellationToken cancellationToken)
+    {
+        await Task.Delay(1000, cancellationToken);
+        throw new McpToolException("The job failed: the input data set is empty (a tool error, so the task ends completed with isError).");
+    }
+
+    public static async Task<string> ProtocolErrorJob(CancellationToken cancellationToken)
+    {
+        await Task.Delay(200, cancellationToken);
+        throw new McpJsonRpcException("Internal error: the job's backend refused the request (a JSON-RPC error, so the task ends failed).");
+    }
+
+    [RequiresMcpClientInput("form elicitation")]
+    public static async Task<string> ConfirmDelete(McpRequestContext context, string filename, CancellationToken cancellationToken)
+    {
+        // The first await makes the call a task; asks from then on are the task's inputRequests, answered with tasks/update.
+        await Task.Yield();
+        ElicitResult<DeleteConfirmation> answer = await context.ElicitAsync<DeleteConfirmation>($"Delete {filename}?", "confirm_delete", cancellationToken);
+        return answer.Action == ElicitAction.Accept && answer.Content?.Confirm == true ? $"Deleted {filename}." : $"Kept {filename}.";
+    }
+
+    [RequiresMcpClientInput("form elicitation")]
+    public static async Task<string> MultiInput(McpRequestContext context, CancellationToken cancellationToken)
+    {
+        await Task.Yield();
+        Task<ElicitResult<NameAnswer>> first = context.ElicitAsync<NameAnswer>("First name?", "first", cancellationToken);
+        Task<ElicitResult<NameAnswer>> second = context.ElicitAsync<NameAnswer>("Second name?", "second", cancellationToken);
+        await Task.WhenAll(first, second);
+        return $"first={(await first).Content?.Name}, second={(await second).Content?.Name}";
+    }
+
+    [RequiresMcpClientInput("form elicitation")]
+    public static async Task<string> ToolWithTask(McpRequestContext context, CancellationToken cancellationToken)
+    {
+        // Asked before the first await: a multi round-trip round, answered before the task is created.
+        ElicitResult<NameAnswer> name = await context.ElicitAsync<NameAnswer>("What is your name?", "user_name", cancellationToken);
+        await Task.Delay(300, cancellationToken);
+        return $"Hello from the task, {name.Content?.Name ?? "stranger"}!";
     }
 
     [RequiresMcpClientInput("form elicitation, sampling and roots")]

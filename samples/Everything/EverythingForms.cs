@@ -138,3 +138,7 @@ public sealed partial record ValueAnswer(string Value);
 /// <summary>One required context text (the MRTR prompt).</summary>
 [McpElicitationForm]
 public sealed partial record ContextAnswer(string Context);
+
+/// <summary>confirm_delete (Tasks): whether to delete the file.</summary>
+[McpElicitationForm]
+public sealed partial record DeleteConfirmation([property: Description("Delete the file?")] bool Confirm);

@@ -85,6 +85,31 @@ public abstract class EverythingServerBase
 
     [McpPrompt("test_input_required_result_prompt", Title = "Prompt That Asks For Input"), Description(F.InputPromptDescription)]
     public static Task<GetPromptResult> TestInputPrompt(McpRequestContext context, CancellationToken cancellationToken) => F.InputPrompt(context, cancellationToken);
+
+    // ----- tasks (the Tasks extension, 2026-07-28; the conformance suite's tasks-* scenarios) -----
+
+    [McpTool("greet", ReadOnly = true), Description(F.GreetDescription)]
+    public static string Greet([Description("Who to greet.")] string name) => F.Greet(name);
+
+    [McpTool("slow_compute", ReadOnly = true, Task = McpTaskSupport.Optional), Description(F.SlowComputeDescription)]
+    public static Task<string> SlowCompute(McpRequestContext context, [Description("How long to work, in seconds.")] double seconds, [Description("A label echoed in the result.")] string? label, CancellationToken cancellationToken)
+        => F.SlowCompute(context, seconds, label, cancellationToken);
+
+    [McpTool("failing_job", Task = McpTaskSupport.Required), Description(F.FailingJobDescription)]
+    public static Task<string> FailingJob(CancellationToken cancellationToken) => F.FailingJob(cancellationToken);
+
+    [McpTool("protocol_error_job", Task = McpTaskSupport.Optional), Description(F.ProtocolErrorJobDescription)]
+    public static Task<string> ProtocolErrorJob(CancellationToken cancellationToken) => F.ProtocolErrorJob(cancellationToken);
+
+    [McpTool("confirm_delete", Destructive = true, Task = McpTaskSupport.Optional), Description(F.ConfirmDeleteDescription)]
+    public static Task<string> ConfirmDelete(McpRequestContext context, [Description("The file to delete.")] string filename, CancellationToken cancellationToken)
+        => F.ConfirmDelete(context, filename, cancellationToken);
+
+    [McpTool("multi_input", Task = McpTaskSupport.Optional), Description(F.MultiInputDescription)]
+    public static Task<string> MultiInput(McpRequestContext context, CancellationToken cancellationToken) => F.MultiInput(context, cancellationToken);
+
+    [McpTool("test_tool_with_task", Task = McpTaskSupport.Required), Description(F.ToolWithTaskDescription)]
+    public static Task<string> TestToolWithTask(McpRequestContext context, CancellationToken cancellationToken) => F.ToolWithTask(context, cancellationToken);
 #pragma warning restore MCPG0014
 
     [McpTool("test_reconnection", ReadOnly = true), Description(F.ReconnectionDescription)]

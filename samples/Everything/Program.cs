@@ -1,6 +1,7 @@
 // The conformance fixture server. Usage:
 //   dotnet run --project samples/Everything -- --mode stateless|sticky|store [--urls http://127.0.0.1:5100]
 //     [--postgres CONNECTION_STRING [--pg-schema NAME] | --redis HOST:PORT [--redis-prefix PREFIX]] [--keys DIR] [--log-format json]
+//     [--task-lease-ms N] [--task-sweep-ms N]
 // Serves MCP at /mcp. GET /healthz is readiness (McpGen's "ready" checks: 503 "Unhealthy" while draining or while the
 // PostgreSQL store is unreachable; haproxy's httpchk and the fleet tests use it); GET /healthz/live is liveness (200 while
 // the process serves HTTP). Binds to 127.0.0.1:5100 unless --urls says otherwise.
@@ -25,6 +26,24 @@ if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(
 }
 
 builder.Services.AddEverything(mode);
+
+// Tasks: --task-lease-ms and --task-sweep-ms shorten how long a lost replica's tasks stay working (the fleet tests kill
+// replicas; the defaults are 30 s and 5 s).
+if (int.TryParse(builder.Configuration["task-lease-ms"], out int leaseMs) | int.TryParse(builder.Configuration["task-sweep-ms"], out int sweepMs))
+{
+    builder.Services.AddMcpServerCore(o =>
+    {
+        if (leaseMs > 0)
+        {
+            o.Tasks.LeaseDuration = TimeSpan.FromMilliseconds(leaseMs);
+        }
+
+        if (sweepMs > 0)
+        {
+            o.Tasks.SweepInterval = TimeSpan.FromMilliseconds(sweepMs);
+        }
+    });
+}
 
 // --log-format json: one JSON object per log line, scopes included (tests/McpGen.Fuzz reads them to check that client
 // mistakes never log an Error). A request carrying X-Fuzz-Id gets it as its TraceIdentifier and in a scope, so every log

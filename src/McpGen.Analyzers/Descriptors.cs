@@ -235,6 +235,20 @@ internal static class Descriptors
         messageFormat: "{0} on completion method '{1}' has no effect: a completion is allowed to exactly the callers of the prompt or resource template it completes; put the attribute on that handler instead",
         description: "completion/complete is authorized by the handler it completes (its prompt or resource template), so callers never get suggestions for arguments of a handler they may not use. Attributes on the completion method itself are not read.");
 
+    public static readonly DiagnosticDescriptor TaskToolTakesHttpContext = Create(
+        DiagnosticIds.TaskToolTakesHttpContext,
+        DiagnosticSeverity.Warning,
+        title: "Task tool takes the request's HttpContext",
+        messageFormat: "Tool '{0}' may run as a task, which outlives its request: parameter '{1}' gets a detached HttpContext with only the caller's User and a service scope of its own, not the request's headers, connection or features; take ClaimsPrincipal, services or McpRequestContext instead",
+        description: "A call that becomes a task returns its task handle at once and runs on after the HTTP request ended. The handler then cannot use the request: McpGen gives it a detached HttpContext holding the caller's principal and a new service scope. Read what the tool needs from the request through its arguments, the principal or services.");
+
+    public static readonly DiagnosticDescriptor RerunnableWithoutTask = Create(
+        DiagnosticIds.RerunnableWithoutTask,
+        DiagnosticSeverity.Warning,
+        title: "Rerunnable on a tool that is never a task",
+        messageFormat: "Rerunnable = true on tool '{0}' has no effect: it only matters for tasks; set Task = McpTaskSupport.Optional or Required, or remove Rerunnable",
+        description: "Rerunnable says what happens to a task whose worker replica was lost: it runs again from the start instead of ending failed. A tool whose calls never become tasks (Task = McpTaskSupport.Forbidden, the default) has no such tasks.");
+
     private static DiagnosticDescriptor Create(string id, DiagnosticSeverity severity, string title, string messageFormat, string description)
         => new(id, title, messageFormat, Category, severity, isEnabledByDefault: true, description, HelpLinks.Base + id + ".md");
 }

@@ -43,6 +43,10 @@ internal static class DiagnosticIds
     public const string InvalidScope = "MCPG0061";
     public const string AuthorizationOnCompletion = "MCPG0062";
 
+    // MCPG0070-MCPG0079: task tools (the Tasks extension).
+    public const string TaskToolTakesHttpContext = "MCPG0070";
+    public const string RerunnableWithoutTask = "MCPG0071";
+
     /// <summary>Property of an MCPG0012 diagnostic: the type to register, fully qualified (<c>global::...</c>).</summary>
     public const string TypeNameProperty = "TypeName";
 

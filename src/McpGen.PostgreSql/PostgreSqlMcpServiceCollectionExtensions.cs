@@ -17,7 +17,8 @@ namespace McpGen;
 public static class PostgreSqlMcpServiceCollectionExtensions
 {
     /// <summary>
-    /// Makes PostgreSQL the <see cref="IMcpSessionStore"/> and <see cref="IMcpBackplane"/> of this application (replacing
+    /// Makes PostgreSQL the <see cref="IMcpSessionStore"/>, <see cref="IMcpBackplane"/> and task store
+    /// (<see cref="McpGen.Tasks.IMcpTaskStore"/>, tasks of servers of every session mode) of this application (replacing
     /// the in-memory ones, whether this is called before or after <c>AddMcpServer</c>), and runs a background cleanup of
     /// expired sessions. Registers the health checks <c>mcpgen-session-store</c> and <c>mcpgen-backplane</c> (tag
     /// <c>ready</c>, see <see cref="McpHealthChecks"/>): Unhealthy while the database is unreachable, for a readiness
@@ -85,6 +86,8 @@ public static class PostgreSqlMcpServiceCollectionExtensions
         services.RemoveAll<PostgreSqlMcpBackplane>();
         services.RemoveAll<IMcpSessionStore>();
         services.RemoveAll<IMcpBackplane>();
+        services.RemoveAll<PostgreSqlMcpTaskStore>();
+        services.RemoveAll<McpGen.Tasks.IMcpTaskStore>();
 
         services.AddSingleton(sp => new PostgreSqlMcpDatabase(options, sp.GetService<ILoggerFactory>()));
         services.AddSingleton(sp => new PostgreSqlMcpSessionStore(sp.GetRequiredService<PostgreSqlMcpDatabase>()));
@@ -93,6 +96,8 @@ public static class PostgreSqlMcpServiceCollectionExtensions
             sp.GetService<ILoggerFactory>()?.CreateLogger<PostgreSqlMcpBackplane>()));
         services.AddSingleton<IMcpSessionStore>(sp => sp.GetRequiredService<PostgreSqlMcpSessionStore>());
         services.AddSingleton<IMcpBackplane>(sp => sp.GetRequiredService<PostgreSqlMcpBackplane>());
+        services.AddSingleton(sp => new PostgreSqlMcpTaskStore(sp.GetRequiredService<PostgreSqlMcpDatabase>()));
+        services.AddSingleton<McpGen.Tasks.IMcpTaskStore>(sp => sp.GetRequiredService<PostgreSqlMcpTaskStore>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, PostgreSqlMcpCleanupService>());
 
         // Readiness: mcpgen-session-store and mcpgen-backplane ask the PostgreSQL store and backplane (tags "ready", "mcpgen").

@@ -1,4 +1,5 @@
--- McpGen.PostgreSql schema, version 2: sessions, SSE event logs and backplane payloads of store-backed MCP servers.
+-- McpGen.PostgreSql schema, version 3: sessions, SSE event logs and backplane payloads of store-backed MCP servers, and
+-- tasks (the 2026-07-28 Tasks extension) of servers of any session mode.
 --
 -- McpGen runs this script itself on first use (PostgreSqlMcpOptions.AutoCreateSchema, the default). To create the
 -- objects ahead of time instead (the application's role has no CREATE right, or a DBA reviews every change), run
@@ -75,6 +76,27 @@ CREATE UNLOGGED TABLE IF NOT EXISTS :"schema".payloads (
 
 CREATE INDEX IF NOT EXISTS payloads_created_at ON :"schema".payloads (created_at);
 
-COMMENT ON SCHEMA :"schema" IS 'McpGen.PostgreSql session store and backplane, schema version 2';
+-- Tasks (schema version 3): one row per task. The record is McpTaskRecordJson (UTF-8 JSON; read it with
+-- convert_from(record, 'UTF8')::json); status, lease and expiry are columns for the sweeps and the live-task limit.
+CREATE TABLE IF NOT EXISTS :"schema".tasks (
+    id               text        PRIMARY KEY,
+    server           text        NOT NULL,
+    principal        text        NOT NULL,
+    -- McpTaskStatus: 0 working, 1 input_required (live); 2 completed, 3 failed, 4 cancelled (terminal).
+    status           smallint    NOT NULL,
+    -- Until when the replica running the task holds it; a live task past it lost its worker.
+    lease_expires_at timestamptz NOT NULL,
+    -- created_at + ttl: the task is deleted after it.
+    expires_at       timestamptz NOT NULL,
+    -- Compare-and-swap: each replacement writes over the version it read and moves it on.
+    version          bigint      NOT NULL,
+    record           bytea       NOT NULL
+);
+
+CREATE INDEX IF NOT EXISTS tasks_live ON :"schema".tasks (server, principal) WHERE status < 2;
+CREATE INDEX IF NOT EXISTS tasks_lease ON :"schema".tasks (server, lease_expires_at) WHERE status < 2;
+CREATE INDEX IF NOT EXISTS tasks_expires_at ON :"schema".tasks (expires_at);
+
+COMMENT ON SCHEMA :"schema" IS 'McpGen.PostgreSql session store, backplane and task store, schema version 3';
 
 COMMIT;

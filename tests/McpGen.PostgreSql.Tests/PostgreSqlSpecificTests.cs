@@ -123,7 +123,8 @@ public sealed class PostgreSqlSpecificTests : IAsyncLifetime
         McpSessionState?[] results = await Task.WhenAll(stores.Select(s => Task.Run(async () => await s.GetAsync("r9.none", touch: true, None))));
 
         Assert.All(results, Assert.Null);
-        Assert.Equal(4L, await _schemas.ScalarAsync($"SELECT count(*) FROM pg_tables WHERE schemaname = '{schema}'"));
+        // sessions, streams, events, payloads and (schema version 3) tasks.
+        Assert.Equal(5L, await _schemas.ScalarAsync($"SELECT count(*) FROM pg_tables WHERE schemaname = '{schema}'"));
     }
 
     [Fact]

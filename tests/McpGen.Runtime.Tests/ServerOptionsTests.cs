@@ -85,6 +85,8 @@ public sealed class ServerOptionsTests
             ["Mcp:alpha:AllowedOrigins:1"] = "https://b.example",
             ["Mcp:alpha:Sessions:IdleTimeout"] = "00:02:00",
             ["Mcp:alpha:Sessions:SessionlessFallback"] = "true",
+            ["Mcp:alpha:Tasks:LeaseDuration"] = "00:00:12",
+            ["Mcp:alpha:Tasks:MaxLiveTasksPerPrincipal"] = "7",
         };
         await using WebApplication app = await StartTwoServersAsync(
             services => new McpServerBuilder(services, "alpha").BindConfiguration("Mcp:alpha"), settings);
@@ -95,6 +97,9 @@ public sealed class ServerOptionsTests
         Assert.Equal(["https://a.example", "https://b.example"], alpha.AllowedOrigins);
         Assert.Equal(TimeSpan.FromMinutes(2), alpha.Sessions.IdleTimeout);
         Assert.True(alpha.Sessions.SessionlessFallback);
+        Assert.Equal(TimeSpan.FromSeconds(12), alpha.Tasks.LeaseDuration);
+        Assert.Equal(7, alpha.Tasks.MaxLiveTasksPerPrincipal);
+        Assert.Equal(TimeSpan.FromHours(1), alpha.Tasks.TimeToLive); // not set: the default
         Assert.Equal(2, await ListedAsync(app, "/a"));
         Assert.Equal(5, await ListedAsync(app, "/b")); // beta keeps the defaults
     }
@@ -107,6 +112,7 @@ public sealed class ServerOptionsTests
             ["Mcp:alpha:PageSize"] = "many",
             ["Mcp:alpha:Sessions:IdleTimeout"] = "soon",
             ["Mcp:alpha:MaxJsonDepht"] = "64",
+            ["Mcp:alpha:Tasks:Lease"] = "00:00:10",
         };
 
         InvalidOperationException error = await Assert.ThrowsAsync<InvalidOperationException>(() => StartTwoServersAsync(
@@ -115,6 +121,7 @@ public sealed class ServerOptionsTests
         Assert.Contains("Mcp:alpha:PageSize is 'many'; it must be a whole number.", error.Message, StringComparison.Ordinal);
         Assert.Contains("Mcp:alpha:Sessions:IdleTimeout is 'soon'", error.Message, StringComparison.Ordinal);
         Assert.Contains("Mcp:alpha:MaxJsonDepht is not an McpGen option", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Mcp:alpha:Tasks:Lease is not an McpGen option", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

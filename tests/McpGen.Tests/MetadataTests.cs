@@ -15,6 +15,25 @@ public sealed class MetadataTests
     private static McpServerDefinition Metadata => Definition(s_metadata.Value, "Metadata.MetadataServer");
 
     [Fact]
+    public void Task_support_and_rerunnable_reach_the_tool_definitions_and_leave_the_tool_json_alone()
+    {
+        McpToolDefinition reindex = Metadata.FindTool("reindex")!;
+        Assert.Equal(McpTaskSupport.Required, reindex.TaskSupport);
+        Assert.True(reindex.Rerunnable);
+
+        McpToolDefinition report = Metadata.FindTool("report")!;
+        Assert.Equal(McpTaskSupport.Optional, report.TaskSupport);
+        Assert.False(report.Rerunnable);
+        Assert.Equal(["Region"], report.Headers.Select(h => h.Name));
+
+        Assert.Equal(McpTaskSupport.Forbidden, Metadata.FindTool("now")!.TaskSupport);
+        Assert.Equal(McpTaskSupport.Forbidden, Metadata.FindTool("shapes")!.TaskSupport);
+
+        // The 2026-07-28 Tool object has no task member: the server decides per request (the extension's rule).
+        Assert.False(ToolJson(Metadata, "reindex").TryGetProperty("execution", out _));
+    }
+
+    [Fact]
     public void Json_schema_2020_12_tool_has_the_conformance_fixture_shape()
     {
         JsonElement schema = ToolJson(Metadata, "json_schema_2020_12_tool").GetProperty("inputSchema");

@@ -447,6 +447,19 @@ internal static class TestSources
             [McpSchema("""{"additionalProperties": true}""")]
             public static string Shapes(Point from, Point to, Point? via, Bag bag, Range range) => from.X + "," + to.Y + "|" + (bag.Label ?? "-") + "|" + range.Low;
 
+            [McpTool(Task = McpTaskSupport.Required, Rerunnable = true), Description("A long job that may run again.")]
+            public static async Task<string> Reindex(int shards, CancellationToken cancellationToken)
+            {
+                await Task.Delay(shards, cancellationToken);
+                return "reindexed " + shards;
+            }
+
+            [McpTool(Task = McpTaskSupport.Optional), Description("A report, as a task when the client can poll.")]
+            public static string Report([McpHeader("Region")] string region) => "report " + region;
+
+            [McpTool(Task = McpTaskSupport.Forbidden), Description("Never a task.")]
+            public static string Now() => "now";
+
             [McpResource("meta://readme", MimeType = "text/plain"), Description("A readme.")]
             [McpIcon("https://example.com/readme.png")]
             [McpMeta("com.example/audience", """["user"]""")]

@@ -5,7 +5,10 @@
 // The status column follows the suite's own --expected-failures rule: a scenario fails when any check is FAILURE or
 // WARNING; a failing scenario listed in the baseline is "expected", a passing one listed there is "STALE". Under a
 // requirement set, scenarios the set runs without scoring (extensions, pending) are marked "not scored" and, as in the
-// suite, ignored by the baseline. Prints the messages of unexpected failures (and the stale entries) below the table. Exits 0 (reporting only).
+// suite, ignored by the baseline, except the scenarios this gate scores itself (SCORED_BY_GATE: the tasks extension,
+// which the suite runs unscored): those follow the baseline like any scored scenario. Prints the messages of unexpected
+// failures (and the stale entries) below the table. Exits 1 when a scenario the gate scores itself fails unexpectedly
+// or has a stale entry (the suite's own exit code covers the rest), else 0.
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
@@ -32,12 +35,17 @@ for (const entry of (YAML.parse(readFileSync(baselinePath, 'utf8')) ?? {}).serve
   }
 }
 
+// Scored here although the requirement set runs them unscored: the tasks extension (io.modelcontextprotocol/tasks).
+// A check the suite reports SKIPPED (tasks-status-notifications) is neither a pass nor a failure.
+const SCORED_BY_GATE = /^tasks-/;
+let gateFailures = 0;
+
 const notScored = new Map();
 if (revision && packageDir) {
   const file = join(packageDir, 'requirements', `${revision}.yaml`);
   if (existsSync(file)) {
     for (const e of YAML.parse(readFileSync(file, 'utf8'))?.not_scored ?? []) {
-      if (e.leg === 'server') notScored.set(e.scenario, e.reason);
+      if (e.leg === 'server' && !SCORED_BY_GATE.test(e.scenario)) notScored.set(e.scenario, e.reason);
     }
   }
 }
@@ -107,6 +115,8 @@ for (const [scenario, checks] of runs) {
     totals.pass++;
   }
 
+  if (SCORED_BY_GATE.test(scenario) && (status.startsWith('FAIL') || status.startsWith('STALE'))) gateFailures++;
+  if (SCORED_BY_GATE.test(scenario) && checks.length > 0 && checks.every((c) => c.status === 'SKIPPED')) status += ' (skipped by the suite)';
   rows.push([scenario, String(p), String(f), String(w), status]);
 }
 
@@ -132,4 +142,9 @@ if (problems.length) {
     const message = String(c.errorMessage ?? c.description ?? '').replace(/\s+/g, ' ');
     console.log(`  ${scenario} / ${c.id} [${c.status}]: ${message.length > 300 ? message.slice(0, 300) + '…' : message}`);
   }
+}
+
+if (gateFailures > 0) {
+  console.log(`\n${gateFailures} scenario(s) scored by this gate (${SCORED_BY_GATE}) failed or are stale: the run fails.`);
+  process.exit(1);
 }

@@ -42,4 +42,18 @@ public sealed class McpToolAttribute : Attribute
 
     /// <summary>Hint: the tool interacts with an open world of external entities (<c>openWorldHint</c>). Only reported when set.</summary>
     public bool OpenWorld { get; set; }
+
+    /// <summary>
+    /// Whether calls may become tasks (<see cref="McpTaskSupport"/>; default <see cref="McpTaskSupport.Forbidden"/>): a
+    /// 2026-07-28 client that declares the Tasks extension gets a task handle and polls <c>tasks/get</c>. The method
+    /// stays the plain (async) method it is; progress and status messages go through <see cref="McpRequestContext"/>.
+    /// See docs/tasks.md.
+    /// </summary>
+    public McpTaskSupport Task { get; set; }
+
+    /// <summary>
+    /// For task tools: when the replica running a task is lost (its lease expires), the task runs again from the start
+    /// on another replica instead of ending <c>failed</c>. Set it only when running the tool twice is harmless.
+    /// </summary>
+    public bool Rerunnable { get; set; }
 }

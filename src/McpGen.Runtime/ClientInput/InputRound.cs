@@ -41,6 +41,8 @@ internal sealed class InputRound
     private byte[]? _requestDigest;
     private int _order;
     private bool _closed;
+    private IEscalatedInput? _escalated;
+    private int _synchronousThread = -1;
 
     /// <param name="answers">The answers available to this attempt (earlier rounds' plus this request's <c>inputResponses</c>), or <see langword="null"/>.</param>
     /// <param name="principal">Computes the principal digest the next <c>requestState</c> is bound to (called at most once, and only when needed).</param>
@@ -71,6 +73,7 @@ internal sealed class InputRound
     /// <param name="resolvedKey">The key used.</param>
     public Task<byte[]> Ask(string? key, string method, byte[] parameters, out string resolvedKey)
     {
+        IEscalatedInput? escalated;
         lock (_gate)
         {
             _order++;
@@ -94,11 +97,54 @@ internal sealed class InputRound
                 return Task.FromCanceled<byte[]>(new CancellationToken(canceled: true));
             }
 
-            var pending = new TaskCompletionSource<byte[]>(TaskCreationOptions.RunContinuationsAsynchronously);
-            (_asked ??= []).Add(new Asked(resolvedKey, method, parameters, pending));
-            McpGen.Diagnostics.McpOperation.Event("mcp.client_input.requested", method);
-            _inputNeeded.TrySetResult();
-            return pending.Task;
+            // Asks of the handler's synchronous start stay in this round; once it went asynchronous, a task takes them.
+            escalated = _escalated is not null && _synchronousThread != Environment.CurrentManagedThreadId ? _escalated : null;
+            if (escalated is null)
+            {
+                var pending = new TaskCompletionSource<byte[]>(TaskCreationOptions.RunContinuationsAsynchronously);
+                (_asked ??= []).Add(new Asked(resolvedKey, method, parameters, pending));
+                McpGen.Diagnostics.McpOperation.Event("mcp.client_input.requested", method);
+                _inputNeeded.TrySetResult();
+                return pending.Task;
+            }
+        }
+
+        // The call became a task: what is still unanswered becomes one of the task's inputRequests (tasks/update answers).
+        McpGen.Diagnostics.McpOperation.Event("mcp.client_input.requested", method);
+        return escalated.RequestAsync(resolvedKey, method, parameters);
+    }
+
+    /// <summary>
+    /// Arms the call's move into a task, on the thread about to invoke the handler: asks the handler makes on this thread
+    /// before <see cref="EndSynchronousStart"/> stay in this round; asks from anywhere else (the handler went
+    /// asynchronous) go to <paramref name="input"/>, the task's input requests.
+    /// </summary>
+    public void ArmEscalation(IEscalatedInput input)
+    {
+        lock (_gate)
+        {
+            _escalated = input;
+            _synchronousThread = Environment.CurrentManagedThreadId;
+        }
+    }
+
+    /// <summary>
+    /// Ends the handler's synchronous start. Returns <see langword="true"/> when the call becomes a task (the start made
+    /// no unanswered ask), <see langword="false"/> when it is an ordinary round (an ask waits: the attempt ends with
+    /// <c>input_required</c>, and later asks join this round).
+    /// </summary>
+    public bool EndSynchronousStart()
+    {
+        lock (_gate)
+        {
+            _synchronousThread = -1;
+            if (_closed || _inputNeeded.Task.IsCompleted)
+            {
+                _escalated = null;
+                return false;
+            }
+
+            return true;
         }
     }
 
@@ -196,4 +242,11 @@ internal sealed class InputRound
     }
 
     private readonly record struct Asked(string Key, string Method, byte[] Parameters, TaskCompletionSource<byte[]> Pending);
+}
+
+/// <summary>Where the asks of a call that became a task go: the task's <c>inputRequests</c>, answered through <c>tasks/update</c>.</summary>
+internal interface IEscalatedInput
+{
+    /// <summary>Adds the input request <paramref name="key"/> to the task and returns the client's answer once it arrives.</summary>
+    Task<byte[]> RequestAsync(string key, string method, byte[] parameters);
 }

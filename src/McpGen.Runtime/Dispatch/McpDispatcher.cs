@@ -31,9 +31,11 @@ internal sealed class McpDispatcher
     private readonly ILogger _logger;
     private readonly string _modernMethods;
     private readonly string _legacyMethods;
+    private readonly McpGen.Tasks.McpTaskMethods? _tasks;
 
-    public McpDispatcher(McpServerDefinition definition, McpServerResults results, McpInvoker invoker, ListenStreamHandler listen, ILogger logger)
+    public McpDispatcher(McpServerDefinition definition, McpServerResults results, McpInvoker invoker, ListenStreamHandler listen, ILogger logger, McpGen.Tasks.McpTaskMethods? tasks = null)
     {
+        _tasks = tasks;
         _definition = definition;
         _results = results;
         _invoker = invoker;
@@ -93,6 +95,7 @@ internal sealed class McpDispatcher
         {
             McpMethod.ServerDiscover => responder.WriteResultAsync(message.Raw(message.Id), _results.Discover),
             McpMethod.SubscriptionsListen => _listen.HandleAsync(caller.Http, message),
+            McpMethod.TasksGet or McpMethod.TasksUpdate or McpMethod.TasksCancel => _tasks!.HandleAsync(message, caller, responder),
             _ => DispatchCommon(message, caller, responder),
         };
     }
@@ -162,6 +165,7 @@ internal sealed class McpDispatcher
         McpMethod.PromptsList or McpMethod.PromptsGet => _results.HasPrompts,
         McpMethod.CompletionComplete => _results.HasCompletions,
         McpMethod.LoggingSetLevel => !modern && _results.HasLogging,
+        McpMethod.TasksGet or McpMethod.TasksUpdate or McpMethod.TasksCancel => modern && _tasks is not null,
         _ => false,
     };
 
@@ -205,6 +209,10 @@ internal sealed class McpDispatcher
             $"Method not found: '{message.MethodText}' was removed in protocol version 2026-07-28"
             + (message.Method == McpMethod.LoggingSetLevel ? " (send _meta[\"io.modelcontextprotocol/logLevel\"] on each request instead)" : "")
             + $". This server offers {_modernMethods}.",
+        _ when message.MethodText is "tasks/result" or "tasks/list" =>
+            $"Method not found: '{message.MethodText}' is not part of the Tasks extension of protocol version 2026-07-28 "
+            + "(tasks/get returns a finished task's result or error; there is no task listing). "
+            + $"This server offers {_modernMethods}.",
         _ => $"Method not found: '{message.MethodText}'. This server offers {_modernMethods}.",
     };
 

@@ -23,7 +23,8 @@ namespace McpGen.Dispatch;
 /// stream for sessions), runs the handler against a pooled result buffer, maps what it throws to the kind's result or
 /// JSON-RPC error, and frames the answer.
 /// </summary>
-internal sealed class McpInvoker(McpServerResults results, JsonSerializerOptions serializerOptions, ClientInputServices clientInput, IMcpChangeNotifier changes, ILogger logger)
+internal sealed partial class McpInvoker(
+    McpServerResults results, JsonSerializerOptions serializerOptions, ClientInputServices clientInput, IMcpChangeNotifier changes, ILogger logger, McpGen.Tasks.McpTaskMethods? tasks = null)
 {
     /// <summary>How a call ended.</summary>
     private enum Outcome
@@ -76,6 +77,12 @@ internal sealed class McpInvoker(McpServerResults results, JsonSerializerOptions
     /// <summary>Serves a request whose handler was found (and, where it has authorization, allowed).</summary>
     private Task Invoke(HandlerKind kind, in JsonRpcMessage message, in McpCaller caller, McpResponder responder, in HandlerCall call)
     {
+        if (call.Handler is McpToolDefinition { TaskSupport: not McpTaskSupport.Forbidden } taskTool
+            && TryInvokeAsTask(kind, message, caller, responder, call, taskTool) is { } task)
+        {
+            return task; // McpInvoker.Tasks.cs
+        }
+
         ReadOnlySpan<byte> rawId = message.Raw(message.Id);
         McpEra era = caller.Era;
         SessionCall? session = caller.Session;
@@ -427,6 +434,12 @@ internal sealed class McpInvoker(McpServerResults results, JsonSerializerOptions
         {
             McpEndpointLog.HandlerReportedError(logger, kind.Noun, call.Name, ex.Message);
             return Answer(inputError, rawId, buffer);
+        }
+
+        if (ex is McpJsonRpcException protocol)
+        {
+            McpEndpointLog.HandlerReportedError(logger, kind.Noun, call.Name, ex.Message);
+            return Answer(new McpError(200, protocol.Code, protocol.Message), rawId, buffer);
         }
 
         bool reported = HandlerKind.IsReported(ex);

@@ -45,6 +45,7 @@ internal sealed class McpServerResults
         McpResourceDefinition[] resources = [.. definition.Resources ?? []];
         McpPromptDefinition[] prompts = [.. definition.Prompts ?? []];
         HasTools = _tools.Length > 0;
+        HasTaskTools = _tools.Any(t => t.TaskSupport != McpTaskSupport.Forbidden);
         HasResources = resources.Length > 0;
         HasSubscribableResources = resources.Any(r => r.Subscribable);
         HasPrompts = prompts.Length > 0;
@@ -89,6 +90,9 @@ internal sealed class McpServerResults
 
     /// <summary>The server has tools (capability <c>tools</c>; else tools/list and tools/call do not exist).</summary>
     public bool HasTools { get; }
+
+    /// <summary>Whether a tool may run as a task (<c>[McpTool(Task = ...)]</c>): the Tasks extension is offered to 2026-07-28 clients.</summary>
+    public bool HasTaskTools { get; }
 
     /// <summary>The server has resources or templates (capability <c>resources</c>).</summary>
     public bool HasResources { get; }
@@ -264,6 +268,15 @@ internal sealed class McpServerResults
         if (HasLogging)
         {
             w.WriteStartObject("logging"u8);
+            w.WriteEndObject();
+        }
+
+        if (modern && HasTaskTools)
+        {
+            // The Tasks extension exists for 2026-07-28 only (initialize-era clients never get a task).
+            w.WriteStartObject("extensions"u8);
+            w.WriteStartObject("io.modelcontextprotocol/tasks"u8);
+            w.WriteEndObject();
             w.WriteEndObject();
         }
 

@@ -95,6 +95,9 @@ public sealed class McpServerOptions
     /// <summary>Options of <c>initialize</c>-era sessions, for sticky and store-backed servers.</summary>
     public McpSessionOptions Sessions { get; } = new();
 
+    /// <summary>Options of tasks (the 2026-07-28 Tasks extension): time to live, polling, per-principal limit, lease.</summary>
+    public McpGen.Tasks.McpTaskOptions Tasks { get; } = new();
+
     /// <summary>
     /// Checks every limit at startup (<c>MapMcp</c>); throws <see cref="InvalidOperationException"/> listing each value out
     /// of range, with the range and the default, so a misconfiguration fails the start and not the first request.
@@ -146,6 +149,13 @@ public sealed class McpServerOptions
         Check(sessions.StreamRetryInterval >= TimeSpan.Zero, "Sessions.StreamRetryInterval", sessions.StreamRetryInterval, "zero or positive (default 1 s)");
         Check(sessions.StoreCacheDuration >= TimeSpan.Zero, "Sessions.StoreCacheDuration", sessions.StoreCacheDuration, "zero or positive (default 5 s)");
         Check(sessions.CallLeaseDuration >= TimeSpan.FromMilliseconds(100), "Sessions.CallLeaseDuration", sessions.CallLeaseDuration, "at least 100 ms (default 15 s)");
+        McpGen.Tasks.McpTaskOptions tasks = Tasks;
+        Check(tasks.TimeToLive >= TimeSpan.FromSeconds(1) && tasks.TimeToLive.TotalMilliseconds <= int.MaxValue, "Tasks.TimeToLive", tasks.TimeToLive, "between 1 s and 24.8 days (default 1 h)");
+        Check(tasks.PollInterval >= TimeSpan.FromMilliseconds(1) && tasks.PollInterval <= tasks.TimeToLive, "Tasks.PollInterval", tasks.PollInterval, "at least 1 ms and at most Tasks.TimeToLive (default 1 s)");
+        Check(tasks.MaxLiveTasksPerPrincipal >= 0, "Tasks.MaxLiveTasksPerPrincipal", tasks.MaxLiveTasksPerPrincipal, "0 (no limit) or more (default 100)");
+        Check(tasks.LeaseDuration >= TimeSpan.FromMilliseconds(300), "Tasks.LeaseDuration", tasks.LeaseDuration, "at least 300 ms (default 30 s)");
+        Check(tasks.SweepInterval > TimeSpan.Zero, "Tasks.SweepInterval", tasks.SweepInterval, "positive (default 5 s)");
+        Check(tasks.InputPollInterval > TimeSpan.Zero, "Tasks.InputPollInterval", tasks.InputPollInterval, "positive (default 1 s)");
         return problems;
     }
 }

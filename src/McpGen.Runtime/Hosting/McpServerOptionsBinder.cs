@@ -23,6 +23,14 @@ internal static class McpServerOptionsBinder
         nameof(McpServerOptions.MaxBatchSize), nameof(McpServerOptions.BodyReadIdleTimeout), nameof(McpServerOptions.ServeStreamableHttpOnSsePath),
         nameof(McpServerOptions.PageSize), nameof(McpServerOptions.AllowedOrigins), nameof(McpServerOptions.AllowedHosts),
         nameof(McpServerOptions.ListTimeToLive), nameof(McpServerOptions.RequestStateLifetime), nameof(McpServerOptions.DrainTimeout), nameof(McpServerOptions.Sessions),
+        nameof(McpServerOptions.Tasks),
+    ];
+
+    private static readonly string[] s_knownTasks =
+    [
+        nameof(McpGen.Tasks.McpTaskOptions.TimeToLive), nameof(McpGen.Tasks.McpTaskOptions.PollInterval),
+        nameof(McpGen.Tasks.McpTaskOptions.MaxLiveTasksPerPrincipal), nameof(McpGen.Tasks.McpTaskOptions.LeaseDuration),
+        nameof(McpGen.Tasks.McpTaskOptions.SweepInterval), nameof(McpGen.Tasks.McpTaskOptions.InputPollInterval),
     ];
 
     private static readonly string[] s_knownSessions =
@@ -70,6 +78,17 @@ internal static class McpServerOptionsBinder
         inner.Duration(nameof(McpSessionOptions.StoreCacheDuration), v => s.StoreCacheDuration = v);
         inner.Duration(nameof(McpSessionOptions.CallLeaseDuration), v => s.CallLeaseDuration = v);
         inner.Bool(nameof(McpSessionOptions.SessionlessFallback), v => s.SessionlessFallback = v);
+
+        IConfigurationSection tasks = section.GetSection(nameof(McpServerOptions.Tasks));
+        McpGen.Tasks.McpTaskOptions t = options.Tasks;
+        var taskReader = new Reader(tasks, reader.Problems);
+        taskReader.Unknown(tasks, s_knownTasks);
+        taskReader.Duration(nameof(McpGen.Tasks.McpTaskOptions.TimeToLive), v => t.TimeToLive = v);
+        taskReader.Duration(nameof(McpGen.Tasks.McpTaskOptions.PollInterval), v => t.PollInterval = v);
+        taskReader.Int(nameof(McpGen.Tasks.McpTaskOptions.MaxLiveTasksPerPrincipal), v => t.MaxLiveTasksPerPrincipal = v);
+        taskReader.Duration(nameof(McpGen.Tasks.McpTaskOptions.LeaseDuration), v => t.LeaseDuration = v);
+        taskReader.Duration(nameof(McpGen.Tasks.McpTaskOptions.SweepInterval), v => t.SweepInterval = v);
+        taskReader.Duration(nameof(McpGen.Tasks.McpTaskOptions.InputPollInterval), v => t.InputPollInterval = v);
 
         if (reader.Problems.Count > 0)
         {

@@ -58,6 +58,7 @@ public static class McpServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<McpServerOptions>, McpServerOptionsValidator>());
         services.TryAddSingleton<IMcpSessionStore, InMemoryMcpSessionStore>();
         services.TryAddSingleton<IMcpBackplane, InMemoryMcpBackplane>();
+        services.TryAddSingleton<McpGen.Tasks.IMcpTaskStore, McpGen.Tasks.InMemoryMcpTaskStore>();
         services.AddDataProtection();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<PendingClientRequests>();

@@ -67,6 +67,12 @@ public sealed class McpToolDefinition
 
     /// <summary>Who may call the tool and see it in <c>tools/list</c>; <see langword="null"/> when anyone may.</summary>
     public McpAuthorization? Authorization { get; init; }
+
+    /// <summary>Whether calls may become tasks (<see cref="McpToolAttribute.Task"/>).</summary>
+    public McpTaskSupport TaskSupport { get; init; }
+
+    /// <summary>Whether a task that lost its worker replica runs again from the start (<see cref="McpToolAttribute.Rerunnable"/>).</summary>
+    public bool Rerunnable { get; init; }
 }
 
 /// <summary>

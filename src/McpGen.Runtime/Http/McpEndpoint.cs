@@ -49,6 +49,7 @@ internal sealed partial class McpEndpoint
     private readonly SessionStreamServer? _sessionStreams;
     private readonly LegacySseTransport? _legacySse;
     private readonly SessionLimits _limits;
+    private readonly McpGen.Tasks.McpTaskMethods? _tasks;
 
     public McpEndpoint(McpServerDefinition definition, McpEndpointServices services)
     {
@@ -61,8 +62,9 @@ internal sealed partial class McpEndpoint
         _limits = new SessionLimits(services.Options.Sessions.MaxConcurrentCallsPerSession, services.Options.Sessions.MaxStreamsPerSession);
         _feed = new McpChangeFeed(services.Backplane, definition.Name);
         _listen = new ListenStreamHandler(definition, _results, _feed, _logger);
-        var invoker = new McpInvoker(_results, services.SerializerOptions, services.ClientInput, new ChangeNotifier(services.Backplane, definition.Name), _logger);
-        _dispatcher = new McpDispatcher(definition, _results, invoker, _listen, _logger);
+        _tasks = _results.HasTaskTools ? CreateTasks(definition, services) : null;
+        var invoker = new McpInvoker(_results, services.SerializerOptions, services.ClientInput, new ChangeNotifier(services.Backplane, definition.Name), _logger, _tasks);
+        _dispatcher = new McpDispatcher(definition, _results, invoker, _listen, _logger, _tasks);
         if (definition.LegacySse && definition.SessionMode == McpSessionMode.Stateless)
         {
             throw new InvalidOperationException(
@@ -89,7 +91,31 @@ internal sealed partial class McpEndpoint
     public McpServerDefinition Definition { get; }
 
     /// <summary>Stops the session machinery (expiry sweeps, backplane subscriptions) when the application stops.</summary>
-    public ValueTask DisposeAsync() => _sessions?.DisposeAsync() ?? ValueTask.CompletedTask;
+    public async ValueTask DisposeAsync()
+    {
+        if (_sessions is not null)
+        {
+            await _sessions.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (_tasks is not null)
+        {
+            await _tasks.Runtime.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// The tasks of a server with task tools: in the application's task store (in-memory unless replaced, e.g. by
+    /// PostgreSQL), signalled across replicas on its backplane, whatever the session mode (2026-07-28 requests are
+    /// stateless in every mode).
+    /// </summary>
+    private McpGen.Tasks.McpTaskMethods CreateTasks(McpServerDefinition definition, McpEndpointServices services)
+    {
+        var runtime = new McpGen.Tasks.McpTaskRuntime(definition.Name, services.Options.Tasks, services.TaskStore, services.Backplane, services.Time,
+            services.LoggerFactory.CreateLogger("McpGen.Tasks"), McpSessionIds.ResolveReplicaId(services.Options.Sessions.ReplicaId));
+        runtime.EnsureStarted();
+        return new McpGen.Tasks.McpTaskMethods(runtime, _results.ModernMeta);
+    }
 
     public McpEndpointServices Services { get; }
 

@@ -27,7 +27,8 @@ internal sealed class McpEndpointServices(
     IDataProtectionProvider dataProtection,
     TimeProvider time,
     PendingClientRequests pendingClientRequests,
-    McpServerDrain drain)
+    McpServerDrain drain,
+    McpGen.Tasks.IMcpTaskStore taskStore)
 {
     /// <summary>The services of the server named <paramref name="name"/>; <see langword="null"/> without <c>AddMcpServer</c>.</summary>
     /// <exception cref="InvalidOperationException">The server's options are out of range (each problem listed).</exception>
@@ -58,7 +59,8 @@ internal sealed class McpEndpointServices(
             services.GetRequiredService<IDataProtectionProvider>(),
             services.GetRequiredService<TimeProvider>(),
             pending,
-            services.GetRequiredService<McpServerDrain>());
+            services.GetRequiredService<McpServerDrain>(),
+            services.GetService<McpGen.Tasks.IMcpTaskStore>() ?? new McpGen.Tasks.InMemoryMcpTaskStore());
     }
 
     /// <summary>The graceful drain of this replica (shutdown): new sessions refused, streams ended, in-flight requests counted.</summary>
@@ -75,6 +77,12 @@ internal sealed class McpEndpointServices(
 
     /// <summary>The application's backplane (change feed of every server; sessions of store-backed servers).</summary>
     public IMcpBackplane Backplane { get; } = backplane;
+
+    /// <summary>The application's task store (servers with task tools; in-memory unless replaced, e.g. by PostgreSQL).</summary>
+    public McpGen.Tasks.IMcpTaskStore TaskStore { get; } = taskStore;
+
+    /// <summary>The clock of leases, sweeps and task timestamps.</summary>
+    public TimeProvider Time { get; } = time;
 
     /// <summary>Sealing of <c>requestState</c>, server-to-client requests and their pending answers.</summary>
     public ClientInputServices ClientInput { get; } = new(dataProtection, time, pendingClientRequests, options);

@@ -74,6 +74,9 @@ internal struct JsonRpcMessage
     public JsonSlice InputResponses;
     public JsonSlice RequestState;
 
+    // the Tasks extension (2026-07-28): tasks/get, tasks/update, tasks/cancel
+    public JsonSlice TaskId;
+
     public readonly ReadOnlySpan<byte> Raw(JsonSlice slice) => Body.Span.Slice(slice.Start, slice.Length);
 
     public readonly ReadOnlyMemory<byte> RawMemory(JsonSlice slice) => Body.Slice(slice.Start, slice.Length);

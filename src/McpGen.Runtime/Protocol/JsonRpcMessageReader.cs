@@ -457,6 +457,11 @@ internal static class JsonRpcMessageReader
             return ref message.RequestState;
         }
 
+        if (reader.ValueTextEquals("taskId"u8))
+        {
+            return ref message.TaskId;
+        }
+
         return ref Unsafe.NullRef<JsonSlice>();
     }
 

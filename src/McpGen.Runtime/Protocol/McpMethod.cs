@@ -24,6 +24,9 @@ internal enum McpMethod
     CompletionComplete,
     NotificationsCancelled,
     SubscriptionsListen,
+    TasksGet,
+    TasksUpdate,
+    TasksCancel,
 }
 
 /// <summary>Method names and their recognition from UTF-8 JSON without allocating.</summary>
@@ -48,6 +51,10 @@ internal static class McpMethods
     public const string CompletionComplete = "completion/complete";
     public const string NotificationsCancelled = "notifications/cancelled";
     public const string SubscriptionsListen = "subscriptions/listen";
+    public const string TasksGet = "tasks/get";
+    public const string TasksUpdate = "tasks/update";
+    public const string TasksCancel = "tasks/cancel";
+    public const string NotificationsTasks = "notifications/tasks";
     public const string NotificationsSubscriptionsAcknowledged = "notifications/subscriptions/acknowledged";
     public const string NotificationsToolsListChanged = "notifications/tools/list_changed";
     public const string NotificationsPromptsListChanged = "notifications/prompts/list_changed";
@@ -142,6 +149,21 @@ internal static class McpMethods
             return McpMethod.SubscriptionsListen;
         }
 
+        if (reader.ValueTextEquals("tasks/get"u8))
+        {
+            return McpMethod.TasksGet;
+        }
+
+        if (reader.ValueTextEquals("tasks/update"u8))
+        {
+            return McpMethod.TasksUpdate;
+        }
+
+        if (reader.ValueTextEquals("tasks/cancel"u8))
+        {
+            return McpMethod.TasksCancel;
+        }
+
         return McpMethod.Unknown;
     }
 
@@ -165,6 +187,9 @@ internal static class McpMethods
         McpMethod.CompletionComplete => CompletionComplete,
         McpMethod.NotificationsCancelled => NotificationsCancelled,
         McpMethod.SubscriptionsListen => SubscriptionsListen,
+        McpMethod.TasksGet => TasksGet,
+        McpMethod.TasksUpdate => TasksUpdate,
+        McpMethod.TasksCancel => TasksCancel,
         McpMethod.Unknown => null,
         _ => throw new ArgumentOutOfRangeException(nameof(method)),
     };

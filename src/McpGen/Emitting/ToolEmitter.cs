@@ -27,7 +27,8 @@ internal static class ToolEmitter
         writer.WriteLine(ServerEmitter.Literal(tool.Name) + ",");
         writer.WriteLine(ServerEmitter.Utf8Literal(tool.Json) + ".ToArray(),");
         string features = Features(tool);
-        string end = tool.Headers.Count == 0 && tool.Authorization is null ? ");" : ")";
+        bool initialized = tool.Headers.Count > 0 || tool.Authorization is not null || tool.TaskSupport is not null;
+        string end = initialized ? ")" : ");";
         writer.WriteLine(features.Length == 0 ? HandlerName(tool) + end : HandlerName(tool) + ",");
         if (features.Length > 0)
         {
@@ -35,33 +36,44 @@ internal static class ToolEmitter
         }
 
         writer.Indentation--;
-        if (tool.Headers.Count > 0)
+        if (initialized)
         {
-            EmitHeaders(tool, writer);
-        }
-        else if (tool.Authorization is { } authorization)
-        {
-            AuthorizationEmitter.EmitInitializer(writer, authorization);
+            EmitInitializer(tool, writer);
         }
     }
 
-    /// <summary>The <c>Mcp-Param-*</c> headers the transport checks against the arguments of 2026-07-28 calls.</summary>
-    private static void EmitHeaders(ToolSpec tool, SourceWriter writer)
+    /// <summary>
+    /// The definition's initializer: the <c>Mcp-Param-*</c> headers the transport checks against the arguments of
+    /// 2026-07-28 calls, who may call the tool, and whether its calls may become tasks.
+    /// </summary>
+    private static void EmitInitializer(ToolSpec tool, SourceWriter writer)
     {
         writer.WriteLine("{");
         writer.Indentation++;
-        writer.WriteLine($"Headers = new {TypeRefs.ToolHeader}[]");
-        using (writer.Open(string.Empty, "},"))
+        if (tool.Headers.Count > 0)
         {
-            foreach (HeaderSpec header in tool.Headers)
+            writer.WriteLine($"Headers = new {TypeRefs.ToolHeader}[]");
+            using (writer.Open(string.Empty, "},"))
             {
-                writer.WriteLine($"new({ServerEmitter.Literal(header.Name)}, {ServerEmitter.Literal(header.Argument)}),");
+                foreach (HeaderSpec header in tool.Headers)
+                {
+                    writer.WriteLine($"new({ServerEmitter.Literal(header.Name)}, {ServerEmitter.Literal(header.Argument)}),");
+                }
             }
         }
 
         if (tool.Authorization is { } authorization)
         {
             AuthorizationEmitter.EmitInitializerMember(writer, authorization);
+        }
+
+        if (tool.TaskSupport is { } taskSupport)
+        {
+            writer.WriteLine($"TaskSupport = {TypeRefs.TaskSupport}.{taskSupport},");
+            if (tool.Rerunnable)
+            {
+                writer.WriteLine("Rerunnable = true,");
+            }
         }
 
         writer.Indentation--;

@@ -6,6 +6,7 @@ internal static class TypeRefs
     public const string IMcpServer = "global::McpGen.IMcpServer";
     public const string ServerDefinition = "global::McpGen.McpServerDefinition";
     public const string ToolDefinition = "global::McpGen.McpToolDefinition";
+    public const string TaskSupport = "global::McpGen.McpTaskSupport";
     public const string ToolHeader = "global::McpGen.McpToolHeader";
     public const string Authorization = "global::McpGen.McpAuthorization";
     public const string AuthorizeData = "global::Microsoft.AspNetCore.Authorization.IAuthorizeData";

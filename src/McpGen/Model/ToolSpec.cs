@@ -13,6 +13,8 @@ namespace McpGen.Generator.Model;
 /// <param name="Headers">The arguments mirrored into <c>Mcp-Param-{Name}</c> headers (<c>[McpHeader]</c>), in parameter order.</param>
 /// <param name="Requirements">The required services and JSON types of the parameters and the result, in parameter order, result last.</param>
 /// <param name="Authorization">Who may call the tool (<c>[Authorize]</c>, <c>[McpScope]</c>), or <see langword="null"/> when anyone may.</param>
+/// <param name="TaskSupport">The <c>McpTaskSupport</c> member name (<c>Optional</c>, <c>Required</c>), or <see langword="null"/> for never a task.</param>
+/// <param name="Rerunnable">Whether a task that lost its worker runs again (<c>[McpTool(Rerunnable = true)]</c>).</param>
 internal sealed record ToolSpec(
     string Name,
     string Identifier,
@@ -25,7 +27,9 @@ internal sealed record ToolSpec(
     bool Logging,
     EquatableArray<HeaderSpec> Headers = default,
     EquatableArray<RequirementSpec> Requirements = default,
-    AuthorizationSpec? Authorization = null);
+    AuthorizationSpec? Authorization = null,
+    string? TaskSupport = null,
+    bool Rerunnable = false);
 
 /// <summary>An argument mirrored into an HTTP header on 2026-07-28 requests (<c>x-mcp-header</c>).</summary>
 /// <param name="Name">The header name after <c>Mcp-Param-</c>, as declared.</param>

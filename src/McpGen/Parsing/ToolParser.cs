@@ -101,8 +101,18 @@ internal static class ToolParser
             Progress: parameters.Any(p => p.Source is ParameterSource.Progress or ParameterSource.RequestContext),
             Logging: parameters.Any(p => p.Source is ParameterSource.RequestContext),
             Headers: headers.ToEquatableArray(),
-            Requirements: requirements.ToEquatableArray());
+            Requirements: requirements.ToEquatableArray(),
+            TaskSupport: TaskSupport(attribute),
+            Rerunnable: NamedArgument(attribute, "Rerunnable")?.Value is true);
     }
+
+    /// <summary>The <c>McpTaskSupport</c> member of <c>[McpTool(Task = ...)]</c>; <see langword="null"/> for Forbidden or unknown values.</summary>
+    private static string? TaskSupport(AttributeData attribute) => NamedArgument(attribute, "Task")?.Value switch
+    {
+        1 => "Optional",
+        2 => "Required",
+        _ => null,
+    };
 
     /// <summary>C# type names without namespaces or nullable reference annotations (<c>List&lt;string&gt;</c>), for messages.</summary>
     private static readonly SymbolDisplayFormat s_displayFormat = new(
