@@ -3,7 +3,7 @@ namespace McpGen.Analyzers.Tests;
 public sealed class TaskToolAnalyzerTests
 {
     private static Task VerifyAsync(string markup, params string[] messages)
-        => AnalyzerVerifier.VerifyAsync(new TaskToolAnalyzer(), markup, messages);
+        => McpAnalyzerVerifier<TaskToolAnalyzer>.VerifyAsync(markup, messages);
 
     [Fact]
     public Task Task_tools_without_the_request_and_plain_tools_with_it_are_fine()
