@@ -280,6 +280,10 @@ internal sealed class McpInvoker(McpServerResults results, JsonSerializerOptions
                 if (stream is not null)
                 {
                     await stream.CompleteAsync(null).ConfigureAwait(false);
+                    if (stream.SessionLog is { } cancelledLog)
+                    {
+                        await cancelledLog.EndUnansweredAsync().ConfigureAwait(false); // a resumed stream ends too, without an answer
+                    }
                 }
 
                 responder.WriteEmptyEventStream(aborted);

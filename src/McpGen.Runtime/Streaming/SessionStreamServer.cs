@@ -212,7 +212,11 @@ internal sealed class SessionStreamServer(McpSessionRuntime runtime, McpChangeFe
                     continue;
                 }
 
-                SseFormat.WriteMessage(body, log.EventId(item.Sequence), item.Message.Span);
+                if (SessionStreamLog.HasMessage(item))
+                {
+                    SseFormat.WriteMessage(body, log.EventId(item.Sequence), item.Message.Span);
+                }
+
                 last = item.Sequence;
                 finished = item.Last;
                 await body.FlushAsync(aborted).ConfigureAwait(false);
@@ -293,7 +297,11 @@ internal sealed class SessionStreamServer(McpSessionRuntime runtime, McpChangeFe
         long last = after;
         foreach (McpStoredEvent stored in events)
         {
-            SseFormat.WriteMessage(body, log.EventId(stored.Sequence), stored.Message.Span);
+            if (SessionStreamLog.HasMessage(stored))
+            {
+                SseFormat.WriteMessage(body, log.EventId(stored.Sequence), stored.Message.Span);
+            }
+
             last = stored.Sequence;
             if (stored.Last)
             {
