@@ -156,6 +156,7 @@ public sealed class CallLeaseTests : IAsyncLifetime
         object? killed = await _schemas.ScalarAsync(
             "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = 'catchup-b' AND (query LIKE 'LISTEN%' OR query = 'SELECT 1')");
         Assert.Equal(1L, killed);
+        await Eventually.TrueAsync(() => !backplane.IsListening, TimeSpan.FromSeconds(30), "B noticing its LISTEN connection is gone");
 
         // Published while B does not listen (it reconnects after 100 ms at the soonest): lost on the backplane, in the log.
         Release(key, 2);
@@ -173,6 +174,32 @@ public sealed class CallLeaseTests : IAsyncLifetime
         Assert.Equal("done", seen[1].Json.GetProperty("result").GetProperty("content")[0].GetProperty("text").GetString());
         long[] ids = [.. new[] { third }.Concat(seen).Select(e => SequenceOf(e.Id!))];
         Assert.Equal([sequence + 1, sequence + 2, sequence + 3], ids);
+    }
+
+    [Fact]
+    public async Task NewerGetStreamOnAnotherReplica_EndsTheOlderOne_AndGetsTheChanges()
+    {
+        string schema = _schemas.NewName();
+        await using McpTestHost a = await StartReplicaAsync(schema, "take-a");
+        await using McpTestHost b = await StartReplicaAsync(schema, "take-b");
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        string session = await FleetServer.InitializeAsync(a);
+        using HttpResponseMessage subscribed = await a.Client.SendAsync(InSession(session,
+            """{"jsonrpc":"2.0","id":2,"method":"resources/subscribe","params":{"uri":"test://watched"}}"""), cts.Token);
+        Assert.Equal(HttpStatusCode.OK, subscribed.StatusCode);
+
+        using HttpResponseMessage older = await a.Client.SendAsync(Get(session), HttpCompletionOption.ResponseHeadersRead, cts.Token);
+        using StreamReader olderStream = await ReaderAsync(older, cts.Token);
+        Assert.True((await SseReader.NextEventAsync(olderStream, cts.Token)) is { IsPriming: true });
+
+        using HttpResponseMessage newer = await b.Client.SendAsync(Get(session), HttpCompletionOption.ResponseHeadersRead, cts.Token);
+        using StreamReader newerStream = await ReaderAsync(newer, cts.Token);
+        Assert.True((await SseReader.NextEventAsync(newerStream, cts.Token)) is { IsPriming: true });
+        Assert.Null(await NextDataAsync(olderStream, cts.Token)); // taken over: the older stream ends
+
+        await new ChangeNotifier(a.Services.GetRequiredService<IMcpBackplane>(), "feature-server").NotifyResourceUpdatedAsync("test://watched", cts.Token);
+        JsonElement updated = ((await NextDataAsync(newerStream, cts.Token)) ?? throw new Xunit.Sdk.XunitException("the newer GET stream ended")).Json;
+        Assert.Equal("notifications/resources/updated", updated.GetProperty("method").GetString());
     }
 
     /// <summary>
