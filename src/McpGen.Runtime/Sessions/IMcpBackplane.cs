@@ -17,8 +17,9 @@ namespace McpGen.Sessions;
 /// <remarks>
 /// <para>
 /// <b>Addressed and broadcast channels</b> (<see cref="McpBackplaneChannels"/>). A channel <c>@{address}:{topic}</c> is
-/// addressed: a backend must deliver its messages only to the processes that subscribed to some channel with that
-/// address (PostgreSQL: <c>NOTIFY</c> on a channel per address; Redis: the channel name as is), so a replica receives
+/// addressed: a backend must deliver its messages only to the processes that subscribe (now) to some channel with that
+/// address, and stop when the last such subscription is disposed (PostgreSQL: <c>NOTIFY</c> on a channel per address,
+/// <c>UNLISTEN</c> after its last subscription; Redis: the channel name as is), so a replica receives
 /// what is for it and nothing else, however many replicas there are. Every other channel is broadcast (a backend may
 /// send its messages to every process, which keeps what it has subscribers for). The runtime addresses every message of
 /// the request path: <c>@{node}:reply</c> (a client's answer to the replica whose request it answers: the node travels in

@@ -56,7 +56,7 @@ internal sealed class McpChangeFeed(IMcpBackplane backplane, string serverName)
     /// <summary>
     /// The addressed channel <c>@{feed}:changes:{server}</c>: the feed address (<c>f</c> and 10 characters of a digest of
     /// the server name) is listened to only by the replicas that hold a listen or GET stream of the server (the feed
-    /// subscribes on its first listener), so a change reaches those and no other replica.
+    /// subscribes while it has a listener), so a change reaches those and no other replica.
     /// </summary>
     public static string Channel(string serverName)
     {
