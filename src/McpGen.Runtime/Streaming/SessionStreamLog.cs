@@ -80,7 +80,8 @@ internal sealed class SessionStreamLog(McpSessionRuntime runtime, string session
     /// Ends the log of a call that was cancelled (<c>notifications/cancelled</c>, or its client left before it could
     /// resume): a last event with no message, so a stream resumed on any replica ends the way the call's own response
     /// does, with no answer (the spec sends none for a cancelled request), instead of waiting for the runner's lease to
-    /// run out and reporting its replica lost. Best effort: a store outage leaves that fallback.
+    /// run out and reporting its replica lost. Best effort: a store outage (or a database error, such as the session's
+    /// rows deleted meanwhile) leaves that fallback.
     /// </summary>
     public async ValueTask EndUnansweredAsync()
     {
@@ -88,7 +89,7 @@ internal sealed class SessionStreamLog(McpSessionRuntime runtime, string session
         {
             await AppendAsync(ReadOnlyMemory<byte>.Empty, last: true, CancellationToken.None).ConfigureAwait(false);
         }
-        catch (McpStoreUnavailableException)
+        catch (Exception ex) when (ex is McpStoreUnavailableException or System.Data.Common.DbException)
         {
             End();
         }
