@@ -67,6 +67,8 @@ public sealed class PostgreSqlMcpBackplane : IMcpBackplane, Microsoft.Extensions
     private readonly ConcurrentDictionary<string, ImmutableArray<Subscription>>.AlternateLookup<ReadOnlySpan<char>> _channelsBySpan;
     private readonly ConcurrentDictionary<string, string> _addressChannels = new(StringComparer.Ordinal);
     private readonly System.Collections.Generic.Dictionary<string, TaskCompletionSource> _addresses = new(StringComparer.Ordinal);
+    private readonly System.Collections.Generic.Dictionary<string, int> _addressSubscriptions = new(StringComparer.Ordinal);
+    private readonly System.Collections.Generic.HashSet<string> _unlistening = new(StringComparer.Ordinal);
     private readonly System.Collections.Generic.HashSet<string> _listened = new(StringComparer.Ordinal);
     private readonly McpBackplaneReconnects _reconnects = new();
     private readonly CancellationTokenSource _stopping = new();
@@ -160,14 +162,16 @@ public sealed class PostgreSqlMcpBackplane : IMcpBackplane, Microsoft.Extensions
         ArgumentNullException.ThrowIfNull(handler);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         StartListener();
-        var subscription = new Subscription(this, channel, handler);
+        ReadOnlySpan<char> addressOf = McpBackplaneChannels.AddressOf(channel);
+        string? address = addressOf.IsEmpty ? null : addressOf.ToString();
+        var subscription = new Subscription(this, channel, address, handler);
         _channels.AddOrUpdate(channel, static (_, s) => [s], static (_, list, s) => list.Add(s), subscription);
         try
         {
             await WaitUntilListeningAsync(cancellationToken).ConfigureAwait(false);
-            if (McpBackplaneChannels.AddressOf(channel) is { IsEmpty: false } address)
+            if (address is not null)
             {
-                await ListenToAddressAsync(address.ToString(), cancellationToken).ConfigureAwait(false);
+                await ListenToAddressAsync(address, cancellationToken).ConfigureAwait(false);
             }
         }
         catch
@@ -303,7 +307,8 @@ public sealed class PostgreSqlMcpBackplane : IMcpBackplane, Microsoft.Extensions
         => string.Concat(prefix.AsSpan(0, Math.Min(prefix.Length, 63 - 1 - suffix.Length)), "_", suffix);
 
     /// <summary>
-    /// Makes the listening connection listen on an address's channel (once per process) and waits until it does, at most
+    /// Makes the listening connection listen on an address's channel while a subscription of the address lives (the last
+    /// one's end <c>UNLISTEN</c>s it, see <see cref="Remove"/>), and waits until it does, at most
     /// <see cref="PostgreSqlMcpOptions.ConnectTimeout"/>.
     /// </summary>
     private async Task ListenToAddressAsync(string address, CancellationToken cancellationToken)
@@ -317,6 +322,11 @@ public sealed class PostgreSqlMcpBackplane : IMcpBackplane, Microsoft.Extensions
                 ready = NewSignal();
                 _addresses.Add(address, ready);
                 added = true;
+                string channel = NotifyChannelFor("@" + address + ":");
+                if (_listened.Contains(channel) && !_unlistening.Contains(channel))
+                {
+                    ready.TrySetResult(); // its UNLISTEN has not run yet: nothing to do
+                }
             }
         }
 
@@ -327,28 +337,7 @@ public sealed class PostgreSqlMcpBackplane : IMcpBackplane, Microsoft.Extensions
 
         if (added)
         {
-            // Wake the listener (it waits for notifications) so it issues the LISTEN now; if the database is down, the
-            // next connection listens on every known address anyway.
-            try
-            {
-                await _database.RunAsync(
-                    (Channel: _wakeChannel, Token: cancellationToken),
-                    static async (connection, state, cancellationToken) =>
-                    {
-                        await using NpgsqlCommand command = new("SELECT pg_notify($1, '')", connection)
-                        {
-                            Parameters = { new NpgsqlParameter<string> { TypedValue = state.Channel } },
-                        };
-                        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                        return true;
-                    },
-                    idempotent: true,
-                    cancellationToken).ConfigureAwait(false);
-            }
-            catch (McpStoreUnavailableException)
-            {
-                // Waited for below: the reconnect listens on it.
-            }
+            await WakeListenerAsync(cancellationToken).ConfigureAwait(false);
         }
 
         try
@@ -361,10 +350,39 @@ public sealed class PostgreSqlMcpBackplane : IMcpBackplane, Microsoft.Extensions
         }
     }
 
+    /// <summary>
+    /// Wakes the listener (it waits for notifications) so it issues pending <c>LISTEN</c>s and <c>UNLISTEN</c>s now; if
+    /// the database is down, the next connection listens on the addresses subscribed then anyway.
+    /// </summary>
+    private async Task WakeListenerAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _database.RunAsync(
+                (Channel: _wakeChannel, Token: cancellationToken),
+                static async (connection, state, cancellationToken) =>
+                {
+                    await using NpgsqlCommand command = new("SELECT pg_notify($1, '')", connection)
+                    {
+                        Parameters = { new NpgsqlParameter<string> { TypedValue = state.Channel } },
+                    };
+                    await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                    return true;
+                },
+                idempotent: true,
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is McpStoreUnavailableException or ObjectDisposedException)
+        {
+            // The reconnect listens on what is subscribed then; a disposed backplane listens on nothing.
+        }
+    }
+
     /// <summary>The LISTEN commands for the channels not listened on yet (with what to complete); under the gate.</summary>
-    private (string Sql, System.Collections.Generic.List<(string Channel, TaskCompletionSource? Ready)> Pending)? PendingListens()
+    private (string Sql, System.Collections.Generic.List<(string Channel, TaskCompletionSource? Ready)> Pending, System.Collections.Generic.List<string> Unlisten)? PendingListens()
     {
         System.Collections.Generic.List<(string, TaskCompletionSource?)>? pending = null;
+        System.Collections.Generic.List<string>? unlisten = null;
         lock (_gate)
         {
             foreach (string channel in new[] { _notifyChannel, _wakeChannel })
@@ -375,28 +393,44 @@ public sealed class PostgreSqlMcpBackplane : IMcpBackplane, Microsoft.Extensions
                 }
             }
 
+            var wanted = new System.Collections.Generic.HashSet<string>(StringComparer.Ordinal) { _notifyChannel, _wakeChannel };
             foreach (var address in _addresses)
             {
                 string channel = NotifyChannelFor("@" + address.Key + ":");
+                wanted.Add(channel);
                 if (!_listened.Contains(channel))
                 {
                     (pending ??= []).Add((channel, address.Value));
                 }
             }
+
+            foreach (string listened in _listened)
+            {
+                if (!wanted.Contains(listened))
+                {
+                    (unlisten ??= []).Add(listened); // its last subscription ended
+                    _unlistening.Add(listened);
+                }
+            }
         }
 
-        if (pending is null)
+        if (pending is null && unlisten is null)
         {
             return null;
         }
 
         var sql = new StringBuilder();
-        foreach ((string channel, _) in pending)
+        foreach (string channel in unlisten ?? [])
+        {
+            sql.Append("UNLISTEN \"").Append(channel).Append("\";");
+        }
+
+        foreach ((string channel, _) in pending ?? [])
         {
             sql.Append("LISTEN \"").Append(channel).Append("\";");
         }
 
-        return (sql.ToString(), pending);
+        return (sql.ToString(), pending ?? [], unlisten ?? []);
     }
 
     /// <summary>Issues the pending LISTEN commands on the listening connection.</summary>
@@ -411,12 +445,27 @@ public sealed class PostgreSqlMcpBackplane : IMcpBackplane, Microsoft.Extensions
 
             lock (_gate)
             {
+                foreach (string channel in pending.Unlisten)
+                {
+                    _listened.Remove(channel);
+                    _unlistening.Remove(channel);
+                }
+
                 foreach ((string channel, TaskCompletionSource? ready) in pending.Pending)
                 {
                     _listened.Add(channel);
                     ready?.TrySetResult();
                 }
             }
+        }
+    }
+
+    /// <summary>Whether the listening connection listens on the channel of <paramref name="address"/> (for tests).</summary>
+    internal bool ListensTo(string address)
+    {
+        lock (_gate)
+        {
+            return _listened.Contains(NotifyChannelFor("@" + address + ":"));
         }
     }
 
@@ -540,6 +589,7 @@ public sealed class PostgreSqlMcpBackplane : IMcpBackplane, Microsoft.Extensions
                 lock (_gate)
                 {
                     _listened.Clear();
+                    _unlistening.Clear();
                 }
 
                 SetNotListening(e);
@@ -698,8 +748,50 @@ public sealed class PostgreSqlMcpBackplane : IMcpBackplane, Microsoft.Extensions
                 : _channels.TryUpdate(subscription.Name, rest, list);
             if (done)
             {
-                return;
+                break;
             }
+        }
+
+        if (subscription.Address is { } address)
+        {
+            bool last;
+            lock (_gate)
+            {
+                if (!subscription.Counted)
+                {
+                    return; // removed before
+                }
+
+                subscription.Counted = false;
+                int left = (_addressSubscriptions.TryGetValue(address, out int count) ? count : 0) - 1;
+                last = left <= 0;
+                if (last)
+                {
+                    // Nobody here subscribes to the address any more (a feed whose last GET or listen stream ended): stop
+                    // listening, so its messages stop reaching this replica.
+                    _addressSubscriptions.Remove(address);
+                    _addresses.Remove(address);
+                }
+                else
+                {
+                    _addressSubscriptions[address] = left;
+                }
+            }
+
+            if (last && Volatile.Read(ref _disposed) == 0)
+            {
+                _ = WakeListenerAsync(CancellationToken.None);
+            }
+        }
+    }
+
+    /// <summary>Counts a live subscription of an address (see <see cref="Remove"/>); under the gate.</summary>
+    private void CountAddressSubscription(Subscription subscription)
+    {
+        lock (_gate)
+        {
+            _addressSubscriptions[subscription.Address!] = (_addressSubscriptions.TryGetValue(subscription.Address!, out int count) ? count : 0) + 1;
+            subscription.Counted = true;
         }
     }
 
@@ -720,15 +812,27 @@ public sealed class PostgreSqlMcpBackplane : IMcpBackplane, Microsoft.Extensions
         private readonly Channel<Delivery> _queue = Channel.CreateUnbounded<Delivery>(new UnboundedChannelOptions { SingleReader = true });
         private readonly Task _pump;
 
-        public Subscription(PostgreSqlMcpBackplane owner, string channel, Func<ReadOnlyMemory<byte>, ValueTask> handler)
+        public Subscription(PostgreSqlMcpBackplane owner, string channel, string? address, Func<ReadOnlyMemory<byte>, ValueTask> handler)
         {
             _owner = owner;
             Name = channel;
+            Address = address;
             _handler = handler;
+            if (address is not null)
+            {
+                owner.CountAddressSubscription(this);
+            }
+
             _pump = Task.Run(PumpAsync);
         }
 
         public string Name { get; }
+
+        /// <summary>The address of an addressed channel, else <see langword="null"/>.</summary>
+        public string? Address { get; }
+
+        /// <summary>Whether it is counted among its address's subscriptions (until removed, once).</summary>
+        public bool Counted { get; set; }
 
         public void Post(Delivery delivery) => _queue.Writer.TryWrite(delivery);
 

@@ -40,9 +40,12 @@ public sealed class AddressedFleetTests(ITestOutputHelper output) : IAsyncLifeti
     }
 
     /// <summary>
-    /// Runs the workload on <paramref name="replicas"/> replicas: per session, initialize on one replica, a tools/call
-    /// that asks the client for input on the next, answered through a third, and a cancelled call. Returns the received
-    /// messages per replica per operation served (total received / operations: each operation is served by one replica).
+    /// Runs the workload on <paramref name="replicas"/> replicas. Per session: initialize on one replica (a); a tools/call
+    /// that asks the client for input on the next (b), answered through a third (c); a call with progress on b whose
+    /// stream the client drops after two steps and resumes on c (c follows b's stream: the remaining progress and the
+    /// answer); resources/subscribe on a, the GET stream on c, a resources/updated published on b; a call on b cancelled
+    /// with notifications/cancelled through c. Returns the received messages per replica per operation served (total
+    /// received / operations: each operation is served by one replica).
     /// </summary>
     private async Task<(double PerReplicaPerOperation, McpBackplaneCounts Total, int Operations)> RunFleetAsync(int replicas)
     {
@@ -52,7 +55,7 @@ public sealed class AddressedFleetTests(ITestOutputHelper output) : IAsyncLifeti
         {
             for (int i = 0; i < replicas; i++)
             {
-                hosts.Add(await StartAsync(ClientInputServers.Create(McpSessionMode.Store),
+                hosts.Add(await StartAsync(FleetServer.Create(),
                     o => o.Sessions.StoreCacheDuration = TimeSpan.Zero,
                     s => s.AddMcpGenPostgreSql(_schemas.ConnectionString, o => o.SchemaName = schema)));
             }
@@ -60,30 +63,25 @@ public sealed class AddressedFleetTests(ITestOutputHelper output) : IAsyncLifeti
             // Warm up: every replica subscribes (its node channels) before counting.
             foreach (McpTestHost host in hosts)
             {
-                await InitializeAsync(host);
+                await FleetServer.InitializeAsync(host);
             }
 
             McpBackplaneCounts[] before = [.. hosts.Select(Counts)];
-            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(120));
             int operations = 0;
             for (int s = 0; s < Sessions; s++)
             {
                 McpTestHost a = hosts[s % replicas], b = hosts[(s + 1) % replicas], c = hosts[(s + 2) % replicas];
-                string session = await InitializeAsync(a);
+                string session = await FleetServer.InitializeAsync(a);
                 operations++;
-                using HttpResponseMessage call = await b.Client.SendAsync(
-                    InSession(session, """{"jsonrpc":"2.0","id":5,"method":"tools/call","params":{"name":"greet","arguments":{}}}"""),
-                    HttpCompletionOption.ResponseHeadersRead, cts.Token);
-                using var events = new StreamReader(await call.Content.ReadAsStreamAsync(cts.Token), Encoding.UTF8);
-                JsonElement elicitation = await SseReader.NextMessageAsync(events, cts.Token);
-                string requestId = elicitation.GetProperty("id").GetString()!;
-                using HttpResponseMessage answer = await c.Client.SendAsync(InSession(session,
-                    "{\"jsonrpc\":\"2.0\",\"id\":" + JsonSerializer.Serialize(requestId) + ",\"result\":" + ClientInputServers.Accept("Ada") + "}"), cts.Token);
-                Assert.Equal(HttpStatusCode.Accepted, answer.StatusCode);
-                operations++;
-                JsonElement result = await SseReader.NextMessageAsync(events, cts.Token);
-                Assert.Equal("Hello, Ada!", result.GetProperty("result").GetProperty("content")[0].GetProperty("text").GetString());
-                operations++;
+                await ElicitThroughAnotherReplicaAsync(session, b, c, cts.Token);
+                operations += 2;
+                await ProgressOnAFollowedStreamAsync(session, b, c, cts.Token);
+                operations += 2;
+                await ResourceUpdatedToAGetStreamAsync(session, a, b, c, cts.Token);
+                operations += 3;
+                await CancelThroughAnotherReplicaAsync(session, b, c, cts.Token);
+                operations += 2;
             }
 
             // Let in-flight notifications land before reading the counters.
@@ -111,15 +109,71 @@ public sealed class AddressedFleetTests(ITestOutputHelper output) : IAsyncLifeti
     private static McpBackplaneCounts Counts(McpTestHost host)
         => host.Services.GetRequiredService<IMcpBackplane>().Counters?.Snapshot() ?? throw new InvalidOperationException("the backplane counts nothing");
 
-    private static async Task<string> InitializeAsync(McpTestHost host)
+    private static async Task ElicitThroughAnotherReplicaAsync(string session, McpTestHost b, McpTestHost c, CancellationToken cancellationToken)
     {
-        using HttpResponseMessage initialized = await host.SendLegacyAsync("initialize",
-            "{\"protocolVersion\":\"2025-11-25\",\"capabilities\":" + ClientInputServers.AllCapabilities + ",\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}",
-            protocolVersion: null);
-        Assert.Equal(HttpStatusCode.OK, initialized.StatusCode);
-        return initialized.Headers.GetValues("Mcp-Session-Id").Single();
+        using HttpResponseMessage call = await b.Client.SendAsync(
+            FleetServer.InSession(session, """{"jsonrpc":"2.0","id":5,"method":"tools/call","params":{"name":"greet","arguments":{}}}"""),
+            HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        using var events = new StreamReader(await call.Content.ReadAsStreamAsync(cancellationToken), Encoding.UTF8);
+        JsonElement elicitation = await SseReader.NextMessageAsync(events, cancellationToken);
+        string requestId = elicitation.GetProperty("id").GetString()!;
+        using HttpResponseMessage answer = await c.Client.SendAsync(FleetServer.InSession(session,
+            "{\"jsonrpc\":\"2.0\",\"id\":" + JsonSerializer.Serialize(requestId) + ",\"result\":" + ClientInputServers.Accept("Ada") + "}"), cancellationToken);
+        Assert.Equal(HttpStatusCode.Accepted, answer.StatusCode);
+        JsonElement result = await SseReader.NextMessageAsync(events, cancellationToken);
+        Assert.Equal("Hello, Ada!", result.GetProperty("result").GetProperty("content")[0].GetProperty("text").GetString());
     }
 
-    private static HttpRequestMessage InSession(string session, string json)
-        => Post(json, ("Mcp-Session-Id", session), ("MCP-Protocol-Version", "2025-11-25"));
+    private static async Task ProgressOnAFollowedStreamAsync(string session, McpTestHost b, McpTestHost c, CancellationToken cancellationToken)
+    {
+        string key = Guid.NewGuid().ToString("N");
+        string lastId;
+        using (HttpResponseMessage call = await b.Client.SendAsync(FleetServer.CallSlow(session, "6", key), HttpCompletionOption.ResponseHeadersRead, cancellationToken))
+        {
+            using StreamReader events = await FleetServer.ReaderAsync(call, cancellationToken);
+            Assert.Equal(1, FleetServer.ProgressOf((await FleetServer.NextDataAsync(events, cancellationToken))!.Value));
+            SseEvent second = (await FleetServer.NextDataAsync(events, cancellationToken))!.Value;
+            Assert.Equal(2, FleetServer.ProgressOf(second));
+            lastId = second.Id!;
+        }
+
+        using HttpResponseMessage resumed = await c.Client.SendAsync(FleetServer.Get(session, lastId), HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        using StreamReader stream = await FleetServer.ReaderAsync(resumed, cancellationToken);
+        FleetServer.Release(key, FleetServer.SlowSteps - 1);
+        Assert.Equal(3, FleetServer.ProgressOf((await FleetServer.NextDataAsync(stream, cancellationToken))!.Value));
+        Assert.Equal(4, FleetServer.ProgressOf((await FleetServer.NextDataAsync(stream, cancellationToken))!.Value));
+        JsonElement answer = (await FleetServer.NextDataAsync(stream, cancellationToken))!.Value.Json;
+        Assert.Equal("done", answer.GetProperty("result").GetProperty("content")[0].GetProperty("text").GetString());
+    }
+
+    private static async Task ResourceUpdatedToAGetStreamAsync(string session, McpTestHost a, McpTestHost b, McpTestHost c, CancellationToken cancellationToken)
+    {
+        using HttpResponseMessage subscribed = await a.Client.SendAsync(FleetServer.InSession(session,
+            """{"jsonrpc":"2.0","id":8,"method":"resources/subscribe","params":{"uri":"test://watched"}}"""), cancellationToken);
+        Assert.Equal(HttpStatusCode.OK, subscribed.StatusCode);
+
+        using HttpResponseMessage listening = await c.Client.SendAsync(FleetServer.Get(session), HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        using StreamReader stream = await FleetServer.ReaderAsync(listening, cancellationToken);
+        SseEvent? priming = await SseReader.NextEventAsync(stream, cancellationToken); // written once the stream listens to the change feed
+        Assert.True(priming is { IsPriming: true });
+
+        var notifier = new ChangeNotifier(b.Services.GetRequiredService<IMcpBackplane>(), "feature-server");
+        await notifier.NotifyResourceUpdatedAsync("test://watched", cancellationToken);
+        JsonElement updated = (await FleetServer.NextDataAsync(stream, cancellationToken))!.Value.Json;
+        Assert.Equal("notifications/resources/updated", updated.GetProperty("method").GetString());
+        Assert.Equal("test://watched", updated.GetProperty("params").GetProperty("uri").GetString());
+    }
+
+    private static async Task CancelThroughAnotherReplicaAsync(string session, McpTestHost b, McpTestHost c, CancellationToken cancellationToken)
+    {
+        string key = Guid.NewGuid().ToString("N");
+        using HttpResponseMessage call = await b.Client.SendAsync(FleetServer.CallSlow(session, "\"c-1\"", key), HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        using StreamReader events = await FleetServer.ReaderAsync(call, cancellationToken);
+        Assert.Equal(1, FleetServer.ProgressOf((await FleetServer.NextDataAsync(events, cancellationToken))!.Value));
+        using HttpResponseMessage cancelled = await c.Client.SendAsync(FleetServer.InSession(session,
+            """{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":"c-1","reason":"user"}}"""), cancellationToken);
+        Assert.Equal(HttpStatusCode.Accepted, cancelled.StatusCode);
+        Assert.Equal(2, FleetServer.ProgressOf((await FleetServer.NextDataAsync(events, cancellationToken))!.Value));
+        Assert.Null(await FleetServer.NextDataAsync(events, cancellationToken)); // cancelled: the stream ends with no answer
+    }
 }

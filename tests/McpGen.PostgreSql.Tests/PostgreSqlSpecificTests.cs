@@ -171,6 +171,42 @@ public sealed class PostgreSqlSpecificTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AddressedChannel_IsUnlistenedWhenItsLastSubscriptionEnds_AndListenedAgainByTheNext()
+    {
+        string schema = _schemas.NewName();
+        var receiver = Track(new PostgreSqlMcpBackplane(Options(schema)));
+        var sender = Track(new PostgreSqlMcpBackplane(Options(schema)));
+        var markers = new Received();
+        await using IAsyncDisposable broadcast = await receiver.SubscribeAsync("marker", markers.Handle, None);
+
+        var first = new Received();
+        IAsyncDisposable one = await receiver.SubscribeAsync("@feed1:x", first.Handle, None);
+        IAsyncDisposable two = await receiver.SubscribeAsync("@feed1:y", new Received().Handle, None);
+        await sender.PublishAsync("@feed1:x", "one"u8.ToArray(), None);
+        await first.WaitForCountAsync(1);
+
+        await one.DisposeAsync();
+        Assert.True(receiver.ListensTo("feed1")); // another channel of the address is still subscribed
+        await two.DisposeAsync();
+        await Eventually.TrueAsync(() => !receiver.ListensTo("feed1"), TimeSpan.FromSeconds(20), "UNLISTEN of the address without subscriptions");
+
+        // Not listened: the message does not reach the receiver at all (one NOTIFY stream: the marker after it proves it).
+        long before = receiver.Counters!.Snapshot().ReceivedAddressed;
+        await sender.PublishAsync("@feed1:x", "lost"u8.ToArray(), None);
+        await sender.PublishAsync("marker", "m"u8.ToArray(), None);
+        await markers.WaitForCountAsync(1);
+        Assert.Equal(before, receiver.Counters!.Snapshot().ReceivedAddressed);
+
+        var again = new Received();
+        await using IAsyncDisposable three = await receiver.SubscribeAsync("@feed1:x", again.Handle, None);
+        Assert.True(receiver.ListensTo("feed1"));
+        await sender.PublishAsync("@feed1:x", "three"u8.ToArray(), None);
+        await again.WaitForCountAsync(1);
+        Assert.Equal(["one"], first.Texts);
+        Assert.Equal(["three"], again.Texts);
+    }
+
+    [Fact]
     public async Task KilledListenConnection_Reconnects_AndTheSubscriptionReceivesAgain()
     {
         string schema = _schemas.NewName();

@@ -190,4 +190,38 @@ public sealed class StoreSessionReplicaTests
         Assert.Equal(2, called.GetProperty("id").GetInt32());
         Assert.Equal("plain", called.GetProperty("result").GetProperty("content")[0].GetProperty("text").GetString());
     }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task NewerGetStream_EndsTheOlderOne_OnAnotherStoreReplica_OrOnTheStickyReplica(bool store)
+    {
+        (McpTestHost a, McpTestHost b) = store
+            ? await StartPairAsync()
+            : (await StartAsync(ClientInputServers.Create(McpSessionMode.Sticky)), null!);
+        await using McpTestHost hostA = a;
+        await using McpTestHost? hostB = b;
+        McpTestHost second = b ?? a;
+        string session = await InitializeAsync(a);
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+
+        HttpRequestMessage Get()
+        {
+            var get = new HttpRequestMessage(HttpMethod.Get, "/mcp");
+            get.Headers.TryAddWithoutValidation("Accept", "text/event-stream");
+            get.Headers.TryAddWithoutValidation("Mcp-Session-Id", session);
+            get.Headers.TryAddWithoutValidation("MCP-Protocol-Version", "2025-11-25");
+            return get;
+        }
+
+        using HttpResponseMessage older = await a.Client.SendAsync(Get(), HttpCompletionOption.ResponseHeadersRead, cts.Token);
+        using var olderStream = new StreamReader(await older.Content.ReadAsStreamAsync(cts.Token), Encoding.UTF8);
+        Assert.True((await SseReader.NextEventAsync(olderStream, cts.Token)) is { IsPriming: true });
+
+        using HttpResponseMessage newer = await second.Client.SendAsync(Get(), HttpCompletionOption.ResponseHeadersRead, cts.Token);
+        using var newerStream = new StreamReader(await newer.Content.ReadAsStreamAsync(cts.Token), Encoding.UTF8);
+        Assert.True((await SseReader.NextEventAsync(newerStream, cts.Token)) is { IsPriming: true });
+
+        Assert.Null(await SseReader.NextEventAsync(olderStream, cts.Token)); // taken over: ends
+    }
 }

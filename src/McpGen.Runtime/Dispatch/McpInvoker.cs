@@ -287,6 +287,10 @@ internal sealed partial class McpInvoker(
                 if (stream is not null)
                 {
                     await stream.CompleteAsync(null).ConfigureAwait(false);
+                    if (stream.SessionLog is { } cancelledLog)
+                    {
+                        await cancelledLog.EndUnansweredAsync().ConfigureAwait(false); // a resumed stream ends too, without an answer
+                    }
                 }
 
                 responder.WriteEmptyEventStream(aborted);

@@ -17,19 +17,21 @@ namespace McpGen.Sessions;
 /// <remarks>
 /// <para>
 /// <b>Addressed and broadcast channels</b> (<see cref="McpBackplaneChannels"/>). A channel <c>@{address}:{topic}</c> is
-/// addressed: a backend must deliver its messages only to the processes that subscribed to some channel with that
-/// address (PostgreSQL: <c>NOTIFY</c> on a channel per address; Redis: the channel name as is), so a replica receives
+/// addressed: a backend must deliver its messages only to the processes that subscribe (now) to some channel with that
+/// address, and stop when the last such subscription is disposed (PostgreSQL: <c>NOTIFY</c> on a channel per address,
+/// <c>UNLISTEN</c> after its last subscription; Redis: the channel name as is), so a replica receives
 /// what is for it and nothing else, however many replicas there are. Every other channel is broadcast (a backend may
 /// send its messages to every process, which keeps what it has subscribers for). The runtime addresses every message of
 /// the request path: <c>@{node}:reply</c> (a client's answer to the replica whose request it answers: the node travels in
 /// the JSON-RPC id of the server's request), <c>@{node}:cancel</c> (<c>notifications/cancelled</c> to the replica running
-/// the call, found through the call's lease), <c>@{node}:follow</c> and <c>@{node}:s:{session}:{stream}</c> (stream
+/// the call, found through the call's lease), <c>@{node}:c:{session}</c> (<c>take:{holder}</c>: a newer GET stream of the
+/// session ends the one that node holds, found through the session's <c>g.holder</c> log), <c>@{node}:follow</c> and <c>@{node}:s:{session}:{stream}</c> (stream
 /// events only to the replicas that resumed the stream), and <c>@{feed}:changes:{server}</c> (change notifications to the
 /// replicas holding listen or GET streams of that server). A node is one endpoint's session runtime in one process (8
 /// random characters, the first part of its stream ids). Broadcast on purpose, because they are rare state changes and
 /// not per call: <c>sessions</c> (a session's cached copies are stale: sent when its subscriptions, log level or items
 /// change, and when it ends), <c>cancel</c> (the end of a session cancels its calls everywhere, and a cancellation
-/// whose call has no lease), <c>c:{session}</c> (a session's GET stream ends or is taken over) and
+/// whose call has no lease), <c>c:{session}</c> (<c>end</c>: a session's streams end with it) and
 /// <c>s:{session}:sse</c> (the deprecated HTTP+SSE stream).
 /// </para>
 /// <para>

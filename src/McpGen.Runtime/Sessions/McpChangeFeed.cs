@@ -43,7 +43,8 @@ internal readonly record struct McpChange(McpChangeKind Kind, string? Uri)
 /// <summary>
 /// The change feed of one server: changes published by <see cref="McpChangeNotifier{TServer}"/> on any replica arrive
 /// on the addressed backplane channel <see cref="Channel"/>, and the feed hands them to the streams held by this replica
-/// (legacy GET streams, <c>subscriptions/listen</c> streams). Subscribes to the backplane on first use.
+/// (legacy GET streams, <c>subscriptions/listen</c> streams). Subscribed to the backplane while it has a listener: the
+/// first listener subscribes, the last one to leave unsubscribes (so the replica stops receiving the server's changes).
 /// </summary>
 internal sealed class McpChangeFeed(IMcpBackplane backplane, string serverName)
 {
@@ -55,7 +56,7 @@ internal sealed class McpChangeFeed(IMcpBackplane backplane, string serverName)
     /// <summary>
     /// The addressed channel <c>@{feed}:changes:{server}</c>: the feed address (<c>f</c> and 10 characters of a digest of
     /// the server name) is listened to only by the replicas that hold a listen or GET stream of the server (the feed
-    /// subscribes on its first listener), so a change reaches those and no other replica.
+    /// subscribes while it has a listener), so a change reaches those and no other replica.
     /// </summary>
     public static string Channel(string serverName)
     {
@@ -68,30 +69,59 @@ internal sealed class McpChangeFeed(IMcpBackplane backplane, string serverName)
     public async ValueTask<IDisposable> ListenAsync(Action<McpChange> listener)
     {
         long id = Interlocked.Increment(ref _next);
-        _listeners[id] = listener;
+        Task<IAsyncDisposable> subscription;
+        lock (_gate)
+        {
+            _listeners[id] = listener;
+            if (_subscription is null || _subscription.IsFaulted || _subscription.IsCanceled)
+            {
+                _subscription = backplane.SubscribeAsync(Channel(serverName), OnMessage, CancellationToken.None).AsTask();
+            }
+
+            subscription = _subscription;
+        }
+
         try
         {
-            await EnsureSubscribedAsync().ConfigureAwait(false);
+            await subscription.ConfigureAwait(false);
         }
         catch
         {
-            _listeners.TryRemove(id, out _);
+            Remove(id);
             throw;
         }
 
         return new Registration(this, id);
     }
 
-    private Task EnsureSubscribedAsync()
+    /// <summary>Removes a listener; the last one ends the feed's backplane subscription.</summary>
+    private void Remove(long id)
     {
+        Task<IAsyncDisposable>? ended = null;
         lock (_gate)
         {
-            if (_subscription is null || _subscription.IsFaulted || _subscription.IsCanceled)
+            if (_listeners.TryRemove(id, out _) && _listeners.IsEmpty && _subscription is not null)
             {
-                _subscription = backplane.SubscribeAsync(Channel(serverName), OnMessage, CancellationToken.None).AsTask();
+                ended = _subscription;
+                _subscription = null;
             }
+        }
 
-            return _subscription;
+        if (ended is not null)
+        {
+            _ = EndAsync(ended);
+        }
+    }
+
+    private static async Task EndAsync(Task<IAsyncDisposable> subscription)
+    {
+        try
+        {
+            await (await subscription.ConfigureAwait(false)).DisposeAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is McpStoreUnavailableException or OperationCanceledException or ObjectDisposedException)
+        {
+            // A subscription that failed holds nothing; a disposed backplane holds nothing either.
         }
     }
 
@@ -110,6 +140,6 @@ internal sealed class McpChangeFeed(IMcpBackplane backplane, string serverName)
 
     private sealed class Registration(McpChangeFeed feed, long id) : IDisposable
     {
-        public void Dispose() => feed._listeners.TryRemove(id, out _);
+        public void Dispose() => feed.Remove(id);
     }
 }

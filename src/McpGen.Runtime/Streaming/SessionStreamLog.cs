@@ -76,6 +76,28 @@ internal sealed class SessionStreamLog(McpSessionRuntime runtime, string session
         return sequence;
     }
 
+    /// <summary>
+    /// Ends the log of a call that was cancelled (<c>notifications/cancelled</c>, or its client left before it could
+    /// resume): a last event with no message, so a stream resumed on any replica ends the way the call's own response
+    /// does, with no answer (the spec sends none for a cancelled request), instead of waiting for the runner's lease to
+    /// run out and reporting its replica lost. Best effort: a store outage (or a database error, such as the session's
+    /// rows deleted meanwhile) leaves that fallback.
+    /// </summary>
+    public async ValueTask EndUnansweredAsync()
+    {
+        try
+        {
+            await AppendAsync(ReadOnlyMemory<byte>.Empty, last: true, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is McpStoreUnavailableException or System.Data.Common.DbException)
+        {
+            End();
+        }
+    }
+
+    /// <summary>Whether a logged event carries a message to send (the unanswered end of a cancelled call carries none).</summary>
+    public static bool HasMessage(in McpStoredEvent stored) => !stored.Message.IsEmpty;
+
     /// <summary>Reads the logged events after <paramref name="afterSequence"/>.</summary>
     public ValueTask<System.Collections.Generic.IReadOnlyList<McpStoredEvent>> ReadAsync(long afterSequence, CancellationToken cancellationToken)
         => runtime.Store.ReadEventsAsync(SessionId, StreamId, afterSequence, cancellationToken);

@@ -212,7 +212,11 @@ internal sealed class SessionStreamServer(McpSessionRuntime runtime, McpChangeFe
                     continue;
                 }
 
-                SseFormat.WriteMessage(body, log.EventId(item.Sequence), item.Message.Span);
+                if (SessionStreamLog.HasMessage(item))
+                {
+                    SseFormat.WriteMessage(body, log.EventId(item.Sequence), item.Message.Span);
+                }
+
                 last = item.Sequence;
                 finished = item.Last;
                 await body.FlushAsync(aborted).ConfigureAwait(false);
@@ -293,7 +297,11 @@ internal sealed class SessionStreamServer(McpSessionRuntime runtime, McpChangeFe
         long last = after;
         foreach (McpStoredEvent stored in events)
         {
-            SseFormat.WriteMessage(body, log.EventId(stored.Sequence), stored.Message.Span);
+            if (SessionStreamLog.HasMessage(stored))
+            {
+                SseFormat.WriteMessage(body, log.EventId(stored.Sequence), stored.Message.Span);
+            }
+
             last = stored.Sequence;
             if (stored.Last)
             {
@@ -318,7 +326,8 @@ internal sealed class SessionStreamServer(McpSessionRuntime runtime, McpChangeFe
         CancellationToken aborted = context.RequestAborted;
         string holder = runtime.NewStreamId();
         await using IAsyncDisposable control = await SubscribeControlAsync(session.Id, holder, changes.Writer, aborted).ConfigureAwait(false);
-        await runtime.Backplane.PublishAsync(McpSessionRuntime.ControlChannel(session.Id), Encoding.UTF8.GetBytes("take:" + holder), aborted).ConfigureAwait(false);
+        await using IAsyncDisposable takeOver = await SubscribeControlAsync(session.Id, holder, changes.Writer, aborted, TakeOverChannel(runtime.NodeId, session.Id)).ConfigureAwait(false);
+        await TakeOverAsync(session.Id, holder, aborted).ConfigureAwait(false);
         using IDisposable listening = await feed.ListenAsync(change =>
         {
             if (Notification(change) is { } message)
@@ -435,12 +444,41 @@ internal sealed class SessionStreamServer(McpSessionRuntime runtime, McpChangeFe
         }
     }
 
+    /// <summary>The log naming the holders of a session's GET stream, newest last (its last two are kept).</summary>
+    public const string HolderStreamId = "g.holder";
+
+    /// <summary>The addressed channel on which a node's GET streams of a session hear that a newer GET took over.</summary>
+    public static string TakeOverChannel(string node, string sessionId) => McpBackplaneChannels.Addressed(node, "c:" + sessionId);
+
     /// <summary>
-    /// Subscribes to the session's control channel: <c>end</c> (session deleted) and <c>take:{holder}</c> (a newer GET
-    /// took over) end this stream by queueing a marker event (sequence -1).
+    /// Makes <paramref name="holder"/> the holder of the session's GET stream: appends it to the session's holder log and
+    /// sends <c>take:{holder}</c> to the node of the holder logged right before it (addressed, not broadcast: opening a GET
+    /// stream is a per-session operation), whose stream then ends. The store orders concurrent GETs: each takes over from
+    /// the one logged just before it, so the newest stays.
     /// </summary>
-    private ValueTask<IAsyncDisposable> SubscribeControlAsync(string sessionId, string? holder, ChannelWriter<McpStoredEvent> writer, CancellationToken aborted)
-        => runtime.Backplane.SubscribeAsync(McpSessionRuntime.ControlChannel(sessionId), payload =>
+    private async Task TakeOverAsync(string sessionId, string holder, CancellationToken aborted)
+    {
+        long mine = await runtime.Store.AppendEventAsync(sessionId, HolderStreamId, Encoding.UTF8.GetBytes(holder), last: false, capacity: 2, aborted).ConfigureAwait(false);
+        if (mine <= 1)
+        {
+            return; // the first GET of the session (or the session is gone)
+        }
+
+        foreach (McpStoredEvent logged in await runtime.Store.ReadEventsAsync(sessionId, HolderStreamId, mine - 2, aborted).ConfigureAwait(false))
+        {
+            if (logged.Sequence == mine - 1 && CallLeases.NodeOfStream(Encoding.UTF8.GetString(logged.Message.Span)) is { } node)
+            {
+                await runtime.Backplane.PublishAsync(TakeOverChannel(node, sessionId), Encoding.UTF8.GetBytes("take:" + holder), aborted).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Subscribes to the session's control channel (or <paramref name="channel"/>): <c>end</c> (session deleted) and
+    /// <c>take:{holder}</c> (a newer GET took over) end this stream by queueing a marker event (sequence -1).
+    /// </summary>
+    private ValueTask<IAsyncDisposable> SubscribeControlAsync(string sessionId, string? holder, ChannelWriter<McpStoredEvent> writer, CancellationToken aborted, string? channel = null)
+        => runtime.Backplane.SubscribeAsync(channel ?? McpSessionRuntime.ControlChannel(sessionId), payload =>
         {
             ReadOnlySpan<byte> text = payload.Span;
             bool end = text.SequenceEqual("end"u8)
