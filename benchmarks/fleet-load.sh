@@ -16,14 +16,16 @@
 #    the sessions (each wrk thread its own), so every request finds its session through the store on the replica it
 #    lands on; 6. prints requests/sec per round, the medians and the ratios to stateless (targets: PostgreSQL >= 0.5,
 #    Redis >= 0.8 for plain calls);
-# 7. unless SCALE=0: for each store backend, the push workload (SCALE_SESSIONS fresh sessions, SCALE_DURATION s) against
-#    its 3-replica fleet and then a 6-replica one; prints, from each replica's counters before and after, the backplane
-#    messages received per replica per call (and per call that replica served). With addressed delivery these stay
-#    flat from 3 to 6 replicas; a broadcasting backplane would double the second one.
+# 7. unless SCALE=0: for each store backend, against its 3-replica fleet and then a 6-replica one, two workloads of
+#    SCALE_DURATION s: the push call on SCALE_SESSIONS open sessions, and whole session cycles (initialize,
+#    notifications/initialized, the push call, DELETE; CYCLE_THREADS connections, each request on whichever replica
+#    haproxy picks); prints, from each replica's counters before and after, the backplane messages received per replica
+#    per call or cycle (mean, min, max) and by the whole fleet per call or cycle. Addressed messages reach one replica: the first stays flat from 3 to 6 replicas and the fleet total does
+#    not grow; a broadcast message reaches every replica, so its fleet total doubles from 3 to 6.
 # 8. stops everything it started (trap on exit); PostgreSQL and Redis keep running (their scripts stop them).
 #
 # Environment: ROUNDS=6 DURATION=4 WARMUP=2 THREADS=2 CONNECTIONS=32 SESSIONS=2 (one per wrk thread) STEPS=20
-#              SCALE=1 SCALE_DURATION=5 SCALE_SESSIONS=6 NO_BUILD=0
+#              SCALE=1 SCALE_DURATION=5 SCALE_SESSIONS=6 CYCLE_THREADS=4 (one connection each) NO_BUILD=0
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -39,6 +41,7 @@ STEPS=${STEPS:-20}
 SCALE=${SCALE:-1}
 SCALE_DURATION=${SCALE_DURATION:-5}
 SCALE_SESSIONS=${SCALE_SESSIONS:-6}
+CYCLE_THREADS=${CYCLE_THREADS:-4}
 NO_BUILD=${NO_BUILD:-0}
 
 if ! command -v wrk >/dev/null 2>&1 || ! command -v curl >/dev/null 2>&1; then
@@ -177,6 +180,45 @@ lua() { # lua NAME BODY
 lua plain "$plain"
 lua push "$push"
 
+# The session cycle (part 7): one connection per wrk thread walks initialize, notifications/initialized, the push call
+# and DELETE, each request on whichever replica haproxy picks; done() prints the completed cycles.
+{
+  echo "local init_body = [[{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},\"clientInfo\":{\"name\":\"fleet-load\",\"version\":\"1\"}}}]]"
+  echo 'local initialized_body = [[{"jsonrpc":"2.0","method":"notifications/initialized"}]]'
+  echo "local push_body = [[$push]]"
+  echo 'local threads = {}'
+  echo 'function setup(thread) table.insert(threads, thread) end'
+  echo 'function init(args) step = 0; cycles = 0; failures = 0 end'
+  echo 'local function headers(with_session)'
+  echo '  local h = { ["Content-Type"] = "application/json", ["Accept"] = "application/json, text/event-stream", ["MCP-Protocol-Version"] = "2025-11-25" }'
+  echo '  if with_session then h["Mcp-Session-Id"] = sid end'
+  echo '  return h'
+  echo 'end'
+  echo 'function request()'
+  echo '  if step == 0 then return wrk.format("POST", nil, headers(false), init_body) end'
+  echo '  if step == 1 then return wrk.format("POST", nil, headers(true), initialized_body) end'
+  echo '  if step == 2 then return wrk.format("POST", nil, headers(true), push_body) end'
+  echo '  return wrk.format("DELETE", nil, headers(true), nil)'
+  echo 'end'
+  echo 'function response(status, hs, body)'
+  echo '  if status >= 400 then failures = failures + 1; step = 0; return end'
+  echo '  if step == 0 then'
+  echo '    sid = nil'
+  echo '    for k, v in pairs(hs) do if string.lower(k) == "mcp-session-id" then sid = v end end'
+  echo '    if sid == nil then failures = failures + 1; return end'
+  echo '  end'
+  echo '  if step == 2 and not string.find(body, "Progress reported: '"$STEPS"' of '"$STEPS"'", 1, true) then failures = failures + 1 end'
+  echo '  step = step + 1'
+  echo '  if step == 4 then step = 0; cycles = cycles + 1 end'
+  echo 'end'
+  echo 'function done(summary, latency, requests)'
+  echo '  local total, failed = 0, 0'
+  echo '  for _, t in ipairs(threads) do total = total + t:get("cycles"); failed = failed + t:get("failures") end'
+  echo '  io.write(string.format("cycles %d\n", total))'
+  echo '  io.write(string.format("errors %d %d %d %d %d\n", summary.errors.connect, summary.errors.read, summary.errors.write, summary.errors.status, summary.errors.timeout + failed))'
+  echo 'end'
+} >"$work/cycle.lua"
+
 wrk_run() { # wrk_run WORKLOAD SECONDS URL [SESSION...] -> wrk's output; exits on any error
   local workload=$1 seconds=$2 url=$3; shift 3
   local out; out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"${seconds}s" -s "$work/$workload.lua" "$url" -- "$@")
@@ -230,7 +272,15 @@ if [ "$SCALE" = 1 ]; then
       curl -fsS "http://127.0.0.1:$port/debug/backplane" | python3 -c 'import json,sys; c=json.load(sys.stdin); assert c["counted"], "this backplane does not count"; print(c["receivedAddressed"], c["receivedBroadcast"], c["delivered"], c["dropped"])'
     done
   }
-  measure() { # measure FLEET URL REPLICAS -> one line of per-replica receive rates for the push workload
+  rates() { # rates NAME REPLICAS OPS WHAT: per-replica receive rates from $work/before and $work/after
+    paste -d' ' "$work/before" "$work/after" | awk -v ops="$3" -v n="$2" -v name="$1" -v what="$4" '
+      { ra = $5 - $1; rb = $6 - $2; d = $7 - $3; dr = $8 - $4; r = ra + rb
+        sum += r; sa += ra; sb += rb; sd += d; sdr += dr; if (r > max) max = r; if (NR == 1 || r < min) min = r }
+      END { if (ops == 0) { print "   " name ": no " what " completed" > "/dev/stderr"; exit 1 }
+            printf "   %-9s x%d %-6s %6d; received per replica per %s: mean %.3f (addressed %.3f, broadcast %.3f), min %.3f, max %.3f; whole fleet per %s: %.3f (delivered %d, dropped %d)\n",
+              name, n, what, ops, what, sum / n / ops, sa / n / ops, sb / n / ops, min / ops, max / ops, what, sum / ops, sd, sdr }'
+  }
+  measure() { # measure FLEET URL REPLICAS -> two lines: push calls on open sessions, then whole session cycles
     local name=$1 url=$2 n=$3
     local sessions; mapfile -t sessions < <(open_sessions "$url" "$SCALE_SESSIONS")
     check "$url" "${sessions[0]}"
@@ -238,28 +288,27 @@ if [ "$SCALE" = 1 ]; then
     counters "$name" >"$work/before"
     local out; out=$(wrk_run push "$SCALE_DURATION" "$url" "${sessions[@]}")
     counters "$name" >"$work/after"
-    local calls; calls=$(awk '/requests in/ {print $1}' <<<"$out")
-    paste -d' ' "$work/before" "$work/after" | awk -v calls="$calls" -v n="$n" -v name="$name" '
-      { ra = $5 - $1; rb = $6 - $2; d = $7 - $3; dr = $8 - $4; r = ra + rb
-        sum += r; sa += ra; sb += rb; sd += d; sdr += dr; if (r > max) max = r; if (NR == 1 || r < min) min = r }
-      END { printf "   %-8s x%d: %6d calls; received per replica per call: mean %.4f (addressed %.4f, broadcast %.4f), min %.4f, max %.4f; per call the replica served: %.4f; fleet: delivered %d, dropped %d\n",
-              name, n, calls, sum / n / calls, sa / n / calls, sb / n / calls, min / calls, max / calls, sum / n / (calls / n), sd, sdr }'
+    rates "$name" "$n" "$(awk '/requests in/ {print $1}' <<<"$out")" call
+    counters "$name" >"$work/before"
+    out=$(THREADS=$CYCLE_THREADS CONNECTIONS=$CYCLE_THREADS wrk_run cycle "$SCALE_DURATION" "$url")
+    sleep 0.5 # the last DELETE's backplane messages
+    counters "$name" >"$work/after"
+    rates "$name" "$n" "$(awk '/^cycles/ {print $2}' <<<"$out")" cycle
   }
   echo "== backplane receive rate, push workload ($SCALE_SESSIONS sessions, ${SCALE_DURATION}s), 3 then 6 replicas"
-  scale=()
-  scale+=("$(measure postgres "$postgres_url" 3)"); echo "${scale[-1]}"
+  measure postgres "$postgres_url" 3 | tee -a "$work/scale"
   stop_fleet postgres
-  scale+=("$(measure redis "$redis_url" 3)"); echo "${scale[-1]}"
+  measure redis "$redis_url" 3 | tee -a "$work/scale"
   stop_fleet redis
   fleet postgres6 6 store --postgres "$postgres" --pg-schema mcpgen_bench
-  scale+=("$(measure postgres6 "http://127.0.0.1:$front/mcp" 6)"); echo "${scale[-1]}"
+  measure postgres6 "http://127.0.0.1:$front/mcp" 6 | tee -a "$work/scale"
   stop_fleet postgres6
   fleet redis6 6 store --redis "$redis" --redis-prefix "mcpgen-bench-$$:"
-  scale+=("$(measure redis6 "http://127.0.0.1:$front/mcp" 6)"); echo "${scale[-1]}"
+  measure redis6 "http://127.0.0.1:$front/mcp" 6 | tee -a "$work/scale"
   stop_fleet redis6
 fi
 
 echo "== summary (load average $(cut -d' ' -f1-3 /proc/loadavg), commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown))"
 for line in "${summary[@]}"; do echo "   $line"; done
 echo "   targets (plain): postgres >= 0.5, redis >= 0.8 of stateless"
-if [ "$SCALE" = 1 ]; then for line in "${scale[@]}"; do echo "$line"; done; echo "   target: received per replica per call flat from 3 to 6 replicas"; fi
+if [ "$SCALE" = 1 ]; then cat "$work/scale"; echo "   target: received per replica per call flat from 3 to 6 replicas"; fi
