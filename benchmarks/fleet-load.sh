@@ -24,7 +24,7 @@
 #    not grow; a broadcast message reaches every replica, so its fleet total doubles from 3 to 6.
 # 8. stops everything it started (trap on exit); PostgreSQL and Redis keep running (their scripts stop them).
 #
-# Environment: ROUNDS=6 DURATION=4 WARMUP=2 THREADS=2 CONNECTIONS=32 SESSIONS=2 (one per wrk thread) STEPS=20
+# Environment: ROUNDS=6 DURATION=4 WARMUP=3 THREADS=2 CONNECTIONS=32 SESSIONS=2 (one per wrk thread) STEPS=20
 #              SCALE=1 SCALE_DURATION=5 SCALE_SESSIONS=6 CYCLE_THREADS=4 (one connection each) NO_BUILD=0
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -33,7 +33,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 
 ROUNDS=${ROUNDS:-6}
 DURATION=${DURATION:-4}
-WARMUP=${WARMUP:-2}
+WARMUP=${WARMUP:-3}
 THREADS=${THREADS:-2}
 CONNECTIONS=${CONNECTIONS:-32}
 SESSIONS=${SESSIONS:-$THREADS}
@@ -221,7 +221,7 @@ lua push "$push"
 
 wrk_run() { # wrk_run WORKLOAD SECONDS URL [SESSION...] -> wrk's output; exits on any error
   local workload=$1 seconds=$2 url=$3; shift 3
-  local out; out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"${seconds}s" -s "$work/$workload.lua" "$url" -- "$@")
+  local out; out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"${seconds}s" --timeout 10s -s "$work/$workload.lua" "$url" -- "$@")
   local errors; errors=$(awk '/^errors/ {print $2+$3+$4+$5+$6}' <<<"$out")
   if [ "${errors:-0}" != 0 ]; then echo "wrk saw $errors errors on $url ($workload):" >&2; echo "$out" >&2; exit 1; fi
   echo "$out"
