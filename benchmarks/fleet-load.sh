@@ -20,8 +20,8 @@
 #    SCALE_DURATION s: the push call on SCALE_SESSIONS open sessions, and whole session cycles (initialize,
 #    notifications/initialized, the push call, DELETE; CYCLE_THREADS connections, each request on whichever replica
 #    haproxy picks); prints, from each replica's counters before and after, the backplane messages received per replica
-#    per call or cycle (mean, min, max) and by the whole fleet per call or cycle. Addressed messages reach one replica: the first stays flat from 3 to 6 replicas and the fleet total does
-#    not grow; a broadcast message reaches every replica, so its fleet total doubles from 3 to 6.
+#    per call or cycle (mean, min, max) and by the whole fleet per call or cycle. An addressed message reaches one
+#    replica: the fleet total stays flat from 3 to 6; a broadcast one reaches every replica: the fleet total doubles.
 # 8. stops everything it started (trap on exit); PostgreSQL and Redis keep running (their scripts stop them).
 #
 # Environment: ROUNDS=6 DURATION=4 WARMUP=3 THREADS=2 CONNECTIONS=32 SESSIONS=2 (one per wrk thread) STEPS=20
