@@ -20,6 +20,8 @@ public static class EverythingFixtures
     public const string MultipleContentTypesDescription = "Tests response with multiple content types (text, image, embedded resource).";
     public const string ToolWithLoggingDescription = "Tests a tool that emits three log messages during execution, about 50 ms apart.";
     public const string ToolWithProgressDescription = "Tests a tool that reports progress 0, 50 and 100 of 100, about 50 ms apart.";
+    public const string BenchProgressDescription = "Benchmark tool: reports progress 1 to steps of steps without pausing, then answers.";
+    public const string BenchProgressStepsDescription = "How many progress notifications to send, 1 to 1000 (default 20).";
     public const string ErrorHandlingDescription = "Tests error response handling: always returns a tool error (isError).";
     public const string SamplingDescription = "Tests server-initiated sampling (an LLM completion request to the client).";
     public const string SamplingPromptDescription = "The prompt to send to the LLM.";
@@ -127,6 +129,21 @@ public static class EverythingFixtures
         }
 
         return "Progress reported: 0, 50 and 100 of 100.";
+    }
+
+    public static string BenchProgress(IProgress<McpProgress> progress, int steps)
+    {
+        if (steps is < 1 or > 1000)
+        {
+            throw new McpToolException($"steps must be between 1 and 1000 (got {steps}).");
+        }
+
+        for (int step = 1; step <= steps; step++)
+        {
+            progress.Report(new McpProgress(step, steps, null));
+        }
+
+        return $"Progress reported: {steps} of {steps}.";
     }
 
     public static string ErrorHandling()

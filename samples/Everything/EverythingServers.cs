@@ -142,6 +142,10 @@ public abstract class EverythingServerBase
     [McpTool("test_trigger_resource_update"), Description(F.TriggerResourceUpdateDescription)]
     public static Task<string> TestTriggerResourceUpdate(McpRequestContext context) => F.TriggerResourceUpdate(context);
 
+    // Push-heavy load (benchmarks/fleet-load.sh): progress 1..steps of steps, back to back, then the result.
+    [McpTool("bench_progress", ReadOnly = true), Description(F.BenchProgressDescription)]
+    public static string BenchProgress(IProgress<McpProgress> progress, [Description(F.BenchProgressStepsDescription)] int steps = 20) => F.BenchProgress(progress, steps);
+
     // ----- resources -----
 
     [McpResource("test://static-text", Name = "static-text", Title = "Static Text Resource", MimeType = "text/plain"), Description(F.StaticTextDescription)]

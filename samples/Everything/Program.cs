@@ -2,6 +2,7 @@
 //   dotnet run --project samples/Everything -- --mode stateless|sticky|store [--urls http://127.0.0.1:5100]
 //     [--postgres CONNECTION_STRING [--pg-schema NAME] | --redis HOST:PORT [--redis-prefix PREFIX]] [--keys DIR] [--log-format json]
 //     [--task-lease-ms N] [--task-sweep-ms N]
+//     [--metrics true] (GET /debug/backplane: this replica's backplane counters as JSON)
 // Serves MCP at /mcp. GET /healthz is readiness (McpGen's "ready" checks: 503 "Unhealthy" while draining or while the
 // PostgreSQL store is unreachable; haproxy's httpchk and the fleet tests use it); GET /healthz/live is liveness (200 while
 // the process serves HTTP). Binds to 127.0.0.1:5100 unless --urls says otherwise.
@@ -138,6 +139,21 @@ if (jsonLogs)
 app.MapEverything(mode);
 app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = static check => check.Tags.Contains(McpHealthChecks.ReadyTag) });
 app.MapHealthChecks("/healthz/live", new HealthCheckOptions { Predicate = static _ => false });
+
+// --metrics (benchmarks/fleet-load.sh): GET /debug/backplane answers this replica's backplane counters as JSON
+// (McpGen.Sessions.McpBackplaneCounters, the numbers behind the mcpgen.backplane.messages.* instruments). Off by default.
+if (string.Equals(builder.Configuration["metrics"], "true", StringComparison.OrdinalIgnoreCase))
+{
+    McpGen.Sessions.IMcpBackplane backplane = app.Services.GetRequiredService<McpGen.Sessions.IMcpBackplane>();
+    app.MapGet("/debug/backplane", (RequestDelegate)(context =>
+    {
+        McpGen.Sessions.McpBackplaneCounts counts = backplane.Counters?.Snapshot() ?? default;
+        context.Response.ContentType = "application/json";
+        return context.Response.WriteAsync(
+            $"{{\"counted\":{(backplane.Counters is null ? "false" : "true")},\"receivedAddressed\":{counts.ReceivedAddressed},\"receivedBroadcast\":{counts.ReceivedBroadcast},\"received\":{counts.Received},\"delivered\":{counts.Delivered},\"dropped\":{counts.Dropped}}}");
+    }));
+}
+
 app.Logger.LogInformation("Everything conformance server: mode {Mode}, MCP endpoint /mcp", mode);
 app.Run();
 return 0;
