@@ -21,11 +21,11 @@ public sealed class TaskFleetTests(ITestOutputHelper output)
 
     private sealed record Created(string TaskId, string Kind, string Replica);
 
-    private static readonly Lazy<string> s_extensionSchema = new(() => File.ReadAllText(Path.Combine(RepoPaths.Root, "tests", "Shared", "ext-tasks", "schema.json")));
+    private static readonly Lazy<string> s_extensionSchema = new(() => File.ReadAllText(Path.Combine(RepoPaths.Root, "tests", "Shared", "TaskWireSchema.json")));
 
     private static readonly string[] s_validated = ["CreateTaskResult", "GetTaskResult", "UpdateTaskResult", "CancelTaskResult"];
 
-    /// <summary>Validates a result against a definition of the Tasks extension's schema (tests/Shared/ext-tasks).</summary>
+    /// <summary>Validates a result against a definition of our schema of the Tasks extension's results (tests/Shared/TaskWireSchema.json, written from the specification text).</summary>
     private static void AssertValid(string definition, JsonElement result)
     {
         string? problems = Check(definition, result);
@@ -38,6 +38,26 @@ public sealed class TaskFleetTests(ITestOutputHelper output)
         schema["$ref"] = "#/$defs/" + definition;
         using JsonDocument compiled = JsonDocument.Parse(schema.ToJsonString());
         return SpecSchemas.Shared().CheckAgainst(compiled.RootElement, instance);
+    }
+
+    [Theory]
+    [InlineData("CreateTaskResult", true, """{"resultType":"task","taskId":"t1","status":"working","createdAt":"2026-12-08T02:00:00Z","lastUpdatedAt":"2026-12-08T02:00:00Z","ttlMs":60000,"pollIntervalMs":1000}""")]
+    [InlineData("CreateTaskResult", false, """{"resultType":"complete","taskId":"t1","status":"working","createdAt":"2026-12-08T02:00:00Z","lastUpdatedAt":"2026-12-08T02:00:00Z","ttlMs":60000}""")]
+    [InlineData("CreateTaskResult", false, """{"resultType":"task","taskId":"t1","status":"working","createdAt":"2026-12-08T02:00:00Z","lastUpdatedAt":"2026-12-08T02:00:00Z"}""")]
+    [InlineData("GetTaskResult", true, """{"resultType":"complete","taskId":"t1","status":"completed","createdAt":"2026-12-08T02:00:00Z","lastUpdatedAt":"2026-12-08T02:00:01Z","ttlMs":null,"result":{"content":[]}}""")]
+    [InlineData("GetTaskResult", false, """{"resultType":"complete","taskId":"t1","status":"completed","createdAt":"2026-12-08T02:00:00Z","lastUpdatedAt":"2026-12-08T02:00:01Z","ttlMs":null}""")]
+    [InlineData("GetTaskResult", false, """{"resultType":"complete","taskId":"t1","status":"working","createdAt":"2026-12-08T02:00:00Z","lastUpdatedAt":"2026-12-08T02:00:01Z","ttlMs":5,"result":{}}""")]
+    [InlineData("GetTaskResult", false, """{"resultType":"complete","taskId":"t1","status":"failed","createdAt":"2026-12-08T02:00:00Z","lastUpdatedAt":"2026-12-08T02:00:01Z","ttlMs":5,"error":{"message":"no code"}}""")]
+    [InlineData("GetTaskResult", false, """{"resultType":"complete","taskId":"t1","status":"done","createdAt":"2026-12-08T02:00:00Z","lastUpdatedAt":"2026-12-08T02:00:01Z","ttlMs":5}""")]
+    [InlineData("GetTaskResult", true, """{"resultType":"complete","taskId":"t1","status":"input_required","createdAt":"2026-12-08T02:00:00Z","lastUpdatedAt":"2026-12-08T02:00:01Z","ttlMs":5,"inputRequests":{"k":{"method":"elicitation/create","params":{}}}}""")]
+    [InlineData("GetTaskResult", false, """{"resultType":"complete","taskId":"t1","status":"input_required","createdAt":"yesterday","lastUpdatedAt":"2026-12-08T02:00:01Z","ttlMs":5,"inputRequests":{"k":{"method":"elicitation/create"}}}""")]
+    [InlineData("UpdateTaskResult", true, """{"resultType":"complete"}""")]
+    [InlineData("CancelTaskResult", false, """{"resultType":"complete","taskId":"t1"}""")]
+    public void The_task_wire_schema_tells_right_shapes_from_wrong_ones(string definition, bool valid, string json)
+    {
+        using JsonDocument instance = JsonDocument.Parse(json);
+        string? problems = Check(definition, instance.RootElement);
+        Assert.True(valid == (problems is null), $"{definition} {(valid ? "rejected" : "accepted")} {json}: {problems}");
     }
 
     [Fact]

@@ -1,5 +1,9 @@
+using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using McpGen.Runtime.Tests.Infrastructure;
+using McpGen.Sessions;
+using McpGen.Testing;
 using McpGen.Tasks;
 using Microsoft.Extensions.DependencyInjection;
 using static McpGen.Runtime.Tests.Infrastructure.McpTestHost;
@@ -303,5 +307,86 @@ public sealed class TaskTests
         }));
         Assert.Contains("Tasks.MaxLiveTasksPerPrincipal", error.Message);
         Assert.Contains("Tasks.LeaseDuration", error.Message);
+    }
+
+    [Fact]
+    public async Task A_listen_stream_hears_the_status_changes_of_the_tasks_it_asked_for_from_another_replica_and_no_others()
+    {
+        // Two replicas sharing the backplane and the task store: the listen stream is on a, the tasks run on b.
+        var backplane = new InMemoryMcpBackplane();
+        var store = new InMemoryMcpTaskStore();
+        void Shared(IServiceCollection services)
+        {
+            services.AddSingleton<IMcpBackplane>(backplane);
+            services.AddSingleton<IMcpTaskStore>(store);
+        }
+
+        await using McpTestHost a = await McpTestHost.StartAsync(Create(), null, Shared, ClientInputServers.UserFromHeader);
+        await using McpTestHost b = await McpTestHost.StartAsync(Create(), null, Shared, ClientInputServers.UserFromHeader);
+        string gateA = Guid.NewGuid().ToString("N"), gateB = Guid.NewGuid().ToString("N"), gateC = Guid.NewGuid().ToString("N");
+        string watched = await AssertCreatedAsync(await b.Client.SendAsync(Call("progress", arguments: "{\"gate\":\"" + gateA + "\"}")));
+        string other = await AssertCreatedAsync(await b.Client.SendAsync(Call("progress", arguments: "{\"gate\":\"" + gateB + "\"}")));
+        string eves = await AssertCreatedAsync(await b.Client.SendAsync(Call("progress", arguments: "{\"gate\":\"" + gateC + "\"}", user: "eve")));
+
+        // Without the extension: -32021.
+        string filter = "\"notifications\":{\"taskIds\":[" + JsonSerializer.Serialize(watched) + "," + JsonSerializer.Serialize(eves) + ",\"no-such-task\"]}";
+        await AssertErrorAsync(await a.Client.SendAsync(Listen(filter, NoTasksCapabilities)), 400, -32021, "\"listen-1\"");
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using HttpResponseMessage response = await a.Client.SendAsync(Listen(filter, TasksCapabilities), HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(timeout.Token), Encoding.UTF8);
+        JsonElement ack = await SseReader.NextMessageAsync(reader, timeout.Token);
+        Assert.Equal("notifications/subscriptions/acknowledged", ack.GetProperty("method").GetString());
+
+        // Agreed: the caller's own live task only (eve's task and an unknown id look alike: left out).
+        Assert.Equal("{\"taskIds\":[" + JsonSerializer.Serialize(watched) + "]}", ack.GetProperty("params").GetProperty("notifications").GetRawText());
+
+        // The other tasks end first (their status changes are signalled, and must not reach the stream), then the watched one.
+        Open(gateB);
+        Open(gateC);
+        Assert.Equal("completed", (await PollAsync(b.Client, other)).GetProperty("status").GetString());
+        Assert.Equal("completed", (await PollAsync(b.Client, eves, user: "eve")).GetProperty("status").GetString());
+        Open(gateA);
+
+        var heard = new List<JsonElement>();
+        while (heard.Count == 0 || heard[^1].GetProperty("params").GetProperty("status").GetString() != "completed")
+        {
+            heard.Add(await SseReader.NextMessageAsync(reader, timeout.Token));
+        }
+
+        foreach (JsonElement notification in heard)
+        {
+            Assert.Equal("notifications/tasks", notification.GetProperty("method").GetString());
+            JsonElement task = notification.GetProperty("params");
+            Assert.Equal(watched, task.GetProperty("taskId").GetString());
+            Assert.Equal("listen-1", task.GetProperty("_meta").GetProperty("io.modelcontextprotocol/subscriptionId").GetString());
+            string? problems = CheckWire("TaskStatusNotification", notification);
+            Assert.True(problems is null, $"notifications/tasks does not validate: {problems}\n{notification}");
+        }
+
+        // The last one is what tasks/get says now: the complete DetailedTask with the result.
+        JsonElement last = heard[^1].GetProperty("params");
+        JsonElement polled = await GetAsync(a.Client, watched);
+        Assert.Equal("progressed", last.GetProperty("result").GetProperty("content")[0].GetProperty("text").GetString());
+        Assert.Equal(polled.GetProperty("lastUpdatedAt").GetString(), last.GetProperty("lastUpdatedAt").GetString());
+        Assert.Equal(polled.GetProperty("result").GetRawText(), last.GetProperty("result").GetRawText());
+    }
+
+    private static void Open(string gate) => Gates.GetOrAdd(gate, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+
+    private static HttpRequestMessage Listen(string members, string capabilities)
+        => McpTestHost.Post(ClientInputServers.ModernBody("subscriptions/listen", members, "\"listen-1\"", capabilities),
+            ("MCP-Protocol-Version", McpTestHost.Modern), ("Mcp-Method", "subscriptions/listen"));
+
+    private static readonly Lazy<string> s_wireSchema = new(() => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Shared", "TaskWireSchema.json")));
+
+    /// <summary>Validates against a definition of tests/Shared/TaskWireSchema.json (ours, from the extension's text).</summary>
+    private static string? CheckWire(string definition, JsonElement instance)
+    {
+        JsonObject schema = JsonNode.Parse(s_wireSchema.Value)!.AsObject();
+        schema["$ref"] = "#/$defs/" + definition;
+        using JsonDocument compiled = JsonDocument.Parse(schema.ToJsonString());
+        return new SpecSchemas(AppContext.BaseDirectory).CheckAgainst(compiled.RootElement, instance);
     }
 }

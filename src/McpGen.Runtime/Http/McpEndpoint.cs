@@ -61,8 +61,8 @@ internal sealed partial class McpEndpoint
         _maxBodySize = services.Options.MaxRequestBodySize;
         _limits = new SessionLimits(services.Options.Sessions.MaxConcurrentCallsPerSession, services.Options.Sessions.MaxStreamsPerSession);
         _feed = new McpChangeFeed(services.Backplane, definition.Name);
-        _listen = new ListenStreamHandler(definition, _results, _feed, _logger);
         _tasks = _results.HasTaskTools ? CreateTasks(definition, services) : null;
+        _listen = new ListenStreamHandler(definition, _results, _feed, _logger, _tasks);
         var invoker = new McpInvoker(_results, services.SerializerOptions, services.ClientInput, new ChangeNotifier(services.Backplane, definition.Name), _logger, _tasks);
         _dispatcher = new McpDispatcher(definition, _results, invoker, _listen, _logger, _tasks);
         if (definition.LegacySse && definition.SessionMode == McpSessionMode.Stateless)

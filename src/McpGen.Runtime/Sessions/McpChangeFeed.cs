@@ -17,6 +17,12 @@ internal enum McpChangeKind
     PromptsListChanged,
     ResourcesListChanged,
     ResourceUpdated,
+
+    /// <summary>
+    /// A task's status changed (<c>notifications/tasks</c>; <see cref="McpChange.Uri"/> is the task id). Local to a listen
+    /// stream: it comes from the task runtime's own signal channel, never from the change feed's.
+    /// </summary>
+    TaskStatus,
 }
 
 /// <summary>One change; <see cref="Uri"/> is set for <see cref="McpChangeKind.ResourceUpdated"/>.</summary>
@@ -27,6 +33,7 @@ internal readonly record struct McpChange(McpChangeKind Kind, string? Uri)
         McpChangeKind.ToolsListChanged => "t"u8.ToArray(),
         McpChangeKind.PromptsListChanged => "p"u8.ToArray(),
         McpChangeKind.ResourcesListChanged => "r"u8.ToArray(),
+        McpChangeKind.TaskStatus => throw new InvalidOperationException("Task status changes travel on the task runtime's channel, not the change feed."),
         _ => Encoding.UTF8.GetBytes("u" + Uri),
     };
 

@@ -25,8 +25,14 @@ namespace McpGen.Streaming;
 /// change notifications the filter asked for, each tagged with <c>_meta["io.modelcontextprotocol/subscriptionId"]</c> =
 /// the request id. Changes come from the server's <see cref="McpChangeFeed"/> (any replica, through the backplane). On
 /// server shutdown the stream ends gracefully with the listen result. Served in every session mode.
+/// <para>
+/// <c>notifications.taskIds</c> (Tasks extension): the request must declare the extension (400 + -32021); the server
+/// agrees to the ids of live tasks of this server and this caller (others are left out of the acknowledgement, as
+/// <c>tasks/get</c> would not find them), and sends <c>notifications/tasks</c> with the task's <c>DetailedTask</c> (read
+/// from the task store) whenever a replica signals a status change on the task channel (the backplane).
+/// </para>
 /// </summary>
-internal sealed class ListenStreamHandler(McpServerDefinition definition, McpServerResults results, McpChangeFeed feed, ILogger logger)
+internal sealed class ListenStreamHandler(McpServerDefinition definition, McpServerResults results, McpChangeFeed feed, ILogger logger, McpGen.Tasks.McpTaskMethods? tasks = null)
 {
     private static readonly TimeSpan KeepAliveInterval = TimeSpan.FromSeconds(15);
 
@@ -36,7 +42,7 @@ internal sealed class ListenStreamHandler(McpServerDefinition definition, McpSer
         {
             return McpResponses.WriteErrorAsync(context, message.Raw(message.Id), new McpError(400, JsonRpcErrorCodes.InvalidParams,
                 "Invalid params: subscriptions/listen needs params.notifications, an object naming the notifications to receive "
-                + "(toolsListChanged, promptsListChanged, resourcesListChanged: booleans; resourceSubscriptions: resource URIs)."), logger);
+                + "(toolsListChanged, promptsListChanged, resourcesListChanged: booleans; resourceSubscriptions: resource URIs; taskIds: task ids)."), logger);
         }
 
         Filter filter;
@@ -47,7 +53,12 @@ internal sealed class ListenStreamHandler(McpServerDefinition definition, McpSer
         catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
             return McpResponses.WriteErrorAsync(context, message.Raw(message.Id), new McpError(400, JsonRpcErrorCodes.InvalidParams,
-                "Invalid params: params.notifications has a member of the wrong type: the three list flags are booleans and resourceSubscriptions is an array of URI strings."), logger);
+                "Invalid params: params.notifications has a member of the wrong type: the three list flags are booleans, resourceSubscriptions is an array of URI strings and taskIds an array of task id strings."), logger);
+        }
+
+        if (filter.TaskIds.Count > 0 && !McpGen.Tasks.McpTaskWire.IsDeclared(message.MetaClientCapabilities.IsObject ? message.Raw(message.MetaClientCapabilities) : default))
+        {
+            return McpResponses.WriteErrorAsync(context, message.Raw(message.Id), McpGen.Tasks.McpTaskWire.Missing("subscriptions/listen with notifications.taskIds"), logger);
         }
 
         byte[] rawId = message.Raw(message.Id).ToArray();
@@ -85,6 +96,7 @@ internal sealed class ListenStreamHandler(McpServerDefinition definition, McpSer
         reader.Read();
         bool tools = false, prompts = false, resources = false;
         var uris = new HashSet<string>(StringComparer.Ordinal);
+        var taskIds = new HashSet<string>(StringComparer.Ordinal);
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             if (reader.ValueTextEquals("toolsListChanged"u8))
@@ -119,6 +131,19 @@ internal sealed class ListenStreamHandler(McpServerDefinition definition, McpSer
                     }
                 }
             }
+            else if (reader.ValueTextEquals("taskIds"u8))
+            {
+                reader.Read();
+                if (reader.TokenType != JsonTokenType.StartArray)
+                {
+                    throw new JsonException("taskIds must be an array.");
+                }
+
+                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                {
+                    taskIds.Add(reader.GetString() ?? throw new JsonException("null task id"));
+                }
+            }
             else
             {
                 reader.Read();
@@ -126,13 +151,99 @@ internal sealed class ListenStreamHandler(McpServerDefinition definition, McpSer
             }
         }
 
-        // Agree only to what the server offers.
-        return new Filter(tools && results.HasTools, prompts && results.HasPrompts, resources && results.HasResources, uris);
+        // Agree only to what the server offers (the task ids are checked against the task store in ListenAsync).
+        return new Filter(tools && results.HasTools, prompts && results.HasPrompts, resources && results.HasResources, uris, taskIds);
     }
 
-    private async Task ListenAsync(HttpContext context, byte[] rawId, Filter filter)
+    private async Task ListenAsync(HttpContext context, byte[] rawId, Filter requested)
     {
         var queue = Channel.CreateUnbounded<McpChange>(new UnboundedChannelOptions { SingleReader = true });
+        McpGen.Tasks.McpTaskRuntime? runtime = requested.TaskIds.Count > 0 ? tasks?.Runtime : null;
+        HashSet<string> requestedTasks = requested.TaskIds;
+        Action<string>? onTask = null;
+        if (runtime is not null)
+        {
+            // Registered before the ids are checked: a change between the check and the acknowledgement is not missed.
+            onTask = taskId =>
+            {
+                if (requestedTasks.Contains(taskId))
+                {
+                    queue.Writer.TryWrite(new McpChange(McpChangeKind.TaskStatus, taskId));
+                }
+            };
+            runtime.StatusChanged += onTask;
+        }
+
+        try
+        {
+            Filter filter = requested with { TaskIds = runtime is null ? [] : await AgreeTasksAsync(runtime, context, requestedTasks).ConfigureAwait(false) };
+            await ListenAsync(context, rawId, filter, queue).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (onTask is not null)
+            {
+                runtime!.StatusChanged -= onTask;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The requested task ids that name a live task of this server and caller; waits until this replica hears the task
+    /// channel, so every status change after the acknowledgement reaches the stream.
+    /// </summary>
+    private async Task<HashSet<string>> AgreeTasksAsync(McpGen.Tasks.McpTaskRuntime runtime, HttpContext context, HashSet<string> requested)
+    {
+        await runtime.WaitSubscribedAsync().ConfigureAwait(false);
+        string principal = McpGen.Tasks.McpTaskRuntime.PrincipalKeyOf(context.User);
+        var agreed = new HashSet<string>(StringComparer.Ordinal);
+        foreach (string taskId in requested)
+        {
+            try
+            {
+                if (await tasks!.FindLiveAsync(taskId, principal).ConfigureAwait(false) is not null)
+                {
+                    agreed.Add(taskId);
+                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                McpGen.Tasks.McpTaskLog.StoreFailed(logger, "listen", taskId, ex);
+            }
+        }
+
+        return agreed;
+    }
+
+    /// <summary>
+    /// The <c>notifications/tasks</c> of one signalled change: the task as it is now in the store, unless the stream
+    /// already sent that version (several signals, one state) or the task is gone.
+    /// </summary>
+    private async Task<byte[]?> TaskNotificationAsync(string taskId, string principal, byte[] rawId, Dictionary<string, long> sent)
+    {
+        try
+        {
+            McpGen.Tasks.McpTaskRecord? task = await tasks!.FindLiveAsync(taskId, principal).ConfigureAwait(false);
+            if (task is null || (sent.TryGetValue(taskId, out long version) && version >= task.Version))
+            {
+                return null;
+            }
+
+            sent[taskId] = task.Version;
+            return McpGen.Tasks.McpTaskMethods.StatusNotification(task, rawId);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The client can still poll tasks/get; the next change sends the state again.
+            McpGen.Tasks.McpTaskLog.StoreFailed(logger, "notify", taskId, ex);
+            return null;
+        }
+    }
+
+    private async Task ListenAsync(HttpContext context, byte[] rawId, Filter filter, Channel<McpChange> queue)
+    {
+        string? principal = filter.TaskIds.Count > 0 ? McpGen.Tasks.McpTaskRuntime.PrincipalKeyOf(context.User) : null;
+        var sent = new Dictionary<string, long>(StringComparer.Ordinal);
         using IDisposable registration = await feed.ListenAsync(change =>
         {
             if (filter.Wants(change))
@@ -173,6 +284,16 @@ internal sealed class ListenStreamHandler(McpServerDefinition definition, McpSer
 
                 while (queue.Reader.TryRead(out McpChange change))
                 {
+                    if (change.Kind == McpChangeKind.TaskStatus)
+                    {
+                        if (filter.TaskIds.Contains(change.Uri!) && await TaskNotificationAsync(change.Uri!, principal!, rawId, sent).ConfigureAwait(false) is { } notification)
+                        {
+                            SseFormat.WriteMessage(body, null, notification);
+                        }
+
+                        continue;
+                    }
+
                     SseFormat.WriteMessage(body, null, Notification(change, rawId));
                 }
 
@@ -222,6 +343,17 @@ internal sealed class ListenStreamHandler(McpServerDefinition definition, McpSer
             foreach (string uri in filter.Uris)
             {
                 json.WriteStringValue(uri);
+            }
+
+            json.WriteEndArray();
+        }
+
+        if (filter.TaskIds.Count > 0)
+        {
+            json.WriteStartArray("taskIds"u8);
+            foreach (string taskId in filter.TaskIds)
+            {
+                json.WriteStringValue(taskId);
             }
 
             json.WriteEndArray();
@@ -297,7 +429,7 @@ internal sealed class ListenStreamHandler(McpServerDefinition definition, McpSer
         return buffer.WrittenSpan.ToArray();
     }
 
-    private sealed record Filter(bool Tools, bool Prompts, bool Resources, HashSet<string> Uris)
+    private sealed record Filter(bool Tools, bool Prompts, bool Resources, HashSet<string> Uris, HashSet<string> TaskIds)
     {
         public bool Wants(McpChange change) => change.Kind switch
         {
@@ -305,7 +437,7 @@ internal sealed class ListenStreamHandler(McpServerDefinition definition, McpSer
             McpChangeKind.PromptsListChanged => Prompts,
             McpChangeKind.ResourcesListChanged => Resources,
             McpChangeKind.ResourceUpdated => change.Uri is not null && Uris.Contains(change.Uri),
-            _ => false,
+            _ => false, // task status changes come from the task runtime, not the feed
         };
     }
 }

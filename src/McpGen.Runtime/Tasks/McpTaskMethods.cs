@@ -184,6 +184,41 @@ internal sealed class McpTaskMethods(McpTaskRuntime runtime, byte[] modernMeta)
         await responder.WriteResultAsync(rawId, Ack()).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// The task as <c>tasks/get</c> would see it (this server, this principal, not expired); <see langword="null"/>
+    /// otherwise. Used by <c>subscriptions/listen</c> for the task ids it agrees to and for each notification.
+    /// </summary>
+    public async ValueTask<McpTaskRecord?> FindLiveAsync(string taskId, string principal)
+    {
+        McpTaskRecord? task = await ReadAsync(taskId, principal).ConfigureAwait(false);
+        return task is not null && task.ExpiresAt >= runtime.Now ? task : null;
+    }
+
+    /// <summary>
+    /// The <c>notifications/tasks</c> message of a listen stream: its params are the <c>DetailedTask</c>, what
+    /// <c>tasks/get</c> returns without <c>resultType</c>, tagged with the stream's subscription id.
+    /// </summary>
+    public static byte[] StatusNotification(McpTaskRecord task, ReadOnlySpan<byte> subscriptionId)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteString("jsonrpc"u8, "2.0"u8);
+            json.WriteString("method"u8, "notifications/tasks"u8);
+            json.WriteStartObject("params"u8);
+            McpTaskWire.WriteTask(json, task, detailed: true);
+            json.WriteStartObject("_meta"u8);
+            json.WritePropertyName("io.modelcontextprotocol/subscriptionId"u8);
+            json.WriteRawValue(subscriptionId, skipInputValidation: true);
+            json.WriteEndObject();
+            json.WriteEndObject();
+            json.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
     /// <summary>The task when it exists for this server and principal; <see langword="null"/> otherwise.</summary>
     private async ValueTask<McpTaskRecord?> ReadAsync(string taskId, string principal)
     {
