@@ -14,7 +14,8 @@ namespace McpGen;
 public static class RedisMcpServiceCollectionExtensions
 {
     /// <summary>
-    /// Makes Redis the <see cref="IMcpSessionStore"/> and <see cref="IMcpBackplane"/> of this application (replacing the
+    /// Makes Redis the <see cref="IMcpSessionStore"/>, <see cref="IMcpBackplane"/> and task store
+    /// (<see cref="McpGen.Tasks.IMcpTaskStore"/>, tasks of servers of every session mode) of this application (replacing the
     /// in-memory ones, whether this is called before or after <c>AddMcpServer</c>), and runs a background cleanup of
     /// expired sessions. Registers the health checks <c>mcpgen-session-store</c> and <c>mcpgen-backplane</c> (tag
     /// <c>ready</c>, see <see cref="McpHealthChecks"/>): Unhealthy while Redis is unreachable, for a readiness probe.
@@ -88,6 +89,8 @@ public static class RedisMcpServiceCollectionExtensions
         services.RemoveAll<RedisMcpBackplane>();
         services.RemoveAll<IMcpSessionStore>();
         services.RemoveAll<IMcpBackplane>();
+        services.RemoveAll<RedisMcpTaskStore>();
+        services.RemoveAll<McpGen.Tasks.IMcpTaskStore>();
         services.RemoveAll<RedisOptionsCheck>();
 
         services.AddSingleton(sp => new RedisMcpConnection(options(sp)));
@@ -97,6 +100,8 @@ public static class RedisMcpServiceCollectionExtensions
             sp.GetService<ILoggerFactory>()?.CreateLogger<RedisMcpBackplane>()));
         services.AddSingleton<IMcpSessionStore>(sp => sp.GetRequiredService<RedisMcpSessionStore>());
         services.AddSingleton<IMcpBackplane>(sp => sp.GetRequiredService<RedisMcpBackplane>());
+        services.AddSingleton(sp => new RedisMcpTaskStore(sp.GetRequiredService<RedisMcpConnection>()));
+        services.AddSingleton<McpGen.Tasks.IMcpTaskStore>(sp => sp.GetRequiredService<RedisMcpTaskStore>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, RedisMcpCleanupService>());
 
         // ValidateOnStart: a bad option (or a missing DI multiplexer) fails the start, naming the setting, not the first request.

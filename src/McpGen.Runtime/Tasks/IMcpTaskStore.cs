@@ -8,13 +8,13 @@ namespace McpGen.Tasks;
 /// <summary>
 /// Where tasks live. Every replica that serves <c>tasks/get</c> reads the same store, so a task survives the replica that
 /// runs it. In-memory (<see cref="InMemoryMcpTaskStore"/>, one process) by default; PostgreSQL with
-/// <c>McpGen.PostgreSql</c> (<c>.WithPostgreSqlStore(...)</c>). Implementations must be strongly consistent: once
+/// <c>McpGen.PostgreSql</c> (<c>.WithPostgreSqlStore(...)</c>), Redis with <c>McpGen.Redis</c> (<c>.WithRedisStore(...)</c>). Implementations must be strongly consistent: once
 /// <see cref="CreateAsync"/> returns, <see cref="GetAsync"/> on any replica finds the task (the extension forbids
 /// returning the task handle before that).
 /// </summary>
 /// <remarks>
 /// A store that cannot reach its backing service throws <see cref="McpGen.Sessions.McpStoreUnavailableException"/>. Run the contract tests
-/// (tests/McpGen.PostgreSql.Tests, <c>TaskStoreContract</c>) against a new implementation.
+/// (tests/Contracts/TaskStoreContractTests.cs) against a new implementation.
 /// </remarks>
 public interface IMcpTaskStore
 {
