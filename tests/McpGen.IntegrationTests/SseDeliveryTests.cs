@@ -40,10 +40,18 @@ public sealed class SseDeliveryTests(StatelessPair pair, ITestOutputHelper outpu
             : await LoadBalancer.StartHaproxyAsync(config["haproxy/".Length..], ports);
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(20) };
 
-        // Direct to a replica first: what the replica itself writes (the reference the balancer is compared with).
-        double[] direct = await ArrivalsAsync(http, pair.Fleet.Replicas[0].Endpoint);
+        // Direct to a replica first: what the replica itself writes (the reference the balancer is compared with). A
+        // stall of the test process (2 busy cores, NativeAOT publishes beside it) can compress one reading, so the
+        // reference is the first of up to three direct calls whose events are spread.
+        var lines = new List<string>();
+        double[] direct = [];
+        for (int attempt = 0; attempt < 3 && (direct.Length == 0 || direct[^1] - direct[0] < 40); attempt++)
+        {
+            direct = await ArrivalsAsync(http, pair.Fleet.Replicas[0].Endpoint);
+            lines.Add($"direct: {Describe(direct)}");
+        }
+
         var gaps = new List<double>();
-        var lines = new List<string> { $"direct: {Describe(direct)}" };
         for (int i = 0; i < Calls; i++)
         {
             double[] arrivals = await ArrivalsAsync(http, balancer.Endpoint);
